@@ -1,0 +1,224 @@
+//! The comms cadence: when the next stakeholder update is due, and whether
+//! each update that was sent went out on time.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::incident::Incident;
+use super::playbook::Playbook;
+
+/// Inside this window before the deadline, the timer warns.
+pub const WARN_BEFORE: Duration = Duration::minutes(5);
+
+/// Where the cadence stands right now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cadence {
+    /// The severity has no fixed cadence, or the incident is resolved.
+    None,
+    Due {
+        due_at: DateTime<Utc>,
+        /// Minutes between updates at the severity in force.
+        every: u32,
+        /// Positive: time left; negative: how late.
+        remaining: Duration,
+    },
+}
+
+/// How urgent the next update is, for colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Urgency {
+    Calm,
+    Soon,
+    Overdue,
+}
+
+impl Cadence {
+    pub fn urgency(&self) -> Urgency {
+        match self {
+            Cadence::None => Urgency::Calm,
+            Cadence::Due { remaining, .. } if *remaining < Duration::zero() => Urgency::Overdue,
+            Cadence::Due { remaining, .. } if *remaining <= WARN_BEFORE => Urgency::Soon,
+            Cadence::Due { .. } => Urgency::Calm,
+        }
+    }
+}
+
+/// The deadline for the next update, given the last one (or the declaration)
+/// and the cadence in force. A promised "next update at" that is earlier than
+/// the cadence wins: stakeholders were told to expect it then. Raising the
+/// severity never makes the deadline earlier than the moment it was raised.
+fn deadline(
+    last_sent: DateTime<Utc>,
+    promised: Option<DateTime<Utc>>,
+    every: u32,
+    severity_since: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let by_cadence = last_sent + Duration::minutes(i64::from(every));
+    let due = promised.map_or(by_cadence, |p| p.min(by_cadence));
+    due.max(severity_since)
+}
+
+/// The state of the cadence at `now`.
+pub fn next_update(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>) -> Cadence {
+    if incident.is_resolved() {
+        return Cadence::None;
+    }
+    let Some(every) = playbook.cadence_minutes(&incident.severity) else {
+        return Cadence::None;
+    };
+    let last = incident.updates.last();
+    let due_at = deadline(
+        last.map_or(incident.declared_at, |u| u.at),
+        last.and_then(|u| u.next_update),
+        every,
+        incident.severity_since(),
+    );
+    Cadence::Due {
+        due_at,
+        every,
+        remaining: due_at - now,
+    }
+}
+
+/// One sent update judged against the cadence in force before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Punctuality {
+    pub at: DateTime<Utc>,
+    /// `None` where no cadence applied (e.g. P3).
+    pub due_at: Option<DateTime<Utc>>,
+    /// How late it went out; zero or `None` means on time.
+    pub late_by: Option<Duration>,
+}
+
+/// Every update of the incident, each judged against the deadline that was
+/// running when it was sent.
+pub fn punctuality(incident: &Incident, playbook: &Playbook) -> Vec<Punctuality> {
+    let mut previous: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = None;
+    incident
+        .updates
+        .iter()
+        .map(|u| {
+            let (last, promised) = previous.unwrap_or((incident.declared_at, None));
+            previous = Some((u.at, u.next_update));
+            let severity = incident.severity_at(u.at);
+            let since = incident
+                .severity_history
+                .iter()
+                .rev()
+                .find(|c| c.at <= u.at)
+                .map_or(incident.declared_at, |c| c.at);
+            let due_at = playbook
+                .cadence_minutes(severity)
+                .map(|every| deadline(last, promised, every, since));
+            let late_by = due_at.and_then(|d| (u.at > d).then(|| u.at - d));
+            Punctuality {
+                at: u.at,
+                due_at,
+                late_by,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::clock::Hlc;
+    use crate::domain::event::{Body, Event, EventKind};
+    use crate::domain::ids::{EventId, IncidentId, ReplicaId};
+
+    fn playbook() -> Playbook {
+        Playbook::parse(include_str!("../../playbooks/default.toml")).unwrap()
+    }
+
+    fn t(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap()
+    }
+
+    fn incident(events: &[(i64, EventKind)]) -> Incident {
+        let inc = IncidentId::from_parts(1, 1);
+        let evs: Vec<Event> = events
+            .iter()
+            .enumerate()
+            .map(|(i, (min, k))| Event {
+                v: 1,
+                id: EventId::from_parts(1, i as u128 + 10),
+                incident: inc,
+                replica: ReplicaId::from_parts(1, 1),
+                seq: i as u64 + 1,
+                hlc: Hlc { ms: i as i64, c: 0 },
+                at: t(*min),
+                author: "ana".into(),
+                body: Body::Known(k.clone()),
+            })
+            .collect();
+        Incident::fold(inc, &evs).unwrap()
+    }
+
+    fn declared(sev: &str) -> EventKind {
+        EventKind::Declared {
+            title: "x".into(),
+            severity: sev.into(),
+            summary: String::new(),
+            playbook: "default".into(),
+            commander: "ana".into(),
+            stage: "detect".into(),
+        }
+    }
+
+    fn update(next: Option<DateTime<Utc>>) -> EventKind {
+        EventKind::UpdateSent {
+            status: "s".into(),
+            impact: "i".into(),
+            action: "a".into(),
+            next_update: next,
+        }
+    }
+
+    #[test]
+    fn p1_is_due_thirty_minutes_after_the_last_update() {
+        let inc = incident(&[(0, declared("P1")), (10, update(None))]);
+        let c = next_update(&inc, &playbook(), t(22));
+        assert_eq!(c, Cadence::Due { due_at: t(40), every: 30, remaining: Duration::minutes(18) });
+        assert_eq!(c.urgency(), Urgency::Calm);
+        assert_eq!(next_update(&inc, &playbook(), t(36)).urgency(), Urgency::Soon);
+        assert_eq!(next_update(&inc, &playbook(), t(41)).urgency(), Urgency::Overdue);
+    }
+
+    #[test]
+    fn changing_severity_changes_the_deadline_at_once() {
+        let inc = incident(&[(0, declared("P2")), (5, EventKind::SeverityChanged { severity: "P1".into() })]);
+        let Cadence::Due { due_at, every, .. } = next_update(&inc, &playbook(), t(6)) else { panic!() };
+        assert_eq!((due_at, every), (t(30), 30));
+        let inc = incident(&[(0, declared("P2")), (5, EventKind::SeverityChanged { severity: "P3".into() })]);
+        assert_eq!(next_update(&inc, &playbook(), t(6)), Cadence::None);
+    }
+
+    #[test]
+    fn raising_the_severity_late_makes_an_update_due_now_not_in_the_past() {
+        let inc = incident(&[(0, declared("P3")), (120, EventKind::SeverityChanged { severity: "P1".into() })]);
+        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(121)) else { panic!() };
+        assert_eq!(due_at, t(120));
+    }
+
+    #[test]
+    fn a_promised_earlier_update_is_the_deadline() {
+        let inc = incident(&[(0, declared("P2")), (10, update(Some(t(25))))]);
+        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(11)) else { panic!() };
+        assert_eq!(due_at, t(25));
+    }
+
+    #[test]
+    fn a_resolved_incident_has_no_timer() {
+        let inc = incident(&[(0, declared("P1")), (10, EventKind::Resolved { summary: String::new() })]);
+        assert_eq!(next_update(&inc, &playbook(), t(50)), Cadence::None);
+    }
+
+    #[test]
+    fn punctuality_counts_how_late_each_update_was() {
+        let inc = incident(&[(0, declared("P1")), (20, update(None)), (54, update(None)), (70, update(None))]);
+        let p = punctuality(&inc, &playbook());
+        assert_eq!(p[0].late_by, None);
+        assert_eq!(p[1].late_by, Some(Duration::minutes(4)));
+        assert_eq!(p[2].late_by, None);
+    }
+}

@@ -1,0 +1,319 @@
+//! The event envelope and the kinds of event. Every change to an incident is
+//! one immutable event; this is also the sync wire format (one JSON object a
+//! line), so field names here are a stable contract.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::clock::Hlc;
+use super::ids::{EventId, IncidentId, ReplicaId};
+
+/// The envelope version this build writes and understands.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One recorded event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub v: u32,
+    pub id: EventId,
+    pub incident: IncidentId,
+    pub replica: ReplicaId,
+    pub seq: u64,
+    pub hlc: Hlc,
+    /// When the thing happened (may be backfilled), as opposed to `hlc`,
+    /// which is when it was recorded.
+    #[serde(with = "millis_rfc3339")]
+    pub at: DateTime<Utc>,
+    pub author: String,
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// What an event says. Kinds this build does not know (from a newer
+/// version) are kept whole so they survive storage and sync untouched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Body {
+    Known(EventKind),
+    Unknown(serde_json::Map<String, serde_json::Value>),
+}
+
+impl Body {
+    /// The `kind` tag as written on the wire.
+    pub fn kind_name(&self) -> &str {
+        match self {
+            Body::Known(k) => k.name(),
+            Body::Unknown(map) => map.get("kind").and_then(|v| v.as_str()).unwrap_or("?"),
+        }
+    }
+}
+
+/// The sub-kinds of a timeline note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    Note,
+    Decision,
+    Finding,
+    Action,
+    Command,
+    /// Announced before doing something risky, so others can object.
+    Destructive,
+}
+
+impl NoteKind {
+    pub const ALL: [NoteKind; 6] = [
+        NoteKind::Note,
+        NoteKind::Decision,
+        NoteKind::Finding,
+        NoteKind::Action,
+        NoteKind::Command,
+        NoteKind::Destructive,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NoteKind::Note => "note",
+            NoteKind::Decision => "decision",
+            NoteKind::Finding => "finding",
+            NoteKind::Action => "action",
+            NoteKind::Command => "command",
+            NoteKind::Destructive => "destructive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NoteKind> {
+        NoteKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// Every kind of event this version understands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    Declared {
+        title: String,
+        severity: String,
+        #[serde(default)]
+        summary: String,
+        playbook: String,
+        commander: String,
+        /// The stage the incident starts in (the playbook's first).
+        #[serde(default)]
+        stage: String,
+    },
+    Note {
+        note: NoteKind,
+        text: String,
+    },
+    RoleAssigned {
+        role: String,
+        person: String,
+    },
+    RoleReleased {
+        role: String,
+    },
+    SeverityChanged {
+        severity: String,
+    },
+    StageChanged {
+        stage: String,
+    },
+    CanReport {
+        conditions: String,
+        actions: String,
+        needs: String,
+        /// The reporter's role, when they hold one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    UpdateSent {
+        status: String,
+        impact: String,
+        action: String,
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_millis_rfc3339")]
+        next_update: Option<DateTime<Utc>>,
+    },
+    LinkAdded {
+        label: String,
+        url: String,
+    },
+    ActionItemAdded {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<NaiveDate>,
+    },
+    ActionItemDone {
+        item: EventId,
+    },
+    ChecklistTicked {
+        stage: String,
+        item: String,
+    },
+    Resolved {
+        #[serde(default)]
+        summary: String,
+    },
+    Reopened {
+        #[serde(default)]
+        reason: String,
+    },
+    /// Replaces the text of an earlier event.
+    Amended {
+        target: EventId,
+        text: String,
+    },
+    /// Hides the text of an earlier event (it stays in the log).
+    Redacted {
+        target: EventId,
+        #[serde(default)]
+        reason: String,
+    },
+    /// Marks an earlier event as part of the short story of the incident.
+    Pinned {
+        target: EventId,
+    },
+}
+
+impl EventKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Declared { .. } => "declared",
+            EventKind::Note { .. } => "note",
+            EventKind::RoleAssigned { .. } => "role_assigned",
+            EventKind::RoleReleased { .. } => "role_released",
+            EventKind::SeverityChanged { .. } => "severity_changed",
+            EventKind::StageChanged { .. } => "stage_changed",
+            EventKind::CanReport { .. } => "can_report",
+            EventKind::UpdateSent { .. } => "update_sent",
+            EventKind::LinkAdded { .. } => "link_added",
+            EventKind::ActionItemAdded { .. } => "action_item_added",
+            EventKind::ActionItemDone { .. } => "action_item_done",
+            EventKind::ChecklistTicked { .. } => "checklist_ticked",
+            EventKind::Resolved { .. } => "resolved",
+            EventKind::Reopened { .. } => "reopened",
+            EventKind::Amended { .. } => "amended",
+            EventKind::Redacted { .. } => "redacted",
+            EventKind::Pinned { .. } => "pinned",
+        }
+    }
+}
+
+impl Event {
+    /// The order every replica agrees on: when it happened, then when it was
+    /// recorded, then by whom, then the id as the final tie-breaker.
+    pub fn order_key(&self) -> (DateTime<Utc>, Hlc, ReplicaId, EventId) {
+        (self.at, self.hlc, self.replica, self.id)
+    }
+
+    /// The kind, if this build understands the event.
+    pub fn known(&self) -> Option<&EventKind> {
+        match &self.body {
+            Body::Known(k) if self.v == FORMAT_VERSION => Some(k),
+            _ => None,
+        }
+    }
+
+    /// One line of JSON, the sync and storage format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("an event always serialises")
+    }
+
+    pub fn from_json(line: &str) -> Result<Event, serde_json::Error> {
+        serde_json::from_str(line)
+    }
+}
+
+/// RFC 3339 with milliseconds and a `Z`, so lines sort and diff well.
+mod millis_rfc3339 {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+mod opt_millis_rfc3339 {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::millis_rfc3339::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let s = Option::<String>::deserialize(d)?;
+        s.map(|s| {
+            chrono::DateTime::parse_from_rfc3339(&s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(serde::de::Error::custom)
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(body: Body) -> Event {
+        Event {
+            v: 1,
+            id: EventId::from_parts(1, 1),
+            incident: IncidentId::from_parts(1, 2),
+            replica: ReplicaId::from_parts(1, 3),
+            seq: 1,
+            hlc: Hlc { ms: 10, c: 0 },
+            at: DateTime::from_timestamp_millis(1_700_000_000_123).unwrap(),
+            author: "ana".into(),
+            body,
+        }
+    }
+
+    #[test]
+    fn a_known_event_round_trips_with_stable_field_names() {
+        let e = sample(Body::Known(EventKind::Note {
+            note: NoteKind::Decision,
+            text: "roll back".into(),
+        }));
+        let json = e.to_json();
+        assert!(json.contains(r#""kind":"note""#), "{json}");
+        assert!(json.contains(r#""note":"decision""#), "{json}");
+        assert!(json.contains(r#""at":"2023-11-14T22:13:20.123Z""#), "{json}");
+        assert_eq!(Event::from_json(&json).unwrap(), e);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_kept_whole_and_not_projected() {
+        let line = r#"{"v":1,"id":"00000000010000000000000001","incident":"00000000010000000000000002","replica":"00000000010000000000000003","seq":1,"hlc":{"ms":1,"c":0},"at":"2023-11-14T22:13:20.123Z","author":"bo","kind":"pager_escalated","to":"db-oncall"}"#;
+        let e = Event::from_json(line).unwrap();
+        assert!(e.known().is_none());
+        assert_eq!(e.body.kind_name(), "pager_escalated");
+        let again = e.to_json();
+        assert!(again.contains(r#""to":"db-oncall""#), "{again}");
+    }
+
+    #[test]
+    fn a_newer_version_is_kept_but_not_projected() {
+        let mut e = sample(Body::Known(EventKind::Resolved { summary: String::new() }));
+        e.v = 2;
+        let back = Event::from_json(&e.to_json()).unwrap();
+        assert_eq!(back.v, 2);
+        assert!(back.known().is_none());
+    }
+}

@@ -1,0 +1,717 @@
+//! The projection: an incident's state is a fold of its events in the order
+//! every replica agrees on. Single values are last-writer-wins in that order,
+//! collections grow, corrections (amend, redact) apply after the fold so
+//! their own position in the order does not matter.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::event::{Event, EventKind, NoteKind};
+use super::ids::{EventId, IncidentId};
+use super::playbook::COMMANDER;
+use super::text::sanitize;
+
+/// What a timeline entry is, for display and filtering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Declared,
+    Note(NoteKind),
+    Role,
+    Severity,
+    Stage,
+    Can,
+    Update,
+    Link,
+    ActionItem,
+    Checklist,
+    Resolved,
+    Reopened,
+}
+
+impl EntryKind {
+    /// A short label, as printed in the timeline.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::Declared => "declared",
+            EntryKind::Note(k) => k.name(),
+            EntryKind::Role => "role",
+            EntryKind::Severity => "severity",
+            EntryKind::Stage => "stage",
+            EntryKind::Can => "can",
+            EntryKind::Update => "update",
+            EntryKind::Link => "link",
+            EntryKind::ActionItem => "action-item",
+            EntryKind::Checklist => "checklist",
+            EntryKind::Resolved => "resolved",
+            EntryKind::Reopened => "reopened",
+        }
+    }
+
+    /// Every label, for filters and error messages.
+    pub fn all_labels() -> Vec<&'static str> {
+        let mut v = vec!["declared"];
+        v.extend(NoteKind::ALL.iter().map(|k| k.name()));
+        v.extend([
+            "role",
+            "severity",
+            "stage",
+            "can",
+            "update",
+            "link",
+            "action-item",
+            "checklist",
+            "resolved",
+            "reopened",
+        ]);
+        v
+    }
+}
+
+/// One line of the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Entry {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub kind: EntryKind,
+    pub text: String,
+    pub amended: bool,
+    pub redacted: bool,
+    pub pinned: bool,
+}
+
+/// A value that changed over time, with who changed it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    pub at: DateTime<Utc>,
+    pub value: String,
+    pub author: String,
+}
+
+/// Who holds a role now, and since when.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Holder {
+    pub person: String,
+    pub since: DateTime<Utc>,
+}
+
+/// One person's time in one role; `to` is `None` while they still hold it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoleSpan {
+    pub role: String,
+    pub person: String,
+    pub from: DateTime<Utc>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CanReport {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub reporter: String,
+    pub role: Option<String>,
+    pub conditions: String,
+    pub actions: String,
+    pub needs: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Update {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub severity: String,
+    pub status: String,
+    pub impact: String,
+    pub action: String,
+    pub next_update: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActionItem {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub text: String,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tick {
+    pub at: DateTime<Utc>,
+    pub stage: String,
+    pub item: String,
+    pub by: String,
+}
+
+/// The state of one incident.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub title: String,
+    pub summary: String,
+    pub playbook: String,
+    pub declared_at: DateTime<Utc>,
+    pub declared_by: String,
+    pub severity: String,
+    pub severity_history: Vec<Change>,
+    pub stage: String,
+    pub stage_history: Vec<Change>,
+    /// Current holders, by role id.
+    pub roles: BTreeMap<String, Holder>,
+    /// Every holding of every role, in order.
+    pub role_spans: Vec<RoleSpan>,
+    pub timeline: Vec<Entry>,
+    pub can_reports: Vec<CanReport>,
+    pub updates: Vec<Update>,
+    pub links: Vec<Link>,
+    pub action_items: Vec<ActionItem>,
+    pub ticks: Vec<Tick>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Everyone seen in this incident: authors, role holders, owners.
+    pub people: BTreeSet<String>,
+    /// The latest `at` of any event: "most recently active".
+    pub last_activity: DateTime<Utc>,
+    pub event_count: usize,
+}
+
+impl Incident {
+    /// Folds events (any order, any mix of incidents: only `id`'s count)
+    /// into the incident's state. `None` when no declaration is among them.
+    pub fn fold<'a>(id: IncidentId, events: impl IntoIterator<Item = &'a Event>) -> Option<Incident> {
+        let mut mine: Vec<&Event> = events
+            .into_iter()
+            .filter(|e| e.incident == id && e.known().is_some())
+            .collect();
+        mine.sort_by_key(|e| e.order_key());
+        let declared = mine
+            .iter()
+            .find(|e| matches!(e.known(), Some(EventKind::Declared { .. })))?;
+        let mut inc = Incident::from_declaration(declared)?;
+        let mut corrections: Vec<&Event> = Vec::new();
+        for e in &mine {
+            inc.apply(e, &mut corrections);
+        }
+        inc.apply_corrections(&corrections);
+        Some(inc)
+    }
+
+    fn from_declaration(e: &Event) -> Option<Incident> {
+        let Some(EventKind::Declared {
+            title,
+            severity,
+            summary,
+            playbook,
+            stage,
+            ..
+        }) = e.known()
+        else {
+            return None;
+        };
+        Some(Incident {
+            id: e.incident,
+            title: sanitize(title),
+            summary: sanitize(summary),
+            playbook: sanitize(playbook),
+            declared_at: e.at,
+            declared_by: sanitize(&e.author),
+            severity: sanitize(severity),
+            severity_history: Vec::new(),
+            stage: sanitize(stage),
+            stage_history: Vec::new(),
+            roles: BTreeMap::new(),
+            role_spans: Vec::new(),
+            timeline: Vec::new(),
+            can_reports: Vec::new(),
+            updates: Vec::new(),
+            links: Vec::new(),
+            action_items: Vec::new(),
+            ticks: Vec::new(),
+            resolved_at: None,
+            people: BTreeSet::new(),
+            last_activity: e.at,
+            event_count: 0,
+        })
+    }
+
+    fn apply<'a>(&mut self, e: &'a Event, corrections: &mut Vec<&'a Event>) {
+        let Some(kind) = e.known() else { return };
+        let author = sanitize(&e.author);
+        self.people.insert(author.clone());
+        self.event_count += 1;
+        self.last_activity = self.last_activity.max(e.at);
+        let change = |value: &str| Change {
+            at: e.at,
+            value: sanitize(value),
+            author: author.clone(),
+        };
+        let (entry_kind, text) = match kind {
+            EventKind::Declared {
+                title,
+                severity,
+                commander,
+                stage,
+                ..
+            } => {
+                self.severity_history.push(change(severity));
+                if !stage.is_empty() {
+                    self.stage_history.push(change(stage));
+                }
+                self.hand_over(COMMANDER, &sanitize(commander), e.at);
+                (
+                    EntryKind::Declared,
+                    format!("Declared {} '{}'; {} is incident commander", sanitize(severity), sanitize(title), sanitize(commander)),
+                )
+            }
+            EventKind::Note { note, text } => (EntryKind::Note(*note), sanitize(text)),
+            EventKind::RoleAssigned { role, person } => {
+                let (role, person) = (sanitize(role), sanitize(person));
+                let before = self.roles.get(&role).map(|h| h.person.clone());
+                self.hand_over(&role, &person, e.at);
+                let text = match before {
+                    Some(prev) if prev != person => format!("{role}: {prev} hands over to {person}"),
+                    _ => format!("{person} takes {role}"),
+                };
+                (EntryKind::Role, text)
+            }
+            EventKind::RoleReleased { role } => {
+                let role = sanitize(role);
+                let text = match self.release(&role, e.at) {
+                    Some(person) => format!("{person} releases {role}"),
+                    None => format!("{role} released (it was not held)"),
+                };
+                (EntryKind::Role, text)
+            }
+            EventKind::SeverityChanged { severity } => {
+                let from = std::mem::replace(&mut self.severity, sanitize(severity));
+                self.severity_history.push(change(severity));
+                (EntryKind::Severity, format!("Severity {from} → {}", self.severity))
+            }
+            EventKind::StageChanged { stage } => {
+                let from = std::mem::replace(&mut self.stage, sanitize(stage));
+                self.stage_history.push(change(stage));
+                (EntryKind::Stage, format!("Stage {from} → {}", self.stage))
+            }
+            EventKind::CanReport {
+                conditions,
+                actions,
+                needs,
+                role,
+            } => {
+                let report = CanReport {
+                    id: e.id,
+                    at: e.at,
+                    reporter: author.clone(),
+                    role: role.as_deref().map(sanitize),
+                    conditions: sanitize(conditions),
+                    actions: sanitize(actions),
+                    needs: sanitize(needs),
+                };
+                let text = format!(
+                    "CAN — Conditions: {} | Actions: {} | Needs: {}",
+                    report.conditions, report.actions, report.needs
+                );
+                self.can_reports.push(report);
+                (EntryKind::Can, text)
+            }
+            EventKind::UpdateSent {
+                status,
+                impact,
+                action,
+                next_update,
+            } => {
+                let update = Update {
+                    id: e.id,
+                    at: e.at,
+                    author: author.clone(),
+                    severity: self.severity.clone(),
+                    status: sanitize(status),
+                    impact: sanitize(impact),
+                    action: sanitize(action),
+                    next_update: *next_update,
+                };
+                let text = format!("Update sent — {}", update.status);
+                self.updates.push(update);
+                (EntryKind::Update, text)
+            }
+            EventKind::LinkAdded { label, url } => {
+                let link = Link {
+                    label: sanitize(label),
+                    url: sanitize(url),
+                };
+                let text = format!("{}: {}", link.label, link.url);
+                self.links.push(link);
+                (EntryKind::Link, text)
+            }
+            EventKind::ActionItemAdded { text, owner, due } => {
+                let item = ActionItem {
+                    id: e.id,
+                    at: e.at,
+                    text: sanitize(text),
+                    owner: owner.as_deref().map(sanitize),
+                    due: *due,
+                    done_at: None,
+                };
+                if let Some(o) = &item.owner {
+                    self.people.insert(o.clone());
+                }
+                let text = format!("Action item #{}: {}", e.id.short(), item.text);
+                self.action_items.push(item);
+                (EntryKind::ActionItem, text)
+            }
+            EventKind::ActionItemDone { item } => {
+                corrections.push(e);
+                (EntryKind::ActionItem, format!("Action item #{} done", item.short()))
+            }
+            EventKind::ChecklistTicked { stage, item } => {
+                let tick = Tick {
+                    at: e.at,
+                    stage: sanitize(stage),
+                    item: sanitize(item),
+                    by: author.clone(),
+                };
+                let text = format!("✓ {}", tick.item);
+                self.ticks.push(tick);
+                (EntryKind::Checklist, text)
+            }
+            EventKind::Resolved { summary } => {
+                self.resolved_at = Some(e.at);
+                let text = if summary.is_empty() {
+                    "Resolved".to_string()
+                } else {
+                    format!("Resolved — {}", sanitize(summary))
+                };
+                (EntryKind::Resolved, text)
+            }
+            EventKind::Reopened { reason } => {
+                self.resolved_at = None;
+                let text = if reason.is_empty() {
+                    "Reopened".to_string()
+                } else {
+                    format!("Reopened — {}", sanitize(reason))
+                };
+                (EntryKind::Reopened, text)
+            }
+            EventKind::Amended { .. } | EventKind::Redacted { .. } | EventKind::Pinned { .. } => {
+                corrections.push(e);
+                return;
+            }
+        };
+        self.timeline.push(Entry {
+            id: e.id,
+            at: e.at,
+            author,
+            kind: entry_kind,
+            text,
+            amended: false,
+            redacted: false,
+            pinned: false,
+        });
+    }
+
+    fn hand_over(&mut self, role: &str, person: &str, at: DateTime<Utc>) {
+        self.people.insert(person.to_string());
+        if self.roles.get(role).is_some_and(|h| h.person == person) {
+            return;
+        }
+        self.release(role, at);
+        self.roles.insert(
+            role.to_string(),
+            Holder {
+                person: person.to_string(),
+                since: at,
+            },
+        );
+        self.role_spans.push(RoleSpan {
+            role: role.to_string(),
+            person: person.to_string(),
+            from: at,
+            to: None,
+        });
+    }
+
+    fn release(&mut self, role: &str, at: DateTime<Utc>) -> Option<String> {
+        let holder = self.roles.remove(role)?;
+        if let Some(span) = self
+            .role_spans
+            .iter_mut()
+            .rev()
+            .find(|s| s.role == role && s.to.is_none())
+        {
+            span.to = Some(at);
+        }
+        Some(holder.person)
+    }
+
+    fn apply_corrections(&mut self, corrections: &[&Event]) {
+        let index: HashMap<EventId, usize> = self.timeline.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        for e in corrections {
+            match e.known() {
+                Some(EventKind::Amended { target, text }) => {
+                    if let Some(&i) = index.get(target) {
+                        let entry = &mut self.timeline[i];
+                        if !entry.redacted {
+                            entry.text = sanitize(text);
+                            entry.amended = true;
+                        }
+                    }
+                }
+                Some(EventKind::Redacted { target, .. }) => {
+                    if let Some(&i) = index.get(target) {
+                        let entry = &mut self.timeline[i];
+                        entry.text = "[redacted]".to_string();
+                        entry.redacted = true;
+                    }
+                    self.redact_records(*target);
+                }
+                Some(EventKind::Pinned { target }) => {
+                    if let Some(&i) = index.get(target) {
+                        self.timeline[i].pinned = true;
+                    }
+                }
+                Some(EventKind::ActionItemDone { item }) => {
+                    if let Some(a) = self.action_items.iter_mut().find(|a| a.id == *item) {
+                        a.done_at = Some(a.done_at.map_or(e.at, |d| d.min(e.at)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn redact_records(&mut self, target: EventId) {
+        const REDACTED: &str = "[redacted]";
+        for r in self.can_reports.iter_mut().filter(|r| r.id == target) {
+            r.conditions = REDACTED.into();
+            r.actions = REDACTED.into();
+            r.needs = REDACTED.into();
+        }
+        for u in self.updates.iter_mut().filter(|u| u.id == target) {
+            u.status = REDACTED.into();
+            u.impact = REDACTED.into();
+            u.action = REDACTED.into();
+        }
+        for a in self.action_items.iter_mut().filter(|a| a.id == target) {
+            a.text = REDACTED.into();
+        }
+    }
+
+    pub fn is_resolved(&self) -> bool {
+        self.resolved_at.is_some()
+    }
+
+    /// The incident commander now, if any.
+    pub fn commander(&self) -> Option<&str> {
+        self.roles.get(COMMANDER).map(|h| h.person.as_str())
+    }
+
+    /// The latest CAN report from each reporter (by role where they gave
+    /// one), newest first.
+    pub fn latest_can_reports(&self) -> Vec<&CanReport> {
+        let mut latest: BTreeMap<String, &CanReport> = BTreeMap::new();
+        for r in &self.can_reports {
+            let key = r.role.clone().unwrap_or_else(|| r.reporter.clone());
+            latest.insert(key, r);
+        }
+        let mut v: Vec<&CanReport> = latest.into_values().collect();
+        v.sort_by_key(|r| std::cmp::Reverse(r.at));
+        v
+    }
+
+    /// The severity in force at a moment.
+    pub fn severity_at(&self, at: DateTime<Utc>) -> &str {
+        self.severity_history
+            .iter()
+            .rev()
+            .find(|c| c.at <= at)
+            .or(self.severity_history.first())
+            .map_or(self.severity.as_str(), |c| c.value.as_str())
+    }
+
+    /// When the current severity came into force.
+    pub fn severity_since(&self) -> DateTime<Utc> {
+        self.severity_history.last().map_or(self.declared_at, |c| c.at)
+    }
+
+    /// The action item a short reference names.
+    pub fn find_action_item(&self, reference: &str) -> Option<&ActionItem> {
+        let r = reference.trim().trim_start_matches('#');
+        self.action_items.iter().find(|a| a.id.matches_ref(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::clock::Hlc;
+    use crate::domain::event::{Body, FORMAT_VERSION};
+    use crate::domain::ids::ReplicaId;
+    use proptest::prelude::*;
+
+    struct Log {
+        incident: IncidentId,
+        events: Vec<Event>,
+    }
+
+    impl Log {
+        fn new() -> Log {
+            Log {
+                incident: IncidentId::from_parts(1_000, 42),
+                events: Vec::new(),
+            }
+        }
+
+        /// Records `kind` at minute `min` by `who` on replica `replica`.
+        fn add(&mut self, replica: u128, min: i64, who: &str, kind: EventKind) -> EventId {
+            let seq = self.events.iter().filter(|e| e.replica == ReplicaId::from_parts(1, replica)).count() as u64 + 1;
+            let id = EventId::from_parts(2_000 + self.events.len() as u64, replica * 1000 + seq as u128);
+            let at = DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap();
+            self.events.push(Event {
+                v: FORMAT_VERSION,
+                id,
+                incident: self.incident,
+                replica: ReplicaId::from_parts(1, replica),
+                seq,
+                hlc: Hlc {
+                    ms: at.timestamp_millis(),
+                    c: 0,
+                },
+                at,
+                author: who.into(),
+                body: Body::Known(kind),
+            });
+            id
+        }
+    }
+
+    fn declared(commander: &str) -> EventKind {
+        EventKind::Declared {
+            title: "Checkout failing".into(),
+            severity: "P2".into(),
+            summary: String::new(),
+            playbook: "default".into(),
+            commander: commander.into(),
+            stage: "detect".into(),
+        }
+    }
+
+    fn assign(role: &str, person: &str) -> EventKind {
+        EventKind::RoleAssigned {
+            role: role.into(),
+            person: person.into(),
+        }
+    }
+
+    fn busy_log() -> Log {
+        let mut log = Log::new();
+        log.add(1, 0, "ana", declared("ana"));
+        log.add(2, 3, "bo", assign("tech", "bo"));
+        log.add(1, 5, "ana", EventKind::SeverityChanged { severity: "P1".into() });
+        log.add(3, 5, "cy", EventKind::SeverityChanged { severity: "P2".into() });
+        log.add(1, 10, "ana", assign("commander", "dee"));
+        log.add(2, 12, "bo", EventKind::StageChanged { stage: "mitigate".into() });
+        let note = log.add(3, 14, "cy", EventKind::Note { note: NoteKind::Finding, text: "bad deploy".into() });
+        log.add(1, 20, "dee", EventKind::Amended { target: note, text: "bad deploy of api 2.3".into() });
+        log.add(2, 21, "bo", EventKind::RoleReleased { role: "tech".into() });
+        log.add(
+            3,
+            22,
+            "cy",
+            EventKind::CanReport {
+                conditions: "errors at 5%".into(),
+                actions: "rolling back".into(),
+                needs: "db access".into(),
+                role: Some("tech".into()),
+            },
+        );
+        log
+    }
+
+    #[test]
+    fn role_changes_keep_their_history() {
+        let log = busy_log();
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        assert_eq!(inc.commander(), Some("dee"));
+        let ic: Vec<_> = inc.role_spans.iter().filter(|s| s.role == "commander").collect();
+        assert_eq!(ic.len(), 2);
+        assert_eq!(ic[0].person, "ana");
+        assert_eq!(ic[0].to, Some(ic[1].from), "ana held IC until dee took over");
+        assert_eq!(ic[1].to, None);
+        let tech = inc.role_spans.iter().find(|s| s.role == "tech").unwrap();
+        assert_eq!(tech.person, "bo");
+        assert!(tech.to.is_some(), "bo released tech");
+        assert!(!inc.roles.contains_key("tech"));
+    }
+
+    #[test]
+    fn single_values_are_last_writer_wins_in_the_agreed_order() {
+        let log = busy_log();
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        // Both severity changes happened at minute 5; replica 3 sorts after 1.
+        assert_eq!(inc.severity, "P2");
+        assert_eq!(inc.stage, "mitigate");
+    }
+
+    #[test]
+    fn corrections_apply_to_their_target() {
+        let log = busy_log();
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        let finding = inc.timeline.iter().find(|e| e.kind == EntryKind::Note(NoteKind::Finding)).unwrap();
+        assert_eq!(finding.text, "bad deploy of api 2.3");
+        assert!(finding.amended);
+    }
+
+    #[test]
+    fn a_redaction_hides_text_everywhere() {
+        let mut log = busy_log();
+        let can = log.events.last().unwrap().id;
+        log.add(1, 30, "dee", EventKind::Redacted { target: can, reason: "pasted a secret".into() });
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        assert_eq!(inc.can_reports[0].needs, "[redacted]");
+        assert!(inc.timeline.iter().any(|e| e.redacted && e.text == "[redacted]"));
+        assert!(!format!("{inc:?}").contains("db access"));
+    }
+
+    #[test]
+    fn text_from_the_log_is_sanitised() {
+        let mut log = Log::new();
+        log.add(1, 0, "ana\u{1b}[2J", declared("ana"));
+        log.add(1, 1, "ana", EventKind::Note { note: NoteKind::Note, text: "hi\u{1b}]0;owned\u{7} there".into() });
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        assert_eq!(inc.timeline[1].text, "hi there");
+        assert_eq!(inc.declared_by, "ana");
+    }
+
+    #[test]
+    fn without_a_declaration_there_is_no_incident() {
+        let mut log = Log::new();
+        log.add(1, 0, "ana", EventKind::Note { note: NoteKind::Note, text: "x".into() });
+        assert!(Incident::fold(log.incident, &log.events).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn the_fold_is_the_same_for_any_arrival_order(seed in any::<u64>()) {
+            let log = busy_log();
+            let expected = Incident::fold(log.incident, &log.events).unwrap();
+            let mut shuffled = log.events.clone();
+            // A deterministic shuffle from the seed (Fisher-Yates on an LCG).
+            let mut x = seed;
+            for i in (1..shuffled.len()).rev() {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (x >> 33) as usize % (i + 1));
+            }
+            prop_assert_eq!(Incident::fold(log.incident, &shuffled).unwrap(), expected);
+        }
+    }
+}

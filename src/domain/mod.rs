@@ -1,0 +1,11 @@
+//! The pure domain: events, the incident projection, playbooks and the
+//! cadence. No I/O, no SQLite, no terminal.
+
+pub mod cadence;
+pub mod clock;
+pub mod event;
+pub mod ids;
+pub mod incident;
+pub mod playbook;
+pub mod text;
+pub mod when;

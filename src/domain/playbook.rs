@@ -1,0 +1,449 @@
+//! Playbooks: the severities, roles, stages, checklists and update template an
+//! incident runs by. Parsed from TOML text and validated here; where the text
+//! comes from (embedded, user directory) is the caller's business.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// A validated playbook.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Playbook {
+    pub name: String,
+    pub description: String,
+    pub severities: Vec<Severity>,
+    pub roles: Vec<Role>,
+    pub stages: Vec<Stage>,
+    pub update_template: UpdateTemplate,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Severity {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// How often stakeholders get an update; `None` means no fixed cadence.
+    pub update_minutes: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// An unfilled required role stands out in the console and status.
+    pub required: bool,
+    /// A family of roles named `id:anything`, such as subject-matter experts
+    /// (`sme:database`), rather than one seat.
+    pub free_form: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Stage {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub checklist: Vec<String>,
+}
+
+/// The stakeholder update, with `{placeholders}` filled from the incident.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTemplate {
+    pub status: String,
+    pub impact: String,
+    pub action: String,
+}
+
+/// The role id of the incident commander, which every playbook must have.
+pub const COMMANDER: &str = "commander";
+
+/// A playbook that could not be used, with where in the text it went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlaybookError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for PlaybookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+    }
+}
+
+/// Something the user named that the playbook does not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub given: String,
+    pub valid: Vec<String>,
+}
+
+impl fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown {} '{}'; valid {}s are: {}",
+            self.what,
+            self.given,
+            self.what,
+            self.valid.join(", ")
+        )
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlaybook {
+    name: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    severities: Vec<RawSeverity>,
+    #[serde(default)]
+    roles: Vec<RawRole>,
+    #[serde(default)]
+    stages: Vec<RawStage>,
+    update_template: UpdateTemplate,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeverity {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    description: String,
+    update_minutes: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRole {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    free_form: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    checklist: Vec<String>,
+}
+
+fn position(text: &str, span: Range<usize>) -> (usize, usize) {
+    let upto = &text[..span.start.min(text.len())];
+    let line = upto.matches('\n').count() + 1;
+    let column = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn error_at(text: &str, span: Range<usize>, message: impl Into<String>) -> PlaybookError {
+    let (line, column) = position(text, span);
+    PlaybookError {
+        line,
+        column,
+        message: message.into(),
+    }
+}
+
+/// Checks that ids are well-formed and unique within their list.
+fn check_ids<'a>(
+    text: &str,
+    what: &str,
+    ids: impl Iterator<Item = &'a Spanned<String>>,
+) -> Result<(), PlaybookError> {
+    let mut seen: Vec<&str> = Vec::new();
+    for id in ids {
+        let s = id.get_ref().as_str();
+        let ok = !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            return Err(error_at(
+                text,
+                id.span(),
+                format!("{what} id '{s}' must be letters, digits, '-' or '_'"),
+            ));
+        }
+        if seen.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+            return Err(error_at(text, id.span(), format!("duplicate {what} id '{s}'")));
+        }
+        seen.push(s);
+    }
+    Ok(())
+}
+
+impl Playbook {
+    /// Parses and validates playbook TOML.
+    pub fn parse(text: &str) -> Result<Playbook, PlaybookError> {
+        let raw: RawPlaybook = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            error_at(text, span, e.message().trim().to_string())
+        })?;
+        let whole = 0..0;
+        if raw.severities.is_empty() {
+            return Err(error_at(text, whole, "a playbook needs at least one [[severities]] entry"));
+        }
+        if raw.stages.is_empty() {
+            return Err(error_at(text, whole, "a playbook needs at least one [[stages]] entry"));
+        }
+        check_ids(text, "severity", raw.severities.iter().map(|s| &s.id))?;
+        check_ids(text, "role", raw.roles.iter().map(|r| &r.id))?;
+        check_ids(text, "stage", raw.stages.iter().map(|s| &s.id))?;
+        if !raw.roles.iter().any(|r| r.id.get_ref() == COMMANDER) {
+            return Err(error_at(
+                text,
+                raw.name.span(),
+                format!("a playbook needs a role with id '{COMMANDER}' (the incident commander)"),
+            ));
+        }
+        for s in &raw.severities {
+            if let Some(m) = &s.update_minutes
+                && *m.get_ref() == 0
+            {
+                return Err(error_at(
+                    text,
+                    m.span(),
+                    "update_minutes must be at least 1 (leave it out for no fixed cadence)",
+                ));
+            }
+        }
+        Ok(Playbook {
+            name: raw.name.into_inner(),
+            description: raw.description,
+            severities: raw
+                .severities
+                .into_iter()
+                .map(|s| Severity {
+                    id: s.id.into_inner(),
+                    name: s.name,
+                    description: s.description,
+                    update_minutes: s.update_minutes.map(Spanned::into_inner),
+                })
+                .collect(),
+            roles: raw
+                .roles
+                .into_iter()
+                .map(|r| Role {
+                    id: r.id.into_inner(),
+                    name: r.name,
+                    description: r.description,
+                    required: r.required,
+                    free_form: r.free_form,
+                })
+                .collect(),
+            stages: raw
+                .stages
+                .into_iter()
+                .map(|s| Stage {
+                    id: s.id.into_inner(),
+                    name: s.name,
+                    description: s.description,
+                    checklist: s.checklist,
+                })
+                .collect(),
+            update_template: raw.update_template,
+        })
+    }
+
+    pub fn severity(&self, id: &str) -> Option<&Severity> {
+        self.severities.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The severity a user typed, by id or name, case-insensitively.
+    pub fn find_severity(&self, input: &str) -> Result<&Severity, UnknownName> {
+        find(&self.severities, input, "severity", |s| (&s.id, &s.name))
+    }
+
+    /// The stage a user typed, by id or name, case-insensitively.
+    pub fn find_stage(&self, input: &str) -> Result<&Stage, UnknownName> {
+        find(&self.stages, input, "stage", |s| (&s.id, &s.name))
+    }
+
+    /// The role id a user typed, by id or name, case-insensitively. A
+    /// free-form family accepts `id:area` (or `name: area`), which is
+    /// returned normalised as `id:area`.
+    pub fn find_role(&self, input: &str) -> Result<String, UnknownName> {
+        let input = input.trim();
+        if let Some((family, area)) = input.split_once(':') {
+            let area = area.trim();
+            if let Some(r) = self.roles.iter().find(|r| {
+                r.free_form
+                    && (r.id.eq_ignore_ascii_case(family.trim())
+                        || r.name.eq_ignore_ascii_case(family.trim()))
+            }) && !area.is_empty()
+            {
+                return Ok(format!("{}:{}", r.id, area));
+            }
+        }
+        find(&self.roles, input, "role", |r| (&r.id, &r.name))
+            .map(|r| r.id.clone())
+            .map_err(|mut e| {
+                e.valid = self
+                    .roles
+                    .iter()
+                    .map(|r| if r.free_form { format!("{}:<area>", r.id) } else { r.id.clone() })
+                    .collect();
+                e
+            })
+    }
+
+    /// A human name for a role id, including free-form ones.
+    pub fn role_name(&self, role_id: &str) -> String {
+        if let Some(r) = self.role(role_id) {
+            return r.name.clone();
+        }
+        if let Some((family, area)) = role_id.split_once(':')
+            && let Some(r) = self.role(family)
+        {
+            return format!("{} ({area})", r.name);
+        }
+        role_id.to_string()
+    }
+
+    /// How often updates are due at this severity, if at all.
+    pub fn cadence_minutes(&self, severity: &str) -> Option<u32> {
+        self.severity(severity).and_then(|s| s.update_minutes)
+    }
+}
+
+fn find<'a, T>(
+    items: &'a [T],
+    input: &str,
+    what: &'static str,
+    names: impl Fn(&T) -> (&String, &String),
+) -> Result<&'a T, UnknownName> {
+    let input = input.trim();
+    items
+        .iter()
+        .find(|t| {
+            let (id, name) = names(t);
+            id.eq_ignore_ascii_case(input) || name.eq_ignore_ascii_case(input)
+        })
+        .ok_or_else(|| UnknownName {
+            what,
+            given: input.to_string(),
+            valid: items.iter().map(|t| names(t).0.clone()).collect(),
+        })
+}
+
+/// Fills `{placeholder}`s; unknown placeholders are left as they are, so a
+/// typo shows in the draft instead of vanishing.
+pub fn fill_template(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (key, value) in values {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+name = "tiny"
+[[severities]]
+id = "P1"
+name = "Critical"
+update_minutes = 30
+[[severities]]
+id = "P3"
+name = "Minor"
+[[roles]]
+id = "commander"
+name = "Incident commander"
+required = true
+[[roles]]
+id = "sme"
+name = "Subject-matter expert"
+free_form = true
+[[stages]]
+id = "mitigate"
+name = "Mitigate"
+checklist = ["Stop the bleeding"]
+[update_template]
+status = "{severity} {title}"
+impact = ""
+action = ""
+"#;
+
+    #[test]
+    fn a_valid_playbook_parses_and_names_resolve_case_insensitively() {
+        let p = Playbook::parse(MINIMAL).unwrap();
+        assert_eq!(p.find_severity("p1").unwrap().id, "P1");
+        assert_eq!(p.find_severity("critical").unwrap().id, "P1");
+        assert_eq!(p.cadence_minutes("P1"), Some(30));
+        assert_eq!(p.cadence_minutes("P3"), None);
+        assert_eq!(p.find_role("Incident Commander").unwrap(), "commander");
+        assert_eq!(p.find_role("sme: database").unwrap(), "sme:database");
+        assert_eq!(p.role_name("sme:database"), "Subject-matter expert (database)");
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_valid_ones() {
+        let p = Playbook::parse(MINIMAL).unwrap();
+        let e = p.find_role("janitor").unwrap_err();
+        assert_eq!(e.to_string(), "unknown role 'janitor'; valid roles are: commander, sme:<area>");
+        let e = p.find_stage("explode").unwrap_err();
+        assert!(e.to_string().contains("valid stages are: mitigate"));
+    }
+
+    #[test]
+    fn a_syntax_error_names_line_and_column() {
+        let text = "name = \"x\"\n[[severities]\nid = 1\n";
+        let e = Playbook::parse(text).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_at_its_line() {
+        let text = MINIMAL.replace("update_minutes = 30", "update_minutez = 30");
+        let e = Playbook::parse(&text).unwrap_err();
+        assert!(e.message.contains("update_minutez"), "{e}");
+        assert_eq!(e.line, 6, "{e}");
+    }
+
+    #[test]
+    fn a_duplicate_id_is_an_error_at_the_duplicate() {
+        let text = MINIMAL.replace("id = \"P3\"", "id = \"p1\"");
+        let e = Playbook::parse(&text).unwrap_err();
+        assert!(e.message.contains("duplicate severity id 'p1'"), "{e}");
+        assert_eq!(e.line, 8, "{e}");
+    }
+
+    #[test]
+    fn a_playbook_without_a_commander_is_refused() {
+        let text = MINIMAL.replace("id = \"commander\"", "id = \"boss\"");
+        let e = Playbook::parse(&text).unwrap_err();
+        assert!(e.message.contains("'commander'"), "{e}");
+    }
+
+    #[test]
+    fn templates_fill_known_placeholders_and_keep_unknown_ones() {
+        let s = fill_template("{severity}: {title} {nope}", &[("severity", "P1".into()), ("title", "x".into())]);
+        assert_eq!(s, "P1: x {nope}");
+    }
+}

@@ -1,0 +1,96 @@
+//! Making untrusted text safe to show: text from another replica may carry
+//! terminal escape sequences or control characters, and none may reach a
+//! terminal.
+
+/// Removes escape sequences, control characters (C0 and C1, except newline
+/// and tab) and bidirectional overrides; keeps everything else.
+pub fn sanitize(input: &str) -> String {
+    if input.chars().all(is_plain) {
+        return input.to_string();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // CSI as a single C1 character: skip its parameters too.
+            '\u{9b}' => skip_until_final(&mut chars),
+            '\n' | '\t' => out.push(c),
+            c if is_plain(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// As [`sanitize`], for a place that holds one line: newlines and tabs
+/// become spaces.
+pub fn single_line(input: &str) -> String {
+    sanitize(input)
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+fn is_plain(c: char) -> bool {
+    !(c.is_control() || is_bidi_control(c))
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => skip_until_final(chars),
+        // OSC, DCS, SOS, PM, APC: strings ended by BEL or ESC \.
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' {
+                    break;
+                }
+                if c == '\u{1b}' {
+                    if chars.peek() == Some(&'\\') {
+                        chars.next();
+                    }
+                    break;
+                }
+            }
+        }
+        // Two-character sequences (ESC c, ESC 7, ...): the second is dropped.
+        _ => {}
+    }
+}
+
+fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        assert_eq!(sanitize("rollback of api v2.3 — done ✓"), "rollback of api v2.3 — done ✓");
+    }
+
+    #[test]
+    fn escape_sequences_are_removed_whole() {
+        assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(sanitize("x\u{1b}]0;pwned\u{7}y"), "xy");
+        assert_eq!(sanitize("x\u{1b}]8;;http://e\u{1b}\\link"), "xlink");
+        assert_eq!(sanitize("clear\u{1b}c!"), "clear!");
+        assert_eq!(sanitize("c1\u{9b}2Jz"), "c1z");
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_removed_but_newlines_kept() {
+        assert_eq!(sanitize("a\u{7}b\rc\u{8}d\ne\u{202e}f"), "abcd\nef");
+        assert_eq!(single_line("one\ntwo\tthree"), "one two three");
+    }
+}

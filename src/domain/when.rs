@@ -1,0 +1,140 @@
+//! Reading the times and durations people type: RFC 3339, `HH:MM` (today,
+//! in the given zone) and relative offsets such as `-15m` or `-1h30m`.
+
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+
+/// Parses a point in time relative to `now` (whose zone is used for `HH:MM`).
+pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateTime<Utc>, String> {
+    let s = input.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Some(rest) = s.strip_prefix('-') {
+        let d = parse_duration(rest)?;
+        return Ok(now.with_timezone(&Utc) - d);
+    }
+    if let Some(rest) = s.strip_prefix('+') {
+        let d = parse_duration(rest)?;
+        return Ok(now.with_timezone(&Utc) + d);
+    }
+    let clock = NaiveTime::parse_from_str(s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+        .map_err(|_| bad_time(input))?;
+    let local = now.date_naive().and_time(clock);
+    now.timezone()
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("'{input}' does not exist today in the local time zone"))
+}
+
+fn bad_time(input: &str) -> String {
+    format!("cannot read the time '{input}'; use RFC 3339 (2026-11-23T14:02:00Z), HH:MM or a relative time like -15m")
+}
+
+/// Parses a duration such as `30m`, `1h`, `1h30m`, `90s` or `2d`.
+pub fn parse_duration(input: &str) -> Result<Duration, String> {
+    let s = input.trim();
+    let bad = || format!("cannot read the duration '{input}'; use forms like 30m, 1h or 1h30m");
+    if s.is_empty() {
+        return Err(bad());
+    }
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        let part = match c {
+            's' => Duration::try_seconds(n),
+            'm' => Duration::try_minutes(n),
+            'h' => Duration::try_hours(n),
+            'd' => Duration::try_days(n),
+            _ => None,
+        }
+        .ok_or_else(bad)?;
+        total = total.checked_add(&part).ok_or_else(bad)?;
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+/// Either a duration from now (`30m`) or a time (`14:30`), as `update --next`
+/// takes.
+pub fn parse_time_or_duration<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateTime<Utc>, String> {
+    match parse_duration(input) {
+        Ok(d) => Ok(now.with_timezone(&Utc) + d),
+        Err(_) => parse_time(input, now),
+    }
+}
+
+/// `1h 05m`, `12m`, `45s`: a compact, human duration.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.num_seconds().abs();
+    let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
+    let text = if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else if mins > 0 {
+        format!("{mins}m")
+    } else {
+        format!("{secs}s")
+    };
+    if d < Duration::zero() { format!("-{text}") } else { text }
+}
+
+/// `mm:ss`, or `h:mm:ss` past an hour: a countdown.
+pub fn clock_duration(d: Duration) -> String {
+    let secs = d.num_seconds().abs();
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
+    } else {
+        format!("{:02}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-23T15:00:00+01:00").unwrap()
+    }
+
+    #[test]
+    fn reads_rfc3339_clock_times_and_relative_times() {
+        let n = now();
+        assert_eq!(
+            parse_time("2026-11-23T13:02:00Z", &n).unwrap().to_rfc3339(),
+            "2026-11-23T13:02:00+00:00"
+        );
+        // 14:02 in +01:00 is 13:02 UTC.
+        assert_eq!(parse_time("14:02", &n).unwrap().to_rfc3339(), "2026-11-23T13:02:00+00:00");
+        assert_eq!(parse_time("-15m", &n).unwrap().to_rfc3339(), "2026-11-23T13:45:00+00:00");
+        assert_eq!(parse_time("-1h30m", &n).unwrap().to_rfc3339(), "2026-11-23T12:30:00+00:00");
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_read_with_the_accepted_forms() {
+        let e = parse_time("yesterday", &now()).unwrap_err();
+        assert!(e.contains("HH:MM"), "{e}");
+        assert!(parse_duration("10x").is_err());
+        assert!(parse_duration("10").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn formats_durations_for_people() {
+        assert_eq!(human_duration(Duration::seconds(3900)), "1h 05m");
+        assert_eq!(human_duration(Duration::seconds(45)), "45s");
+        assert_eq!(clock_duration(Duration::seconds(751)), "12:31");
+        assert_eq!(clock_duration(Duration::seconds(-65)), "01:05");
+    }
+}

@@ -1,0 +1,349 @@
+//! The local SQLite event log: opening and migrating the database, appending
+//! local events, importing remote ones idempotently, and reading them back.
+
+mod error;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::domain::clock::Hlc;
+use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
+use crate::domain::ids::{EventId, IncidentId, ReplicaId};
+use crate::domain::incident::Incident;
+
+pub use error::StoreError;
+
+/// How long a writer waits for another process's transaction before giving
+/// up. Incident writes are tiny, so this is only reached by a hung process.
+const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+
+type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
+
+/// One responder's log.
+pub struct Store {
+    conn: Connection,
+    replica: ReplicaId,
+    path: PathBuf,
+    clock: Clock,
+}
+
+impl Store {
+    /// Opens (creating if needed, with mode 0600) and migrates a database.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        create_private(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let conn = Connection::open(path)?;
+        Store::setup(conn, path.to_path_buf())
+    }
+
+    /// A throwaway in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Store, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let replica = migrate(&mut conn, &path)?;
+        Ok(Store {
+            conn,
+            replica,
+            path,
+            clock: Box::new(Utc::now),
+        })
+    }
+
+    /// This database's replica id.
+    pub fn replica(&self) -> ReplicaId {
+        self.replica
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for the sync layer's own tables.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Replaces the wall clock (tests of clock skew, reproducible demos).
+    pub fn set_clock(&mut self, clock: impl Fn() -> DateTime<Utc> + Send + 'static) {
+        self.clock = Box::new(clock);
+    }
+
+    /// The wall clock this store records with.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Records a local event. Sequence number and clock are assigned inside
+    /// one immediate transaction, so concurrent writers never collide.
+    pub fn append(
+        &mut self,
+        incident: IncidentId,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        kind: EventKind,
+    ) -> Result<Event, StoreError> {
+        let now = self.now();
+        let replica = self.replica;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last = read_hlc(&tx)?;
+        let hlc = Hlc::tick(last, now.timestamp_millis());
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE replica = ?1",
+            [replica.to_string()],
+            |r| r.get(0),
+        )?;
+        let seq = seq as u64;
+        let event = Event {
+            v: FORMAT_VERSION,
+            id: EventId::generate(),
+            incident,
+            replica,
+            seq,
+            hlc,
+            at: at.unwrap_or(now),
+            author: author.to_string(),
+            body: Body::Known(kind),
+        };
+        insert(&tx, &event)?;
+        write_hlc(&tx, hlc)?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    /// Imports events from elsewhere; those already present are ignored, so
+    /// a replay changes nothing. Advances the clock past every event seen.
+    /// Returns how many were new.
+    pub fn import<'a>(&mut self, events: impl IntoIterator<Item = &'a Event>) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut hlc = read_hlc(&tx)?;
+        let mut added = 0;
+        for e in events {
+            added += insert(&tx, e)?;
+            hlc = Hlc::observe(hlc, e.hlc);
+        }
+        write_hlc(&tx, hlc)?;
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Every event of one incident, in the agreed order.
+    pub fn events(&self, incident: IncidentId) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, json FROM events WHERE incident = ?1
+             ORDER BY at_ms, hlc_ms, hlc_c, replica, id",
+        )?;
+        let rows = stmt.query_map([incident.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (id, json) = row?;
+            events.push(parse_stored(&id, &json)?);
+        }
+        // The SQL order matches the domain's except for sub-millisecond `at`,
+        // which the wire format does not carry; sorting again is cheap.
+        events.sort_by_key(|e| e.order_key());
+        Ok(events)
+    }
+
+    /// One incident's state, if it has been declared.
+    pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
+        Ok(Incident::fold(id, &self.events(id)?))
+    }
+
+    /// Every declared incident, most recently active first.
+    pub fn incidents(&self) -> Result<Vec<Incident>, StoreError> {
+        let mut all = Vec::new();
+        for id in self.incident_ids()? {
+            if let Some(inc) = self.incident(id)? {
+                all.push(inc);
+            }
+        }
+        all.sort_by_key(|i| std::cmp::Reverse(i.last_activity));
+        Ok(all)
+    }
+
+    /// Ids of every incident that has a declaration.
+    pub fn incident_ids(&self) -> Result<Vec<IncidentId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT incident FROM events WHERE kind = 'declared'")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for id in ids {
+            let id = id?;
+            out.push(id.parse().map_err(|e: ulid::DecodeError| StoreError::Corrupt {
+                id: id.clone(),
+                reason: e.to_string(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// The incident a user's reference names: a full id or a unique prefix
+    /// of its short reference.
+    pub fn resolve(&self, reference: &str) -> Result<IncidentId, StoreError> {
+        let reference = reference.trim();
+        let matches: Vec<IncidentId> = self
+            .incident_ids()?
+            .into_iter()
+            .filter(|id| id.matches_ref(reference))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(StoreError::UnknownIncident(reference.to_string())),
+            many => Err(StoreError::AmbiguousIncident {
+                given: reference.to_string(),
+                matches: many.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
+            }),
+        }
+    }
+
+    /// The incident to act on when none was named: the most recently active
+    /// unresolved one.
+    pub fn current(&self) -> Result<Incident, StoreError> {
+        self.incidents()?
+            .into_iter()
+            .find(|i| !i.is_resolved())
+            .ok_or(StoreError::NoOpenIncident)
+    }
+
+    /// Changes whenever another connection commits: the console polls it to
+    /// notice writes by the CLI or a sync.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// How many events the log holds in all.
+    pub fn event_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}
+
+/// Creates the database file (and its directory) private to the user before
+/// SQLite opens it; SQLite gives its WAL files the same mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
+/// Brings the schema up to date; returns this database's replica id.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let has_meta: bool = tx.query_row(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    let version: i64 = if has_meta {
+        tx.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+    } else {
+        0
+    };
+    if version > schema::latest() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: schema::latest(),
+        });
+    }
+    for sql in &schema::MIGRATIONS[version as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
+        [schema::latest().max(version).to_string()],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?1)",
+        [ReplicaId::generate().to_string()],
+    )?;
+    let replica: String = tx.query_row("SELECT value FROM meta WHERE key = 'replica'", [], |r| r.get(0))?;
+    tx.commit()?;
+    replica.parse().map_err(|e: ulid::DecodeError| StoreError::Corrupt {
+        id: "meta.replica".into(),
+        reason: e.to_string(),
+    })
+}
+
+fn read_hlc(conn: &Connection) -> Result<Hlc, StoreError> {
+    let v: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0))
+        .optional()?;
+    Ok(v.and_then(|v| {
+        let (ms, c) = v.split_once('.')?;
+        Some(Hlc {
+            ms: ms.parse().ok()?,
+            c: c.parse().ok()?,
+        })
+    })
+    .unwrap_or(Hlc::ZERO))
+}
+
+fn write_hlc(conn: &Connection, hlc: Hlc) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)",
+        [format!("{}.{}", hlc.ms, hlc.c)],
+    )?;
+    Ok(())
+}
+
+/// Inserts unless the id or (replica, seq) is already there; returns 1 if
+/// it was new.
+fn insert(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    Ok(stmt.execute(params![
+        e.id.to_string(),
+        e.incident.to_string(),
+        e.replica.to_string(),
+        e.seq as i64,
+        e.hlc.ms,
+        e.hlc.c,
+        e.at.timestamp_millis(),
+        e.body.kind_name(),
+        e.to_json(),
+    ])?)
+}
+
+fn parse_stored(id: &str, json: &str) -> Result<Event, StoreError> {
+    Event::from_json(json).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

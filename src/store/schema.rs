@@ -1,0 +1,30 @@
+//! The SQLite schema as numbered migrations. A migration is appended, never
+//! edited: databases in the field have run the old ones.
+
+/// Each entry takes the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the event log and the meta table.
+    "CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        id       TEXT PRIMARY KEY,
+        incident TEXT NOT NULL,
+        replica  TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        hlc_ms   INTEGER NOT NULL,
+        hlc_c    INTEGER NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        json     TEXT NOT NULL,
+        UNIQUE (replica, seq)
+    );
+    CREATE INDEX events_by_incident ON events (incident, at_ms);
+    CREATE INDEX events_by_kind ON events (kind, incident);",
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}

@@ -1,0 +1,116 @@
+use super::*;
+use crate::domain::event::NoteKind;
+
+fn declare(store: &mut Store) -> IncidentId {
+    let id = IncidentId::generate();
+    store
+        .append(
+            id,
+            None,
+            "ana",
+            EventKind::Declared {
+                title: "API down".into(),
+                severity: "P1".into(),
+                summary: String::new(),
+                playbook: "default".into(),
+                commander: "ana".into(),
+                stage: "detect".into(),
+            },
+        )
+        .unwrap();
+    id
+}
+
+fn note(text: &str) -> EventKind {
+    EventKind::Note {
+        note: NoteKind::Note,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn appends_get_dense_sequence_numbers_and_a_rising_clock() {
+    let mut s = Store::open_in_memory().unwrap();
+    // A wall clock stuck in the past must not make the HLC go backwards.
+    s.set_clock(|| DateTime::from_timestamp(1_000, 0).unwrap());
+    let inc = declare(&mut s);
+    let a = s.append(inc, None, "ana", note("one")).unwrap();
+    let b = s.append(inc, None, "ana", note("two")).unwrap();
+    assert_eq!((a.seq, b.seq), (2, 3));
+    assert!(b.hlc > a.hlc);
+    assert_eq!(s.events(inc).unwrap().len(), 3);
+}
+
+#[test]
+fn import_is_idempotent_and_advances_the_clock() {
+    let mut a = Store::open_in_memory().unwrap();
+    let mut b = Store::open_in_memory().unwrap();
+    a.set_clock(|| Utc::now() + chrono::Duration::hours(1));
+    let inc = declare(&mut a);
+    let events = a.events(inc).unwrap();
+    assert_eq!(b.import(&events).unwrap(), 1);
+    assert_eq!(b.import(&events).unwrap(), 0, "a replay adds nothing");
+    let local = b.append(inc, None, "bo", note("after seeing a's clock")).unwrap();
+    assert!(local.hlc > events[0].hlc, "b's next event sorts after what it saw");
+    assert_eq!(b.incident(inc).unwrap().unwrap().timeline.len(), 2);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        declare(&mut s);
+        s.connection()
+            .execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'", [])
+            .unwrap();
+    }
+    let err = Store::open(&path).err().expect("refused");
+    assert!(err.to_string().contains("newer fireground"), "{err}");
+    let conn = Connection::open(&path).unwrap();
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1, "nothing recorded was lost");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/f.db");
+    let mut s = Store::open(&path).unwrap();
+    declare(&mut s);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn the_replica_id_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.db");
+    let first = Store::open(&path).unwrap().replica();
+    assert_eq!(Store::open(&path).unwrap().replica(), first);
+}
+
+#[test]
+fn references_resolve_by_short_prefix_and_full_id() {
+    let mut s = Store::open_in_memory().unwrap();
+    let inc = declare(&mut s);
+    assert_eq!(s.resolve(&inc.short()).unwrap(), inc);
+    assert_eq!(s.resolve(&inc.to_string().to_lowercase()).unwrap(), inc);
+    let err = s.resolve("zzzzzz").unwrap_err();
+    assert!(err.to_string().contains("no incident matches 'zzzzzz'"), "{err}");
+}
+
+#[test]
+fn the_current_incident_is_the_latest_active_unresolved_one() {
+    let mut s = Store::open_in_memory().unwrap();
+    assert!(matches!(s.current(), Err(StoreError::NoOpenIncident)));
+    let old = declare(&mut s);
+    let newer = declare(&mut s);
+    assert_eq!(s.current().unwrap().id, newer);
+    s.append(newer, None, "ana", EventKind::Resolved { summary: String::new() })
+        .unwrap();
+    assert_eq!(s.current().unwrap().id, old);
+}
