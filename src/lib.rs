@@ -1,5 +1,10 @@
 //! fireground: an incident command console backed by a local, syncable
 //! event log.
 
+pub mod cli;
 pub mod domain;
+pub mod paths;
+pub mod playbooks;
+pub mod report;
 pub mod store;
+pub mod zone;

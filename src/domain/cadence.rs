@@ -178,44 +178,100 @@ mod tests {
     fn p1_is_due_thirty_minutes_after_the_last_update() {
         let inc = incident(&[(0, declared("P1")), (10, update(None))]);
         let c = next_update(&inc, &playbook(), t(22));
-        assert_eq!(c, Cadence::Due { due_at: t(40), every: 30, remaining: Duration::minutes(18) });
+        assert_eq!(
+            c,
+            Cadence::Due {
+                due_at: t(40),
+                every: 30,
+                remaining: Duration::minutes(18)
+            }
+        );
         assert_eq!(c.urgency(), Urgency::Calm);
-        assert_eq!(next_update(&inc, &playbook(), t(36)).urgency(), Urgency::Soon);
-        assert_eq!(next_update(&inc, &playbook(), t(41)).urgency(), Urgency::Overdue);
+        assert_eq!(
+            next_update(&inc, &playbook(), t(36)).urgency(),
+            Urgency::Soon
+        );
+        assert_eq!(
+            next_update(&inc, &playbook(), t(41)).urgency(),
+            Urgency::Overdue
+        );
     }
 
     #[test]
     fn changing_severity_changes_the_deadline_at_once() {
-        let inc = incident(&[(0, declared("P2")), (5, EventKind::SeverityChanged { severity: "P1".into() })]);
-        let Cadence::Due { due_at, every, .. } = next_update(&inc, &playbook(), t(6)) else { panic!() };
+        let inc = incident(&[
+            (0, declared("P2")),
+            (
+                5,
+                EventKind::SeverityChanged {
+                    severity: "P1".into(),
+                },
+            ),
+        ]);
+        let Cadence::Due { due_at, every, .. } = next_update(&inc, &playbook(), t(6)) else {
+            panic!()
+        };
         assert_eq!((due_at, every), (t(30), 30));
-        let inc = incident(&[(0, declared("P2")), (5, EventKind::SeverityChanged { severity: "P3".into() })]);
+        let inc = incident(&[
+            (0, declared("P2")),
+            (
+                5,
+                EventKind::SeverityChanged {
+                    severity: "P3".into(),
+                },
+            ),
+        ]);
         assert_eq!(next_update(&inc, &playbook(), t(6)), Cadence::None);
     }
 
     #[test]
     fn raising_the_severity_late_makes_an_update_due_now_not_in_the_past() {
-        let inc = incident(&[(0, declared("P3")), (120, EventKind::SeverityChanged { severity: "P1".into() })]);
-        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(121)) else { panic!() };
+        let inc = incident(&[
+            (0, declared("P3")),
+            (
+                120,
+                EventKind::SeverityChanged {
+                    severity: "P1".into(),
+                },
+            ),
+        ]);
+        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(121)) else {
+            panic!()
+        };
         assert_eq!(due_at, t(120));
     }
 
     #[test]
     fn a_promised_earlier_update_is_the_deadline() {
         let inc = incident(&[(0, declared("P2")), (10, update(Some(t(25))))]);
-        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(11)) else { panic!() };
+        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(11)) else {
+            panic!()
+        };
         assert_eq!(due_at, t(25));
     }
 
     #[test]
     fn a_resolved_incident_has_no_timer() {
-        let inc = incident(&[(0, declared("P1")), (10, EventKind::Resolved { summary: String::new() })]);
+        let inc = incident(&[
+            (0, declared("P1")),
+            (
+                10,
+                EventKind::Resolved {
+                    summary: String::new(),
+                },
+            ),
+        ]);
         assert_eq!(next_update(&inc, &playbook(), t(50)), Cadence::None);
     }
 
     #[test]
     fn punctuality_counts_how_late_each_update_was() {
-        let inc = incident(&[(0, declared("P1")), (20, update(None)), (54, update(None)), (70, update(None))]);
+        let inc = incident(&[
+            (0, declared("P1")),
+            (20, update(None)),
+            (54, update(None)),
+            (70, update(None)),
+        ]);
         let p = punctuality(&inc, &playbook());
         assert_eq!(p[0].late_by, None);
         assert_eq!(p[1].late_by, Some(Duration::minutes(4)));

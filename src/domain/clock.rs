@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A hybrid logical timestamp. Ordered by wall time, then counter.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Hlc {
     /// Wall-clock milliseconds since the Unix epoch (or a later one seen).
     pub ms: i64,
@@ -57,7 +59,10 @@ mod tests {
     #[test]
     fn after_observing_a_clock_an_hour_ahead_the_next_tick_sorts_after_it() {
         let local = Hlc { ms: 1_000, c: 0 };
-        let remote = Hlc { ms: 1_000 + 3_600_000, c: 4 };
+        let remote = Hlc {
+            ms: 1_000 + 3_600_000,
+            c: 4,
+        };
         let seen = Hlc::observe(local, remote);
         let next = Hlc::tick(seen, 1_001);
         assert!(next > remote);

@@ -133,7 +133,11 @@ pub enum EventKind {
         status: String,
         impact: String,
         action: String,
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_millis_rfc3339")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "opt_millis_rfc3339"
+        )]
         next_update: Option<DateTime<Utc>>,
     },
     LinkAdded {
@@ -294,7 +298,10 @@ mod tests {
         let json = e.to_json();
         assert!(json.contains(r#""kind":"note""#), "{json}");
         assert!(json.contains(r#""note":"decision""#), "{json}");
-        assert!(json.contains(r#""at":"2023-11-14T22:13:20.123Z""#), "{json}");
+        assert!(
+            json.contains(r#""at":"2023-11-14T22:13:20.123Z""#),
+            "{json}"
+        );
         assert_eq!(Event::from_json(&json).unwrap(), e);
     }
 
@@ -310,7 +317,9 @@ mod tests {
 
     #[test]
     fn a_newer_version_is_kept_but_not_projected() {
-        let mut e = sample(Body::Known(EventKind::Resolved { summary: String::new() }));
+        let mut e = sample(Body::Known(EventKind::Resolved {
+            summary: String::new(),
+        }));
         e.v = 2;
         let back = Event::from_json(&e.to_json()).unwrap();
         assert_eq!(back.v, 2);

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::clock::Hlc;
 use super::event::{Event, EventKind, NoteKind};
 use super::ids::{EventId, IncidentId};
 use super::playbook::COMMANDER;
@@ -182,13 +183,18 @@ pub struct Incident {
     pub people: BTreeSet<String>,
     /// The latest `at` of any event: "most recently active".
     pub last_activity: DateTime<Utc>,
+    /// The latest recording clock of any event: breaks ties in activity.
+    pub last_recorded: Hlc,
     pub event_count: usize,
 }
 
 impl Incident {
     /// Folds events (any order, any mix of incidents: only `id`'s count)
     /// into the incident's state. `None` when no declaration is among them.
-    pub fn fold<'a>(id: IncidentId, events: impl IntoIterator<Item = &'a Event>) -> Option<Incident> {
+    pub fn fold<'a>(
+        id: IncidentId,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Option<Incident> {
         let mut mine: Vec<&Event> = events
             .into_iter()
             .filter(|e| e.incident == id && e.known().is_some())
@@ -240,6 +246,7 @@ impl Incident {
             resolved_at: None,
             people: BTreeSet::new(),
             last_activity: e.at,
+            last_recorded: e.hlc,
             event_count: 0,
         })
     }
@@ -250,6 +257,7 @@ impl Incident {
         self.people.insert(author.clone());
         self.event_count += 1;
         self.last_activity = self.last_activity.max(e.at);
+        self.last_recorded = self.last_recorded.max(e.hlc);
         let change = |value: &str| Change {
             at: e.at,
             value: sanitize(value),
@@ -270,7 +278,12 @@ impl Incident {
                 self.hand_over(COMMANDER, &sanitize(commander), e.at);
                 (
                     EntryKind::Declared,
-                    format!("Declared {} '{}'; {} is incident commander", sanitize(severity), sanitize(title), sanitize(commander)),
+                    format!(
+                        "Declared {} '{}'; {} is incident commander",
+                        sanitize(severity),
+                        sanitize(title),
+                        sanitize(commander)
+                    ),
                 )
             }
             EventKind::Note { note, text } => (EntryKind::Note(*note), sanitize(text)),
@@ -279,7 +292,9 @@ impl Incident {
                 let before = self.roles.get(&role).map(|h| h.person.clone());
                 self.hand_over(&role, &person, e.at);
                 let text = match before {
-                    Some(prev) if prev != person => format!("{role}: {prev} hands over to {person}"),
+                    Some(prev) if prev != person => {
+                        format!("{role}: {prev} hands over to {person}")
+                    }
                     _ => format!("{person} takes {role}"),
                 };
                 (EntryKind::Role, text)
@@ -295,7 +310,10 @@ impl Incident {
             EventKind::SeverityChanged { severity } => {
                 let from = std::mem::replace(&mut self.severity, sanitize(severity));
                 self.severity_history.push(change(severity));
-                (EntryKind::Severity, format!("Severity {from} → {}", self.severity))
+                (
+                    EntryKind::Severity,
+                    format!("Severity {from} → {}", self.severity),
+                )
             }
             EventKind::StageChanged { stage } => {
                 let from = std::mem::replace(&mut self.stage, sanitize(stage));
@@ -371,7 +389,10 @@ impl Incident {
             }
             EventKind::ActionItemDone { item } => {
                 corrections.push(e);
-                (EntryKind::ActionItem, format!("Action item #{} done", item.short()))
+                (
+                    EntryKind::ActionItem,
+                    format!("Action item #{} done", item.short()),
+                )
             }
             EventKind::ChecklistTicked { stage, item } => {
                 let tick = Tick {
@@ -454,7 +475,12 @@ impl Incident {
     }
 
     fn apply_corrections(&mut self, corrections: &[&Event]) {
-        let index: HashMap<EventId, usize> = self.timeline.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let index: HashMap<EventId, usize> = self
+            .timeline
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, i))
+            .collect();
         for e in corrections {
             match e.known() {
                 Some(EventKind::Amended { target, text }) => {
@@ -540,7 +566,9 @@ impl Incident {
 
     /// When the current severity came into force.
     pub fn severity_since(&self) -> DateTime<Utc> {
-        self.severity_history.last().map_or(self.declared_at, |c| c.at)
+        self.severity_history
+            .last()
+            .map_or(self.declared_at, |c| c.at)
     }
 
     /// The action item a short reference names.
@@ -553,7 +581,6 @@ impl Incident {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clock::Hlc;
     use crate::domain::event::{Body, FORMAT_VERSION};
     use crate::domain::ids::ReplicaId;
     use proptest::prelude::*;
@@ -573,8 +600,16 @@ mod tests {
 
         /// Records `kind` at minute `min` by `who` on replica `replica`.
         fn add(&mut self, replica: u128, min: i64, who: &str, kind: EventKind) -> EventId {
-            let seq = self.events.iter().filter(|e| e.replica == ReplicaId::from_parts(1, replica)).count() as u64 + 1;
-            let id = EventId::from_parts(2_000 + self.events.len() as u64, replica * 1000 + seq as u128);
+            let seq = self
+                .events
+                .iter()
+                .filter(|e| e.replica == ReplicaId::from_parts(1, replica))
+                .count() as u64
+                + 1;
+            let id = EventId::from_parts(
+                2_000 + self.events.len() as u64,
+                replica * 1000 + seq as u128,
+            );
             let at = DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap();
             self.events.push(Event {
                 v: FORMAT_VERSION,
@@ -616,13 +651,57 @@ mod tests {
         let mut log = Log::new();
         log.add(1, 0, "ana", declared("ana"));
         log.add(2, 3, "bo", assign("tech", "bo"));
-        log.add(1, 5, "ana", EventKind::SeverityChanged { severity: "P1".into() });
-        log.add(3, 5, "cy", EventKind::SeverityChanged { severity: "P2".into() });
+        log.add(
+            1,
+            5,
+            "ana",
+            EventKind::SeverityChanged {
+                severity: "P1".into(),
+            },
+        );
+        log.add(
+            3,
+            5,
+            "cy",
+            EventKind::SeverityChanged {
+                severity: "P2".into(),
+            },
+        );
         log.add(1, 10, "ana", assign("commander", "dee"));
-        log.add(2, 12, "bo", EventKind::StageChanged { stage: "mitigate".into() });
-        let note = log.add(3, 14, "cy", EventKind::Note { note: NoteKind::Finding, text: "bad deploy".into() });
-        log.add(1, 20, "dee", EventKind::Amended { target: note, text: "bad deploy of api 2.3".into() });
-        log.add(2, 21, "bo", EventKind::RoleReleased { role: "tech".into() });
+        log.add(
+            2,
+            12,
+            "bo",
+            EventKind::StageChanged {
+                stage: "mitigate".into(),
+            },
+        );
+        let note = log.add(
+            3,
+            14,
+            "cy",
+            EventKind::Note {
+                note: NoteKind::Finding,
+                text: "bad deploy".into(),
+            },
+        );
+        log.add(
+            1,
+            20,
+            "dee",
+            EventKind::Amended {
+                target: note,
+                text: "bad deploy of api 2.3".into(),
+            },
+        );
+        log.add(
+            2,
+            21,
+            "bo",
+            EventKind::RoleReleased {
+                role: "tech".into(),
+            },
+        );
         log.add(
             3,
             22,
@@ -642,10 +721,18 @@ mod tests {
         let log = busy_log();
         let inc = Incident::fold(log.incident, &log.events).unwrap();
         assert_eq!(inc.commander(), Some("dee"));
-        let ic: Vec<_> = inc.role_spans.iter().filter(|s| s.role == "commander").collect();
+        let ic: Vec<_> = inc
+            .role_spans
+            .iter()
+            .filter(|s| s.role == "commander")
+            .collect();
         assert_eq!(ic.len(), 2);
         assert_eq!(ic[0].person, "ana");
-        assert_eq!(ic[0].to, Some(ic[1].from), "ana held IC until dee took over");
+        assert_eq!(
+            ic[0].to,
+            Some(ic[1].from),
+            "ana held IC until dee took over"
+        );
         assert_eq!(ic[1].to, None);
         let tech = inc.role_spans.iter().find(|s| s.role == "tech").unwrap();
         assert_eq!(tech.person, "bo");
@@ -666,7 +753,11 @@ mod tests {
     fn corrections_apply_to_their_target() {
         let log = busy_log();
         let inc = Incident::fold(log.incident, &log.events).unwrap();
-        let finding = inc.timeline.iter().find(|e| e.kind == EntryKind::Note(NoteKind::Finding)).unwrap();
+        let finding = inc
+            .timeline
+            .iter()
+            .find(|e| e.kind == EntryKind::Note(NoteKind::Finding))
+            .unwrap();
         assert_eq!(finding.text, "bad deploy of api 2.3");
         assert!(finding.amended);
     }
@@ -675,10 +766,22 @@ mod tests {
     fn a_redaction_hides_text_everywhere() {
         let mut log = busy_log();
         let can = log.events.last().unwrap().id;
-        log.add(1, 30, "dee", EventKind::Redacted { target: can, reason: "pasted a secret".into() });
+        log.add(
+            1,
+            30,
+            "dee",
+            EventKind::Redacted {
+                target: can,
+                reason: "pasted a secret".into(),
+            },
+        );
         let inc = Incident::fold(log.incident, &log.events).unwrap();
         assert_eq!(inc.can_reports[0].needs, "[redacted]");
-        assert!(inc.timeline.iter().any(|e| e.redacted && e.text == "[redacted]"));
+        assert!(
+            inc.timeline
+                .iter()
+                .any(|e| e.redacted && e.text == "[redacted]")
+        );
         assert!(!format!("{inc:?}").contains("db access"));
     }
 
@@ -686,7 +789,15 @@ mod tests {
     fn text_from_the_log_is_sanitised() {
         let mut log = Log::new();
         log.add(1, 0, "ana\u{1b}[2J", declared("ana"));
-        log.add(1, 1, "ana", EventKind::Note { note: NoteKind::Note, text: "hi\u{1b}]0;owned\u{7} there".into() });
+        log.add(
+            1,
+            1,
+            "ana",
+            EventKind::Note {
+                note: NoteKind::Note,
+                text: "hi\u{1b}]0;owned\u{7} there".into(),
+            },
+        );
         let inc = Incident::fold(log.incident, &log.events).unwrap();
         assert_eq!(inc.timeline[1].text, "hi there");
         assert_eq!(inc.declared_by, "ana");
@@ -695,7 +806,15 @@ mod tests {
     #[test]
     fn without_a_declaration_there_is_no_incident() {
         let mut log = Log::new();
-        log.add(1, 0, "ana", EventKind::Note { note: NoteKind::Note, text: "x".into() });
+        log.add(
+            1,
+            0,
+            "ana",
+            EventKind::Note {
+                note: NoteKind::Note,
+                text: "x".into(),
+            },
+        );
         assert!(Incident::fold(log.incident, &log.events).is_none());
     }
 

@@ -3,6 +3,7 @@
 
 pub mod cadence;
 pub mod clock;
+pub mod draft;
 pub mod event;
 pub mod ids;
 pub mod incident;

@@ -70,7 +70,11 @@ pub struct PlaybookError {
 
 impl fmt::Display for PlaybookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -78,6 +82,7 @@ impl fmt::Display for PlaybookError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownName {
     pub what: &'static str,
+    pub plural: &'static str,
     pub given: String,
     pub valid: Vec<String>,
 }
@@ -86,10 +91,10 @@ impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown {} '{}'; valid {}s are: {}",
+            "unknown {} '{}'; valid {} are: {}",
             self.what,
             self.given,
-            self.what,
+            self.plural,
             self.valid.join(", ")
         )
     }
@@ -180,7 +185,11 @@ fn check_ids<'a>(
             ));
         }
         if seen.iter().any(|o| o.eq_ignore_ascii_case(s)) {
-            return Err(error_at(text, id.span(), format!("duplicate {what} id '{s}'")));
+            return Err(error_at(
+                text,
+                id.span(),
+                format!("duplicate {what} id '{s}'"),
+            ));
         }
         seen.push(s);
     }
@@ -196,10 +205,18 @@ impl Playbook {
         })?;
         let whole = 0..0;
         if raw.severities.is_empty() {
-            return Err(error_at(text, whole, "a playbook needs at least one [[severities]] entry"));
+            return Err(error_at(
+                text,
+                whole,
+                "a playbook needs at least one [[severities]] entry",
+            ));
         }
         if raw.stages.is_empty() {
-            return Err(error_at(text, whole, "a playbook needs at least one [[stages]] entry"));
+            return Err(error_at(
+                text,
+                whole,
+                "a playbook needs at least one [[stages]] entry",
+            ));
         }
         check_ids(text, "severity", raw.severities.iter().map(|s| &s.id))?;
         check_ids(text, "role", raw.roles.iter().map(|r| &r.id))?;
@@ -261,7 +278,9 @@ impl Playbook {
     }
 
     pub fn severity(&self, id: &str) -> Option<&Severity> {
-        self.severities.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+        self.severities
+            .iter()
+            .find(|s| s.id.eq_ignore_ascii_case(id))
     }
 
     pub fn stage(&self, id: &str) -> Option<&Stage> {
@@ -274,12 +293,16 @@ impl Playbook {
 
     /// The severity a user typed, by id or name, case-insensitively.
     pub fn find_severity(&self, input: &str) -> Result<&Severity, UnknownName> {
-        find(&self.severities, input, "severity", |s| (&s.id, &s.name))
+        find(&self.severities, input, ("severity", "severities"), |s| {
+            (&s.id, &s.name)
+        })
     }
 
     /// The stage a user typed, by id or name, case-insensitively.
     pub fn find_stage(&self, input: &str) -> Result<&Stage, UnknownName> {
-        find(&self.stages, input, "stage", |s| (&s.id, &s.name))
+        find(&self.stages, input, ("stage", "stages"), |s| {
+            (&s.id, &s.name)
+        })
     }
 
     /// The role id a user typed, by id or name, case-insensitively. A
@@ -298,13 +321,19 @@ impl Playbook {
                 return Ok(format!("{}:{}", r.id, area));
             }
         }
-        find(&self.roles, input, "role", |r| (&r.id, &r.name))
+        find(&self.roles, input, ("role", "roles"), |r| (&r.id, &r.name))
             .map(|r| r.id.clone())
             .map_err(|mut e| {
                 e.valid = self
                     .roles
                     .iter()
-                    .map(|r| if r.free_form { format!("{}:<area>", r.id) } else { r.id.clone() })
+                    .map(|r| {
+                        if r.free_form {
+                            format!("{}:<area>", r.id)
+                        } else {
+                            r.id.clone()
+                        }
+                    })
                     .collect();
                 e
             })
@@ -332,7 +361,7 @@ impl Playbook {
 fn find<'a, T>(
     items: &'a [T],
     input: &str,
-    what: &'static str,
+    (what, plural): (&'static str, &'static str),
     names: impl Fn(&T) -> (&String, &String),
 ) -> Result<&'a T, UnknownName> {
     let input = input.trim();
@@ -344,6 +373,7 @@ fn find<'a, T>(
         })
         .ok_or_else(|| UnknownName {
             what,
+            plural,
             given: input.to_string(),
             valid: items.iter().map(|t| names(t).0.clone()).collect(),
         })
@@ -399,14 +429,20 @@ action = ""
         assert_eq!(p.cadence_minutes("P3"), None);
         assert_eq!(p.find_role("Incident Commander").unwrap(), "commander");
         assert_eq!(p.find_role("sme: database").unwrap(), "sme:database");
-        assert_eq!(p.role_name("sme:database"), "Subject-matter expert (database)");
+        assert_eq!(
+            p.role_name("sme:database"),
+            "Subject-matter expert (database)"
+        );
     }
 
     #[test]
     fn an_unknown_name_lists_the_valid_ones() {
         let p = Playbook::parse(MINIMAL).unwrap();
         let e = p.find_role("janitor").unwrap_err();
-        assert_eq!(e.to_string(), "unknown role 'janitor'; valid roles are: commander, sme:<area>");
+        assert_eq!(
+            e.to_string(),
+            "unknown role 'janitor'; valid roles are: commander, sme:<area>"
+        );
         let e = p.find_stage("explode").unwrap_err();
         assert!(e.to_string().contains("valid stages are: mitigate"));
     }
@@ -443,7 +479,10 @@ action = ""
 
     #[test]
     fn templates_fill_known_placeholders_and_keep_unknown_ones() {
-        let s = fill_template("{severity}: {title} {nope}", &[("severity", "P1".into()), ("title", "x".into())]);
+        let s = fill_template(
+            "{severity}: {title} {nope}",
+            &[("severity", "P1".into()), ("title", "x".into())],
+        );
         assert_eq!(s, "P1: x {nope}");
     }
 }

@@ -76,7 +76,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_unchanged() {
-        assert_eq!(sanitize("rollback of api v2.3 — done ✓"), "rollback of api v2.3 — done ✓");
+        assert_eq!(
+            sanitize("rollback of api v2.3 — done ✓"),
+            "rollback of api v2.3 — done ✓"
+        );
     }
 
     #[test]

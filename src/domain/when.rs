@@ -29,7 +29,9 @@ pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateT
 }
 
 fn bad_time(input: &str) -> String {
-    format!("cannot read the time '{input}'; use RFC 3339 (2026-11-23T14:02:00Z), HH:MM or a relative time like -15m")
+    format!(
+        "cannot read the time '{input}'; use RFC 3339 (2026-11-23T14:02:00Z), HH:MM or a relative time like -15m"
+    )
 }
 
 /// Parses a duration such as `30m`, `1h`, `1h30m`, `90s` or `2d`.
@@ -66,7 +68,10 @@ pub fn parse_duration(input: &str) -> Result<Duration, String> {
 
 /// Either a duration from now (`30m`) or a time (`14:30`), as `update --next`
 /// takes.
-pub fn parse_time_or_duration<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateTime<Utc>, String> {
+pub fn parse_time_or_duration<Tz: TimeZone>(
+    input: &str,
+    now: &DateTime<Tz>,
+) -> Result<DateTime<Utc>, String> {
     match parse_duration(input) {
         Ok(d) => Ok(now.with_timezone(&Utc) + d),
         Err(_) => parse_time(input, now),
@@ -86,7 +91,11 @@ pub fn human_duration(d: Duration) -> String {
     } else {
         format!("{secs}s")
     };
-    if d < Duration::zero() { format!("-{text}") } else { text }
+    if d < Duration::zero() {
+        format!("-{text}")
+    } else {
+        text
+    }
 }
 
 /// `mm:ss`, or `h:mm:ss` past an hour: a countdown.
@@ -116,9 +125,18 @@ mod tests {
             "2026-11-23T13:02:00+00:00"
         );
         // 14:02 in +01:00 is 13:02 UTC.
-        assert_eq!(parse_time("14:02", &n).unwrap().to_rfc3339(), "2026-11-23T13:02:00+00:00");
-        assert_eq!(parse_time("-15m", &n).unwrap().to_rfc3339(), "2026-11-23T13:45:00+00:00");
-        assert_eq!(parse_time("-1h30m", &n).unwrap().to_rfc3339(), "2026-11-23T12:30:00+00:00");
+        assert_eq!(
+            parse_time("14:02", &n).unwrap().to_rfc3339(),
+            "2026-11-23T13:02:00+00:00"
+        );
+        assert_eq!(
+            parse_time("-15m", &n).unwrap().to_rfc3339(),
+            "2026-11-23T13:45:00+00:00"
+        );
+        assert_eq!(
+            parse_time("-1h30m", &n).unwrap().to_rfc3339(),
+            "2026-11-23T12:30:00+00:00"
+        );
     }
 
     #[test]

@@ -5,10 +5,19 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {path}: {source}")]
-    Open { path: PathBuf, source: std::io::Error },
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 
-    #[error("the database {path} was written by a newer fireground (schema {found}, this build knows up to {supported}); upgrade fireground to use it")]
-    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error(
+        "the database {path} was written by a newer fireground (schema {found}, this build knows up to {supported}); upgrade fireground to use it"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
 
     #[error("the database is not usable: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -22,6 +31,8 @@ pub enum StoreError {
     #[error("'{given}' matches several incidents ({matches}); type more characters")]
     AmbiguousIncident { given: String, matches: String },
 
-    #[error("there is no open incident; declare one with `fireground declare TITLE` or pick one with --incident")]
+    #[error(
+        "there is no open incident; declare one with `fireground declare TITLE` or pick one with --incident"
+    )]
     NoOpenIncident,
 }

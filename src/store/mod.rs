@@ -100,7 +100,9 @@ impl Store {
     ) -> Result<Event, StoreError> {
         let now = self.now();
         let replica = self.replica;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let last = read_hlc(&tx)?;
         let hlc = Hlc::tick(last, now.timestamp_millis());
         let seq: i64 = tx.query_row(
@@ -129,8 +131,13 @@ impl Store {
     /// Imports events from elsewhere; those already present are ignored, so
     /// a replay changes nothing. Advances the clock past every event seen.
     /// Returns how many were new.
-    pub fn import<'a>(&mut self, events: impl IntoIterator<Item = &'a Event>) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    pub fn import<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut hlc = read_hlc(&tx)?;
         let mut added = 0;
         for e in events {
@@ -148,7 +155,9 @@ impl Store {
             "SELECT id, json FROM events WHERE incident = ?1
              ORDER BY at_ms, hlc_ms, hlc_c, replica, id",
         )?;
-        let rows = stmt.query_map([incident.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([incident.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut events = Vec::new();
         for row in rows {
             let (id, json) = row?;
@@ -173,7 +182,7 @@ impl Store {
                 all.push(inc);
             }
         }
-        all.sort_by_key(|i| std::cmp::Reverse(i.last_activity));
+        all.sort_by_key(|i| std::cmp::Reverse((i.last_activity, i.last_recorded)));
         Ok(all)
     }
 
@@ -186,10 +195,13 @@ impl Store {
         let mut out = Vec::new();
         for id in ids {
             let id = id?;
-            out.push(id.parse().map_err(|e: ulid::DecodeError| StoreError::Corrupt {
-                id: id.clone(),
-                reason: e.to_string(),
-            })?);
+            out.push(
+                id.parse()
+                    .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
+                        id: id.clone(),
+                        reason: e.to_string(),
+                    })?,
+            );
         }
         Ok(out)
     }
@@ -208,7 +220,11 @@ impl Store {
             [] => Err(StoreError::UnknownIncident(reference.to_string())),
             many => Err(StoreError::AmbiguousIncident {
                 given: reference.to_string(),
-                matches: many.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "),
+                matches: many
+                    .iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }),
         }
     }
@@ -225,12 +241,16 @@ impl Store {
     /// Changes whenever another connection commits: the console polls it to
     /// notice writes by the CLI or a sync.
     pub fn data_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// How many events the log holds in all.
     pub fn event_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
         Ok(n as u64)
     }
 }
@@ -261,9 +281,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
         |r| r.get(0),
     )?;
     let version: i64 = if has_meta {
-        tx.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| {
-            r.get::<_, String>(0)
-        })
+        tx.query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
         .optional()?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
@@ -288,12 +310,17 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?1)",
         [ReplicaId::generate().to_string()],
     )?;
-    let replica: String = tx.query_row("SELECT value FROM meta WHERE key = 'replica'", [], |r| r.get(0))?;
+    let replica: String =
+        tx.query_row("SELECT value FROM meta WHERE key = 'replica'", [], |r| {
+            r.get(0)
+        })?;
     tx.commit()?;
-    replica.parse().map_err(|e: ulid::DecodeError| StoreError::Corrupt {
-        id: "meta.replica".into(),
-        reason: e.to_string(),
-    })
+    replica
+        .parse()
+        .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
+            id: "meta.replica".into(),
+            reason: e.to_string(),
+        })
 }
 
 fn read_hlc(conn: &Connection) -> Result<Hlc, StoreError> {

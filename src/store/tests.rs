@@ -50,8 +50,13 @@ fn import_is_idempotent_and_advances_the_clock() {
     let events = a.events(inc).unwrap();
     assert_eq!(b.import(&events).unwrap(), 1);
     assert_eq!(b.import(&events).unwrap(), 0, "a replay adds nothing");
-    let local = b.append(inc, None, "bo", note("after seeing a's clock")).unwrap();
-    assert!(local.hlc > events[0].hlc, "b's next event sorts after what it saw");
+    let local = b
+        .append(inc, None, "bo", note("after seeing a's clock"))
+        .unwrap();
+    assert!(
+        local.hlc > events[0].hlc,
+        "b's next event sorts after what it saw"
+    );
     assert_eq!(b.incident(inc).unwrap().unwrap().timeline.len(), 2);
 }
 
@@ -63,13 +68,18 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
         let mut s = Store::open(&path).unwrap();
         declare(&mut s);
         s.connection()
-            .execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'", [])
+            .execute(
+                "UPDATE meta SET value = '99' WHERE key = 'schema_version'",
+                [],
+            )
             .unwrap();
     }
     let err = Store::open(&path).err().expect("refused");
     assert!(err.to_string().contains("newer fireground"), "{err}");
     let conn = Connection::open(&path).unwrap();
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 1, "nothing recorded was lost");
 }
 
@@ -100,7 +110,10 @@ fn references_resolve_by_short_prefix_and_full_id() {
     assert_eq!(s.resolve(&inc.short()).unwrap(), inc);
     assert_eq!(s.resolve(&inc.to_string().to_lowercase()).unwrap(), inc);
     let err = s.resolve("zzzzzz").unwrap_err();
-    assert!(err.to_string().contains("no incident matches 'zzzzzz'"), "{err}");
+    assert!(
+        err.to_string().contains("no incident matches 'zzzzzz'"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -110,7 +123,14 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
     let old = declare(&mut s);
     let newer = declare(&mut s);
     assert_eq!(s.current().unwrap().id, newer);
-    s.append(newer, None, "ana", EventKind::Resolved { summary: String::new() })
-        .unwrap();
+    s.append(
+        newer,
+        None,
+        "ana",
+        EventKind::Resolved {
+            summary: String::new(),
+        },
+    )
+    .unwrap();
     assert_eq!(s.current().unwrap().id, old);
 }

@@ -1,0 +1,297 @@
+//! The command line: clap definitions and dispatch to the non-interactive
+//! commands. With no subcommand, fireground opens the console.
+
+mod context;
+mod demo;
+mod error;
+mod playbook_cmd;
+mod record;
+mod show;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use context::Context;
+pub use error::CliError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fireground",
+    version,
+    about = "Incident command console: timeline, roles, CAN reports and the comms cadence, in your terminal.",
+    long_about = None
+)]
+pub struct Cli {
+    /// The database file [default: $XDG_DATA_HOME/fireground/fireground.db]
+    #[arg(long, env = "FIREGROUND_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Who is recording (a person's name) [default: $USER]
+    #[arg(
+        long = "as",
+        env = "FIREGROUND_USER",
+        global = true,
+        value_name = "NAME"
+    )]
+    pub user: Option<String>,
+
+    /// The incident to act on (short ref or full id) [default: the most recently active open one]
+    #[arg(long, env = "FIREGROUND_INCIDENT", global = true, value_name = "REF")]
+    pub incident: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// When an event happened, for commands that record one.
+#[derive(Debug, Args)]
+pub struct When {
+    /// When it happened: RFC 3339, HH:MM (today, local time) or relative like -15m [default: now]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Json {
+    /// Print JSON for scripts
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Declare a new incident; prints its ref
+    Declare {
+        title: String,
+        /// Severity id or name [default: the playbook's first]
+        #[arg(long, short)]
+        severity: Option<String>,
+        #[arg(long, default_value = "")]
+        summary: String,
+        /// Who holds the incident commander role [default: you]
+        #[arg(long)]
+        commander: Option<String>,
+        #[arg(long, default_value = "default")]
+        playbook: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// List incidents (open ones unless --all)
+    List {
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show the incident's state: roles, latest CAN reports, next update due
+    Status {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Add a timeline entry
+    Log {
+        text: String,
+        #[arg(long, short, value_enum, default_value = "note")]
+        kind: NoteKindArg,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Give a role to a person (hands it over if someone holds it)
+    Assign {
+        role: String,
+        person: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Release a role
+    Unassign {
+        role: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Change the severity
+    Severity {
+        level: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Move the incident to another stage
+    Stage {
+        stage: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// File a CAN report: Conditions, Actions, Needs
+    Can {
+        #[arg(long)]
+        conditions: String,
+        #[arg(long)]
+        actions: String,
+        #[arg(long)]
+        needs: String,
+        /// The role you report for [default: the first role you hold]
+        #[arg(long)]
+        role: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Record a stakeholder update; with no flags, print a draft
+    Update {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        impact: Option<String>,
+        #[arg(long)]
+        action: Option<String>,
+        /// When the next update is promised: a duration (30m) or a time [default: by the cadence]
+        #[arg(long, value_name = "DURATION_OR_TIME")]
+        next: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Add a command-center link (call, channel, document)
+    Link {
+        label: String,
+        url: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Action items: follow-up work with an owner and a due date
+    #[command(subcommand)]
+    Action(ActionCommand),
+    /// Tick an item of the current stage's checklist (by number or text)
+    Tick {
+        item: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Correct the text of an earlier entry (the original stays in the log)
+    Amend {
+        event: String,
+        text: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Hide the text of an earlier entry, e.g. a pasted secret
+    Redact {
+        event: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Mark an entry as part of the short story of the incident
+    Pin {
+        event: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Mark the incident resolved
+    Resolve {
+        #[arg(long, default_value = "")]
+        summary: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Reopen a resolved incident
+    Reopen {
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Print the incident's timeline
+    Print {
+        #[arg(long, value_enum, default_value = "text")]
+        format: PrintFormat,
+        /// Show times in UTC rather than local time
+        #[arg(long)]
+        utc: bool,
+        /// Show each entry's ref, for amend, redact and pin
+        #[arg(long)]
+        refs: bool,
+    },
+    /// Create a realistic sample incident to explore
+    Demo,
+    /// Playbooks: list them, or check a file
+    #[command(subcommand)]
+    Playbook(PlaybookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Add an action item
+    Add {
+        text: String,
+        #[arg(long)]
+        owner: Option<String>,
+        /// Due date: YYYY-MM-DD or +Nd
+        #[arg(long)]
+        due: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Mark an action item done (its #ref from `status`)
+    Done {
+        id: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybookCommand {
+    /// List the playbooks available
+    List,
+    /// Validate a playbook file
+    Check { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NoteKindArg {
+    Note,
+    Decision,
+    Finding,
+    Action,
+    Command,
+    Destructive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrintFormat {
+    Text,
+    Json,
+}
+
+/// Runs a non-interactive command.
+pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
+    if let Command::Playbook(cmd) = &command {
+        return playbook_cmd::run(cmd);
+    }
+    let mut ctx = Context::open(&cli)?;
+    match command {
+        Command::Declare {
+            title,
+            severity,
+            summary,
+            commander,
+            playbook,
+            when,
+        } => record::declare(
+            &mut ctx,
+            &title,
+            severity.as_deref(),
+            &summary,
+            commander,
+            &playbook,
+            &when,
+        ),
+        Command::List { all, json } => show::list(&ctx, all, json.json),
+        Command::Status { json } => show::status(&ctx, json.json),
+        Command::Print { format, utc, refs } => show::print(&ctx, format, utc, refs),
+        Command::Demo => demo::run(&mut ctx),
+        Command::Playbook(_) => unreachable!("handled above"),
+        other => record::run(&mut ctx, other),
+    }
+}

@@ -1,0 +1,37 @@
+//! `fireground playbook list|check`.
+
+use super::{CliError, PlaybookCommand};
+use crate::paths;
+use crate::playbooks::{Catalog, Source, load_file};
+
+pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
+    match cmd {
+        PlaybookCommand::List => {
+            let catalog = Catalog::load(&paths::playbook_dir());
+            for (source, entry) in catalog.entries() {
+                let from = match source {
+                    Source::BuiltIn => "built-in".to_string(),
+                    Source::File(p) => p.display().to_string(),
+                };
+                match entry {
+                    Ok(p) => println!("{:<16} {} ({from})", p.name, p.description),
+                    Err(e) => println!("{:<16} BROKEN: {e}", "?"),
+                }
+            }
+            println!("\nYour playbooks go in {}", paths::playbook_dir().display());
+            Ok(())
+        }
+        PlaybookCommand::Check { file } => {
+            let p = load_file(file)?;
+            println!(
+                "{}: playbook '{}' is valid: {} severities, {} roles, {} stages",
+                file.display(),
+                p.name,
+                p.severities.len(),
+                p.roles.len(),
+                p.stages.len()
+            );
+            Ok(())
+        }
+    }
+}

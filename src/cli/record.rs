@@ -1,0 +1,372 @@
+//! Commands that record an event.
+
+use chrono::{Duration, Local, NaiveDate};
+
+use super::{ActionCommand, CliError, Command, Context, NoteKindArg, When};
+use crate::domain::cadence::{Cadence, next_update};
+use crate::domain::draft::update_draft;
+use crate::domain::event::{EventKind, NoteKind};
+use crate::domain::ids::{EventId, IncidentId};
+use crate::domain::incident::Incident;
+use crate::domain::when::parse_time_or_duration;
+use crate::zone::Zone;
+
+/// Refuses empty text: an empty note or title is a mistake, not a record.
+fn required(field: &str, value: &str) -> Result<String, CliError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(CliError::Input(format!("{field} cannot be empty")))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+pub fn declare(
+    ctx: &mut Context,
+    title: &str,
+    severity: Option<&str>,
+    summary: &str,
+    commander: Option<String>,
+    playbook: &str,
+    when: &When,
+) -> Result<(), CliError> {
+    let title = required("the title", title)?;
+    let pb = ctx.catalog.get(playbook)?;
+    let severity = match severity {
+        Some(s) => pb.find_severity(s)?.id.clone(),
+        None => pb.severities[0].id.clone(),
+    };
+    let stage = pb.stages[0].id.clone();
+    let name = pb.name.clone();
+    let commander = match commander {
+        Some(c) => required("the commander", &c)?,
+        None => ctx.author()?,
+    };
+    let id = IncidentId::generate();
+    ctx.record(
+        id,
+        when,
+        EventKind::Declared {
+            title: title.clone(),
+            severity: severity.clone(),
+            summary: summary.trim().to_string(),
+            playbook: name,
+            commander: commander.clone(),
+            stage,
+        },
+    )?;
+    println!("{}", id.short());
+    eprintln!(
+        "Declared {severity} incident {}: {title} (incident commander: {commander})",
+        id.short()
+    );
+    Ok(())
+}
+
+/// Commands that act on an existing incident.
+pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
+    let inc = ctx.incident()?;
+    let (kind, when, said) = match command {
+        Command::Log { text, kind, when } => {
+            let note = note_kind(kind);
+            let text = required("the note", &text)?;
+            (
+                EventKind::Note { note, text },
+                when,
+                format!("Logged {}", note.name()),
+            )
+        }
+        Command::Assign { role, person, when } => {
+            let role = ctx.playbook(&inc)?.find_role(&role)?;
+            let person = required("the person", &person)?;
+            let said = format!("{person} holds {role}");
+            (EventKind::RoleAssigned { role, person }, when, said)
+        }
+        Command::Unassign { role, when } => {
+            let role = ctx.playbook(&inc)?.find_role(&role)?;
+            if !inc.roles.contains_key(&role) {
+                return Err(CliError::Input(format!(
+                    "nobody holds {role}; `fireground status` shows the roles"
+                )));
+            }
+            let said = format!("Released {role}");
+            (EventKind::RoleReleased { role }, when, said)
+        }
+        Command::Severity { level, when } => {
+            let severity = ctx.playbook(&inc)?.find_severity(&level)?.id.clone();
+            let said = format!("Severity is now {severity}");
+            (EventKind::SeverityChanged { severity }, when, said)
+        }
+        Command::Stage { stage, when } => {
+            let stage = ctx.playbook(&inc)?.find_stage(&stage)?.id.clone();
+            let said = format!("Stage is now {stage}");
+            (EventKind::StageChanged { stage }, when, said)
+        }
+        Command::Can {
+            conditions,
+            actions,
+            needs,
+            role,
+            when,
+        } => {
+            let role = match role {
+                Some(r) => Some(ctx.playbook(&inc)?.find_role(&r)?),
+                None => {
+                    let me = ctx.author()?;
+                    inc.roles
+                        .iter()
+                        .find(|(_, h)| h.person == me)
+                        .map(|(r, _)| r.clone())
+                }
+            };
+            let kind = EventKind::CanReport {
+                conditions: required("--conditions", &conditions)?,
+                actions: required("--actions", &actions)?,
+                needs: required("--needs", &needs)?,
+                role,
+            };
+            (kind, when, "Filed CAN report".to_string())
+        }
+        Command::Update {
+            status,
+            impact,
+            action,
+            next,
+            when,
+        } => {
+            let playbook = ctx.playbook(&inc)?;
+            let now = chrono::Utc::now();
+            let draft = update_draft(&inc, playbook, now);
+            if status.is_none() && impact.is_none() && action.is_none() && next.is_none() {
+                print_draft(&inc, &draft, &next_update(&inc, playbook, now), now);
+                return Ok(());
+            }
+            let recorded_at = ctx.at(&when)?.unwrap_or(now);
+            let next_update = match next {
+                Some(n) => Some(
+                    parse_time_or_duration(&n, &recorded_at.with_timezone(&Local))
+                        .map_err(CliError::Input)?,
+                ),
+                None => playbook
+                    .cadence_minutes(&inc.severity)
+                    .map(|m| recorded_at + Duration::minutes(i64::from(m))),
+            };
+            let kind = EventKind::UpdateSent {
+                status: required("--status", &status.unwrap_or(draft.status))?,
+                impact: impact.unwrap_or(draft.impact).trim().to_string(),
+                action: action.unwrap_or(draft.action).trim().to_string(),
+                next_update,
+            };
+            let said = match next_update {
+                Some(t) => format!("Update recorded; next one due at {}", Zone::Local.hm(t)),
+                None => "Update recorded".to_string(),
+            };
+            (kind, when, said)
+        }
+        Command::Link { label, url, when } => {
+            let kind = EventKind::LinkAdded {
+                label: required("the label", &label)?,
+                url: required("the URL", &url)?,
+            };
+            (kind, when, "Link added".to_string())
+        }
+        Command::Action(ActionCommand::Add {
+            text,
+            owner,
+            due,
+            when,
+        }) => {
+            let due = due.as_deref().map(parse_due).transpose()?;
+            let kind = EventKind::ActionItemAdded {
+                text: required("the action item", &text)?,
+                owner: owner
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty()),
+                due,
+            };
+            (kind, when, "Action item added".to_string())
+        }
+        Command::Action(ActionCommand::Done { id, when }) => {
+            let item = inc.find_action_item(&id).ok_or_else(|| {
+                CliError::Input(format!(
+                    "no action item '#{}' in this incident; `fireground status` lists them",
+                    id.trim_start_matches('#')
+                ))
+            })?;
+            let said = format!("Action item #{} done", item.id.short());
+            (EventKind::ActionItemDone { item: item.id }, when, said)
+        }
+        Command::Tick { item, when } => {
+            let playbook = ctx.playbook(&inc)?;
+            let stage = playbook.find_stage(&inc.stage)?;
+            let text = pick_checklist_item(&stage.checklist, &item).ok_or_else(|| {
+                CliError::Input(format!(
+                    "the {} checklist has no item '{item}'; give its number (1-{}) or the start of its text",
+                    stage.name,
+                    stage.checklist.len()
+                ))
+            })?;
+            let said = format!("Ticked: {text}");
+            let kind = EventKind::ChecklistTicked {
+                stage: stage.id.clone(),
+                item: text,
+            };
+            (kind, when, said)
+        }
+        Command::Amend { event, text, when } => {
+            let target = find_entry(&inc, &event)?;
+            (
+                EventKind::Amended {
+                    target,
+                    text: required("the new text", &text)?,
+                },
+                when,
+                "Amended".to_string(),
+            )
+        }
+        Command::Redact {
+            event,
+            reason,
+            when,
+        } => {
+            let target = find_entry(&inc, &event)?;
+            (
+                EventKind::Redacted {
+                    target,
+                    reason: reason.trim().to_string(),
+                },
+                when,
+                "Redacted".to_string(),
+            )
+        }
+        Command::Pin { event, when } => {
+            let target = find_entry(&inc, &event)?;
+            (EventKind::Pinned { target }, when, "Pinned".to_string())
+        }
+        Command::Resolve { summary, when } => {
+            if inc.is_resolved() {
+                return Err(CliError::Input(format!(
+                    "incident {} is already resolved",
+                    inc.id.short()
+                )));
+            }
+            (
+                EventKind::Resolved {
+                    summary: summary.trim().to_string(),
+                },
+                when,
+                "Resolved".to_string(),
+            )
+        }
+        Command::Reopen { reason, when } => {
+            if !inc.is_resolved() {
+                return Err(CliError::Input(format!(
+                    "incident {} is not resolved",
+                    inc.id.short()
+                )));
+            }
+            (
+                EventKind::Reopened {
+                    reason: reason.trim().to_string(),
+                },
+                when,
+                "Reopened".to_string(),
+            )
+        }
+        other => unreachable!("{other:?} is dispatched elsewhere"),
+    };
+    ctx.record(inc.id, &when, kind)?;
+    println!("{said} ({} {}).", inc.id.short(), inc.title);
+    Ok(())
+}
+
+fn note_kind(k: NoteKindArg) -> NoteKind {
+    match k {
+        NoteKindArg::Note => NoteKind::Note,
+        NoteKindArg::Decision => NoteKind::Decision,
+        NoteKindArg::Finding => NoteKind::Finding,
+        NoteKindArg::Action => NoteKind::Action,
+        NoteKindArg::Command => NoteKind::Command,
+        NoteKindArg::Destructive => NoteKind::Destructive,
+    }
+}
+
+fn parse_due(s: &str) -> Result<NaiveDate, CliError> {
+    let s = s.trim();
+    if let Some(days) = s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
+        let n: i64 = days.parse().map_err(|_| {
+            CliError::Input(format!(
+                "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
+            ))
+        })?;
+        return Ok(Local::now().date_naive() + Duration::days(n));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        CliError::Input(format!(
+            "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
+        ))
+    })
+}
+
+/// A checklist item by 1-based number or by the start of its text.
+pub fn pick_checklist_item(items: &[String], input: &str) -> Option<String> {
+    let input = input.trim();
+    if let Ok(n) = input.parse::<usize>() {
+        return n.checked_sub(1).and_then(|i| items.get(i)).cloned();
+    }
+    let lower = input.to_lowercase();
+    items
+        .iter()
+        .find(|i| !lower.is_empty() && i.to_lowercase().starts_with(&lower))
+        .cloned()
+}
+
+/// A timeline entry by its short ref (as `print --refs` shows).
+fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, CliError> {
+    let r = reference.trim().trim_start_matches('#');
+    let found: Vec<EventId> = inc
+        .timeline
+        .iter()
+        .map(|e| e.id)
+        .filter(|id| id.matches_ref(r))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(CliError::Input(format!(
+            "no timeline entry '#{r}' in this incident; `fireground print --refs` shows each entry's ref"
+        ))),
+        _ => Err(CliError::Input(format!(
+            "'#{r}' matches several entries; type more characters"
+        ))),
+    }
+}
+
+fn print_draft(
+    inc: &Incident,
+    draft: &crate::domain::draft::Draft,
+    cadence: &Cadence,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    println!(
+        "Stakeholder update draft for {} {}",
+        inc.id.short(),
+        inc.title
+    );
+    println!();
+    println!("Status: {}", draft.status);
+    println!("Impact: {}", draft.impact);
+    println!("Action: {}", draft.action);
+    if let Cadence::Due { every, .. } = cadence {
+        let next = now + Duration::minutes(i64::from(*every));
+        println!(
+            "Next update: {} {} (every {every} min at {})",
+            Zone::Local.hm(next),
+            Zone::Local.label(next),
+            inc.severity
+        );
+    }
+    println!();
+    println!(
+        "Record it once sent: fireground update --status \"…\" [--impact \"…\"] [--action \"…\"] [--next 30m]"
+    );
+}

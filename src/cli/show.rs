@@ -1,0 +1,335 @@
+//! Commands that read: list, status, print.
+
+use chrono::Utc;
+use serde::Serialize;
+
+use super::{CliError, Context, PrintFormat};
+use crate::domain::cadence::{Cadence, next_update};
+use crate::domain::incident::Incident;
+use crate::domain::playbook::Playbook;
+use crate::domain::when::{clock_duration, human_duration};
+use crate::report;
+use crate::zone::Zone;
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    id: String,
+    r#ref: String,
+    title: &'a str,
+    severity: &'a str,
+    stage: &'a str,
+    commander: Option<&'a str>,
+    declared_at: chrono::DateTime<Utc>,
+    resolved_at: Option<chrono::DateTime<Utc>>,
+    last_activity: chrono::DateTime<Utc>,
+}
+
+pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), CliError> {
+    let incidents: Vec<Incident> = ctx
+        .store
+        .incidents()?
+        .into_iter()
+        .filter(|i| all || !i.is_resolved())
+        .collect();
+    if json {
+        let rows: Vec<ListRow> = incidents
+            .iter()
+            .map(|i| ListRow {
+                id: i.id.to_string(),
+                r#ref: i.id.short(),
+                title: &i.title,
+                severity: &i.severity,
+                stage: &i.stage,
+                commander: i.commander(),
+                declared_at: i.declared_at,
+                resolved_at: i.resolved_at,
+                last_activity: i.last_activity,
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).expect("rows serialise")
+        );
+        return Ok(());
+    }
+    if incidents.is_empty() {
+        println!(
+            "No {}incidents. Declare one with `fireground declare TITLE`, or try `fireground demo`.",
+            if all { "" } else { "open " }
+        );
+        return Ok(());
+    }
+    let now = Utc::now();
+    println!(
+        "{:<7} {:<4} {:<13} {:<9} {:<17} TITLE",
+        "REF", "SEV", "STAGE", "STATE", "DECLARED"
+    );
+    for i in &incidents {
+        let state = if i.is_resolved() {
+            "resolved".to_string()
+        } else {
+            human_duration(now - i.declared_at)
+        };
+        println!(
+            "{:<7} {:<4} {:<13} {:<9} {:<17} {}",
+            i.id.short(),
+            i.severity,
+            i.stage,
+            state,
+            Zone::Local.date_hm(i.declared_at),
+            i.title
+        );
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RoleRow {
+    role: String,
+    name: String,
+    required: bool,
+    holder: Option<String>,
+    since: Option<chrono::DateTime<Utc>>,
+}
+
+#[derive(Serialize)]
+struct NextUpdate {
+    due_at: chrono::DateTime<Utc>,
+    every_minutes: u32,
+    seconds_remaining: i64,
+    overdue: bool,
+}
+
+#[derive(Serialize)]
+struct StatusDoc<'a> {
+    id: String,
+    r#ref: String,
+    title: &'a str,
+    summary: &'a str,
+    severity: &'a str,
+    stage: &'a str,
+    declared_at: chrono::DateTime<Utc>,
+    resolved_at: Option<chrono::DateTime<Utc>>,
+    elapsed_seconds: i64,
+    roles: Vec<RoleRow>,
+    latest_can_reports: Vec<&'a crate::domain::incident::CanReport>,
+    next_update: Option<NextUpdate>,
+    last_update: Option<&'a crate::domain::incident::Update>,
+    links: &'a [crate::domain::incident::Link],
+    action_items: &'a [crate::domain::incident::ActionItem],
+}
+
+/// Every role of the playbook plus any free-form roles held, in playbook
+/// order.
+fn role_rows(inc: &Incident, pb: &Playbook) -> Vec<RoleRow> {
+    let mut rows: Vec<RoleRow> = pb
+        .roles
+        .iter()
+        .filter(|r| !r.free_form)
+        .map(|r| {
+            let h = inc.roles.get(&r.id);
+            RoleRow {
+                role: r.id.clone(),
+                name: r.name.clone(),
+                required: r.required,
+                holder: h.map(|h| h.person.clone()),
+                since: h.map(|h| h.since),
+            }
+        })
+        .collect();
+    for (role, h) in &inc.roles {
+        if !rows.iter().any(|r| &r.role == role) {
+            rows.push(RoleRow {
+                role: role.clone(),
+                name: pb.role_name(role),
+                required: false,
+                holder: Some(h.person.clone()),
+                since: Some(h.since),
+            });
+        }
+    }
+    rows
+}
+
+pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let inc = ctx.incident()?;
+    let pb = ctx.playbook_or_default(&inc)?;
+    let now = Utc::now();
+    let cadence = next_update(&inc, pb, now);
+    let end = inc.resolved_at.unwrap_or(now);
+    let roles = role_rows(&inc, pb);
+    if json {
+        let doc = StatusDoc {
+            id: inc.id.to_string(),
+            r#ref: inc.id.short(),
+            title: &inc.title,
+            summary: &inc.summary,
+            severity: &inc.severity,
+            stage: &inc.stage,
+            declared_at: inc.declared_at,
+            resolved_at: inc.resolved_at,
+            elapsed_seconds: (end - inc.declared_at).num_seconds(),
+            roles,
+            latest_can_reports: inc.latest_can_reports(),
+            next_update: match cadence {
+                Cadence::None => None,
+                Cadence::Due {
+                    due_at,
+                    every,
+                    remaining,
+                } => Some(NextUpdate {
+                    due_at,
+                    every_minutes: every,
+                    seconds_remaining: remaining.num_seconds(),
+                    overdue: remaining.num_seconds() < 0,
+                }),
+            },
+            last_update: inc.updates.last(),
+            links: &inc.links,
+            action_items: &inc.action_items,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&doc).expect("status serialises")
+        );
+        return Ok(());
+    }
+    let z = Zone::Local;
+    let sev_name = pb.severity(&inc.severity).map_or("", |s| s.name.as_str());
+    let stage_name = pb
+        .stage(&inc.stage)
+        .map_or(inc.stage.as_str(), |s| s.name.as_str());
+    println!(
+        "{}  {} {} — {}",
+        inc.id.short(),
+        inc.severity,
+        sev_name,
+        inc.title
+    );
+    if !inc.summary.is_empty() {
+        println!("{}", inc.summary);
+    }
+    let state = match inc.resolved_at {
+        Some(t) => format!(
+            "resolved {} after {}",
+            z.hm(t),
+            human_duration(end - inc.declared_at)
+        ),
+        None => format!("open for {}", human_duration(end - inc.declared_at)),
+    };
+    println!("Stage:    {stage_name}");
+    println!(
+        "Declared: {} {} by {}; {state}",
+        z.date_hm(inc.declared_at),
+        z.label(inc.declared_at),
+        inc.declared_by
+    );
+    println!("Updates:  {}", cadence_line(&inc, &cadence));
+    println!("\nRoles");
+    let width = roles
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for r in &roles {
+        match (&r.holder, r.since) {
+            (Some(p), Some(since)) => println!(
+                "  {:<width$}  {:<16} for {}",
+                r.name,
+                p,
+                human_duration(now - since)
+            ),
+            _ => println!(
+                "  {:<width$}  {}",
+                r.name,
+                if r.required { "— UNFILLED" } else { "—" }
+            ),
+        }
+    }
+    let cans = inc.latest_can_reports();
+    if !cans.is_empty() {
+        println!("\nLatest CAN reports");
+        for c in cans {
+            let who = match &c.role {
+                Some(r) => format!("{} ({})", c.reporter, pb.role_name(r)),
+                None => c.reporter.clone(),
+            };
+            println!("  {} {who}, {} ago", z.hm(c.at), human_duration(now - c.at));
+            println!("    Conditions: {}", c.conditions);
+            println!("    Actions:    {}", c.actions);
+            println!("    Needs:      {}", c.needs);
+        }
+    }
+    if !inc.links.is_empty() {
+        println!("\nLinks");
+        for l in &inc.links {
+            println!("  {:<12} {}", l.label, l.url);
+        }
+    }
+    if !inc.action_items.is_empty() {
+        println!("\nAction items");
+        for a in &inc.action_items {
+            let mark = if a.done_at.is_some() { "x" } else { " " };
+            let owner = a.owner.as_deref().unwrap_or("no owner");
+            let due = a.due.map(|d| format!(", due {d}")).unwrap_or_default();
+            println!("  [{mark}] #{} {} ({owner}{due})", a.id.short(), a.text);
+        }
+    }
+    if let Some(stage) = pb.stage(&inc.stage) {
+        println!("\nChecklist: {}", stage.name);
+        for (n, item) in stage.checklist.iter().enumerate() {
+            let done = inc
+                .ticks
+                .iter()
+                .any(|t| t.stage == stage.id && &t.item == item);
+            println!("  [{}] {}. {item}", if done { "x" } else { " " }, n + 1);
+        }
+    }
+    Ok(())
+}
+
+/// "due in 12:31 (P1: every 30 min); last sent 14:40 by sam".
+fn cadence_line(inc: &Incident, cadence: &Cadence) -> String {
+    let z = Zone::Local;
+    let last = inc
+        .updates
+        .last()
+        .map(|u| format!("; last sent {} by {}", z.hm(u.at), u.author))
+        .unwrap_or_else(|| "; none sent yet".to_string());
+    match cadence {
+        Cadence::None if inc.is_resolved() => format!("no timer (resolved){last}"),
+        Cadence::None => format!("no fixed cadence at {}{last}", inc.severity),
+        Cadence::Due {
+            due_at,
+            every,
+            remaining,
+        } => {
+            let when = if remaining.num_seconds() < 0 {
+                format!("OVERDUE by {}", clock_duration(*remaining))
+            } else {
+                format!("next due in {}", clock_duration(*remaining))
+            };
+            format!(
+                "{when} at {} ({}: every {every} min){last}",
+                z.hm(*due_at),
+                inc.severity
+            )
+        }
+    }
+}
+
+pub fn print(ctx: &Context, format: PrintFormat, utc: bool, refs: bool) -> Result<(), CliError> {
+    let inc = ctx.incident()?;
+    let zone = if utc { Zone::Utc } else { Zone::Local };
+    match format {
+        PrintFormat::Text => print!(
+            "{}",
+            report::text::timeline(&inc, report::text::TextOptions { zone, refs })
+        ),
+        PrintFormat::Json => println!(
+            "{}",
+            report::json::document(&inc, &ctx.store.events(inc.id)?)
+        ),
+    }
+    Ok(())
+}

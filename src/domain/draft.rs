@@ -1,0 +1,58 @@
+//! The stakeholder update draft: the playbook's template filled from the
+//! incident's current state, so the comms lead edits rather than types.
+
+use chrono::{DateTime, Utc};
+
+use super::incident::Incident;
+use super::playbook::{Playbook, fill_template};
+use super::when::human_duration;
+
+/// The three parts of a stakeholder update.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub status: String,
+    pub impact: String,
+    pub action: String,
+}
+
+/// Fills the playbook's update template from the incident at `now`.
+pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>) -> Draft {
+    let latest = incident.can_reports.last();
+    let severity_name = playbook
+        .severity(&incident.severity)
+        .map_or_else(|| incident.severity.clone(), |s| s.name.clone());
+    let stage_name = playbook
+        .stage(&incident.stage)
+        .map_or_else(|| incident.stage.clone(), |s| s.name.clone());
+    let impact = match latest {
+        Some(r) if !r.conditions.is_empty() => r.conditions.clone(),
+        _ if !incident.summary.is_empty() => incident.summary.clone(),
+        _ => "Under investigation.".to_string(),
+    };
+    let actions = match latest {
+        Some(r) if !r.actions.is_empty() => r.actions.clone(),
+        _ => "Responders are investigating.".to_string(),
+    };
+    let values = [
+        ("title", incident.title.clone()),
+        ("severity", incident.severity.clone()),
+        ("severity_name", severity_name),
+        ("stage", incident.stage.clone()),
+        ("stage_name", stage_name),
+        ("elapsed", human_duration(now - incident.declared_at)),
+        (
+            "commander",
+            incident.commander().unwrap_or("unassigned").to_string(),
+        ),
+        ("summary", incident.summary.clone()),
+        ("impact", impact),
+        ("actions", actions),
+        ("needs", latest.map(|r| r.needs.clone()).unwrap_or_default()),
+    ];
+    let t = &playbook.update_template;
+    Draft {
+        status: fill_template(&t.status, &values),
+        impact: fill_template(&t.impact, &values),
+        action: fill_template(&t.action, &values),
+    }
+}
