@@ -1,0 +1,449 @@
+//! The command line driven as a responder would, through a whole incident.
+
+mod common;
+
+use common::Sandbox;
+
+#[test]
+fn a_whole_incident_from_declaration_to_resolution() {
+    let s = Sandbox::new();
+    let r = s.ok(&[
+        "declare",
+        "Checkout failing",
+        "--severity",
+        "p2",
+        "--at",
+        "2026-11-23T14:00:00Z",
+    ]);
+    let r = r.trim().to_string();
+    assert_eq!(r.len(), 6, "declare prints the short ref: {r}");
+
+    s.ok(&[
+        "assign",
+        "Communications lead",
+        "sam",
+        "--at",
+        "2026-11-23T14:03:00Z",
+    ]);
+    s.ok(&["assign", "tech", "devi", "--at", "2026-11-23T14:04:00Z"]);
+    s.ok(&[
+        "assign",
+        "sme:database",
+        "omar",
+        "--at",
+        "2026-11-23T14:05:00Z",
+    ]);
+    s.ok(&["severity", "Critical", "--at", "2026-11-23T14:06:00Z"]);
+    s.ok(&["stage", "MITIGATE", "--at", "2026-11-23T14:10:00Z"]);
+    s.ok(&[
+        "log",
+        "Rolling back payments-api",
+        "--kind",
+        "destructive",
+        "--at",
+        "2026-11-23T14:11:00Z",
+    ]);
+    s.as_user("devi")
+        .args([
+            "can",
+            "--conditions",
+            "5% errors",
+            "--actions",
+            "rollback",
+            "--needs",
+            "db eyes",
+        ])
+        .args(["--at", "2026-11-23T14:12:00Z"])
+        .assert()
+        .success();
+    s.ok(&[
+        "update",
+        "--status",
+        "Rolling back",
+        "--impact",
+        "5% of payments",
+        "--action",
+        "rollback",
+        "--at",
+        "2026-11-23T14:15:00Z",
+    ]);
+    s.ok(&["link", "call", "https://meet.example.com/x"]);
+    s.ok(&[
+        "action",
+        "add",
+        "Alert on pool saturation",
+        "--owner",
+        "omar",
+        "--due",
+        "2026-12-01",
+    ]);
+    s.ok(&["tick", "1"]);
+    // The IC hands over.
+    s.ok(&[
+        "assign",
+        "commander",
+        "maria",
+        "--at",
+        "2026-11-23T14:20:00Z",
+    ]);
+
+    let st = s.json(&["status", "--json"]);
+    assert_eq!(st["ref"], r.as_str());
+    assert_eq!(st["severity"], "P1");
+    assert_eq!(st["stage"], "mitigate");
+    let holder = |role: &str| {
+        st["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["role"] == role)
+            .and_then(|x| x["holder"].as_str())
+            .map(str::to_string)
+    };
+    assert_eq!(holder("commander").as_deref(), Some("maria"));
+    assert_eq!(holder("comms").as_deref(), Some("sam"));
+    assert_eq!(holder("sme:database").as_deref(), Some("omar"));
+    assert_eq!(holder("scribe"), None);
+    let can = &st["latest_can_reports"][0];
+    assert_eq!(can["reporter"], "devi");
+    assert_eq!(can["role"], "tech", "the reporter's held role is recorded");
+    // P1 after an update at 14:15: the next one is due 30 minutes later.
+    assert_eq!(st["next_update"]["due_at"], "2026-11-23T14:45:00Z");
+    assert_eq!(st["next_update"]["every_minutes"], 30);
+
+    let text = s.ok(&["status"]);
+    assert!(text.contains("Scribe"), "{text}");
+    assert!(
+        text.contains("[x] 1. Prefer a rollback"),
+        "the ticked item shows: {text}"
+    );
+
+    // Action item done by the ref that status shows.
+    let item = st["action_items"][0]["id"].as_str().unwrap().to_string();
+    let short = item[10..16].to_lowercase();
+    s.ok(&["action", "done", &format!("#{short}")]);
+
+    let printed = s.ok(&["print"]);
+    let lines: Vec<&str> = printed.lines().collect();
+    let pos = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} in {printed}"))
+    };
+    assert!(pos("Declared P2") < pos("sam takes comms"));
+    assert!(pos("Severity P2 → P1") < pos("Rolling back payments-api"));
+    assert!(pos("commander: ana hands over to maria") > pos("Update sent"));
+
+    s.ok(&["resolve", "--summary", "rolled back"]);
+    assert!(s.ok(&["list"]).contains("No open incidents"));
+    assert!(s.ok(&["list", "--all"]).contains("Checkout failing"));
+    s.fails(&["status"]);
+    s.ok(&["--incident", &r, "reopen", "--reason", "errors again"]);
+    assert!(s.ok(&["list"]).contains(&r));
+}
+
+#[test]
+fn backfilled_events_sort_by_when_they_happened() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "DB failover", "--at", "2026-11-23T10:00:00Z"]);
+    s.ok(&["log", "second", "--at", "2026-11-23T10:30:00Z"]);
+    s.ok(&["log", "first", "--at", "2026-11-23T10:10:00Z"]);
+    let printed = s.ok(&["print"]);
+    let first = printed.find("first").unwrap();
+    let second = printed.find("second").unwrap();
+    assert!(first < second, "{printed}");
+}
+
+#[test]
+fn the_default_incident_is_the_most_recently_active_open_one() {
+    let s = Sandbox::new();
+    let a = s.ok(&["declare", "A"]).trim().to_string();
+    let b = s.ok(&["declare", "B"]).trim().to_string();
+    assert_eq!(s.json(&["status", "--json"])["ref"], b.as_str());
+    s.ok(&["--incident", &a, "log", "activity on A"]);
+    assert_eq!(s.json(&["status", "--json"])["ref"], a.as_str());
+    assert_eq!(
+        s.json(&["--incident", &b, "status", "--json"])["title"],
+        "B"
+    );
+}
+
+#[test]
+fn unknown_names_are_refused_with_the_valid_ones_and_nothing_is_written() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "X"]);
+    let before = s.json(&["print", "--format", "json"])["events"]
+        .as_array()
+        .unwrap()
+        .len();
+    let e = s.fails(&["assign", "janitor", "bob"]);
+    assert!(
+        e.contains(
+            "unknown role 'janitor'; valid roles are: commander, comms, tech, scribe, sme:<area>"
+        ),
+        "{e}"
+    );
+    let e = s.fails(&["severity", "P9"]);
+    assert!(e.contains("valid severities are: P1, P2, P3"), "{e}");
+    let e = s.fails(&["stage", "panic"]);
+    assert!(
+        e.contains("valid stages are: detect, assemble, verify"),
+        "{e}"
+    );
+    let e = s.fails(&["declare", "Y", "--playbook", "nope"]);
+    assert!(e.contains("no playbook named 'nope'"), "{e}");
+    let e = s.fails(&["log", "   "]);
+    assert!(e.contains("cannot be empty"), "{e}");
+    let e = s.fails(&["log", "x", "--at", "yesterday-ish"]);
+    assert!(e.contains("cannot read the time 'yesterday-ish'"), "{e}");
+    let e = s.fails(&["update", "--status", "x", "--next", "soonish"]);
+    assert!(e.contains("soonish"), "{e}");
+    let e = s.fails(&["action", "add", "x", "--due", "someday"]);
+    assert!(e.contains("YYYY-MM-DD"), "{e}");
+    let e = s.fails(&["action", "done", "#zzzzzz"]);
+    assert!(e.contains("no action item"), "{e}");
+    let e = s.fails(&["unassign", "scribe"]);
+    assert!(e.contains("nobody holds scribe"), "{e}");
+    let e = s.fails(&["amend", "zzzzzz", "text"]);
+    assert!(e.contains("no timeline entry"), "{e}");
+    let e = s.fails(&["reopen"]);
+    assert!(e.contains("is not resolved"), "{e}");
+    let e = s.fails(&["--incident", "qqqqqq", "status"]);
+    assert!(e.contains("no incident matches 'qqqqqq'"), "{e}");
+    let after = s.json(&["print", "--format", "json"])["events"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "no failed command wrote anything");
+}
+
+#[test]
+fn with_no_incident_commands_say_how_to_start() {
+    let s = Sandbox::new();
+    let e = s.fails(&["status"]);
+    assert!(
+        e.contains("declare one with `fireground declare TITLE`"),
+        "{e}"
+    );
+    assert!(s.ok(&["list"]).contains("fireground demo"));
+}
+
+#[test]
+fn without_a_name_recording_asks_who_you_are() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .env_remove("FIREGROUND_USER")
+        .env_remove("USER")
+        .args(["declare", "X"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as NAME"));
+}
+
+#[test]
+fn the_update_draft_is_filled_from_the_incident() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "declare",
+        "Search is slow",
+        "--severity",
+        "P2",
+        "--commander",
+        "maria",
+    ]);
+    s.as_user("devi")
+        .args([
+            "can",
+            "--conditions",
+            "p99 at 4s",
+            "--actions",
+            "scaling out",
+            "--needs",
+            "nothing",
+        ])
+        .assert()
+        .success();
+    let draft = s.ok(&["update"]);
+    assert!(
+        draft.contains("Status: P2 Search is slow: Detect."),
+        "{draft}"
+    );
+    assert!(draft.contains("incident commander maria"), "{draft}");
+    assert!(draft.contains("Impact: p99 at 4s"), "{draft}");
+    assert!(draft.contains("Action: scaling out"), "{draft}");
+    // Printing a draft records nothing.
+    assert!(s.json(&["status", "--json"])["last_update"].is_null());
+}
+
+#[test]
+fn corrections_are_events_and_the_original_stays_in_the_log() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "X"]);
+    s.ok(&["log", "password is hunter2"]);
+    let printed = s.ok(&["print", "--refs"]);
+    let line = printed.lines().find(|l| l.contains("hunter2")).unwrap();
+    let r = line.split_whitespace().next().unwrap();
+    s.ok(&["redact", r, "--reason", "secret"]);
+    let printed = s.ok(&["print"]);
+    assert!(
+        !printed.contains("hunter2") && printed.contains("[redacted]"),
+        "{printed}"
+    );
+    let events = s.json(&["print", "--format", "json"])["events"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(events, 3, "declared, note, redacted: nothing deleted");
+}
+
+#[test]
+fn the_demo_is_a_full_incident() {
+    let s = Sandbox::new();
+    s.ok(&["demo"]);
+    let st = s.json(&["status", "--json"]);
+    assert_eq!(st["severity"], "P1");
+    assert!(
+        st["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| !r["holder"].is_null())
+            .count()
+            >= 5
+    );
+    assert!(st["latest_can_reports"].as_array().unwrap().len() >= 2);
+    assert!(!st["last_update"].is_null());
+    assert!(st["elapsed_seconds"].as_i64().unwrap() >= 3600);
+}
+
+#[test]
+fn playbook_check_names_file_line_and_column() {
+    let s = Sandbox::new();
+    let good = s.dir.path().join("good.toml");
+    std::fs::write(&good, include_str!("../playbooks/default.toml")).unwrap();
+    assert!(
+        s.ok(&["playbook", "check", good.to_str().unwrap()])
+            .contains("is valid: 3 severities, 5 roles, 8 stages")
+    );
+    let bad = s.dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "name = \"x\"\n\n[[severities]]\nid = \"P1\"\nname = 3\n",
+    )
+    .unwrap();
+    let e = s.fails(&["playbook", "check", bad.to_str().unwrap()]);
+    assert!(e.contains("bad.toml: line 5, column 8"), "{e}");
+    let list = s.ok(&["playbook", "list"]);
+    assert!(
+        list.contains("default") && list.contains("built-in"),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_user_playbook_overrides_the_built_in_one() {
+    let s = Sandbox::new();
+    let dir = s.dir.path().join("xdg-config/fireground/playbooks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = include_str!("../playbooks/default.toml")
+        .replace("update_minutes = 30", "update_minutes = 15");
+    std::fs::write(dir.join("default.toml"), text).unwrap();
+    s.ok(&["declare", "X", "--severity", "P1"]);
+    assert_eq!(
+        s.json(&["status", "--json"])["next_update"]["every_minutes"],
+        15
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_with_a_clear_message() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "X"]);
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    conn.execute(
+        "UPDATE meta SET value = '42' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = s.cmd().args(["status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("newer fireground") && e.contains("upgrade"),
+        "{e}"
+    );
+}
+
+#[test]
+fn several_processes_writing_at_once_lose_nothing() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "Busy"]);
+    let writers = 6;
+    let each = 15;
+    let children: Vec<_> = (0..writers)
+        .map(|w| {
+            let script = (0..each)
+                .map(|i| format!("\"$F\" log 'w{w} n{i}' || exit 1"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let mut c = std::process::Command::new("sh");
+            c.arg("-c")
+                .arg(script)
+                .env("F", assert_cmd::cargo::cargo_bin("fireground"))
+                .env("FIREGROUND_DB", s.db())
+                .env("FIREGROUND_USER", format!("w{w}"))
+                .env("XDG_CONFIG_HOME", s.dir.path());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(
+            c.wait().unwrap().success(),
+            "a writer failed (database is locked?)"
+        );
+    }
+    let events = s.json(&["print", "--format", "json"]);
+    let notes = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .count();
+    assert_eq!(notes, writers * each);
+    let mut seqs: Vec<u64> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    seqs.sort();
+    assert_eq!(
+        seqs,
+        (1..=(writers * each + 1) as u64).collect::<Vec<_>>(),
+        "sequence numbers are dense"
+    );
+}
+
+#[test]
+fn a_hostile_note_never_reaches_the_terminal_raw() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "X\u{1b}[2J"]);
+    s.ok(&["log", "evil \u{1b}]0;title\u{7}\u{1b}[31mred"]);
+    for args in [
+        &["print"][..],
+        &["status"],
+        &["list"],
+        &["print", "--format", "json"],
+        &["status", "--json"],
+    ] {
+        let out = s.ok(args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}: {out:?}"
+        );
+    }
+}
