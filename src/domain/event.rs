@@ -12,7 +12,7 @@ use super::ids::{EventId, IncidentId, ReplicaId};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// One recorded event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Event {
     pub v: u32,
     pub id: EventId,
@@ -22,7 +22,7 @@ pub struct Event {
     pub hlc: Hlc,
     /// When the thing happened (may be backfilled), as opposed to `hlc`,
     /// which is when it was recorded.
-    #[serde(with = "millis_rfc3339")]
+    #[serde(serialize_with = "millis_rfc3339::serialize")]
     pub at: DateTime<Utc>,
     pub author: String,
     #[serde(flatten)]
@@ -232,6 +232,77 @@ impl Event {
     }
 }
 
+/// Reads the envelope field by field and the body from what is left, rather
+/// than through serde's flatten and untagged machinery, which buffers every
+/// field twice: loading a 100,000-event incident is dominated by this.
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Event, D::Error> {
+        d.deserialize_map(EventVisitor)
+    }
+}
+
+struct EventVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EventVisitor {
+    type Value = Event;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an event object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
+        use serde::de::Error;
+        let (mut v, mut id, mut incident, mut replica, mut seq, mut hlc, mut at, mut author) =
+            (None, None, None, None, None, None, None, None);
+        let mut rest = serde_json::Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "v" => v = Some(map.next_value()?),
+                "id" => id = Some(map.next_value()?),
+                "incident" => incident = Some(map.next_value()?),
+                "replica" => replica = Some(map.next_value()?),
+                "seq" => seq = Some(map.next_value()?),
+                "hlc" => hlc = Some(map.next_value()?),
+                "at" => at = Some(map.next_value::<Rfc3339>()?.0),
+                "author" => author = Some(map.next_value()?),
+                _ => {
+                    rest.insert(key.into_owned(), map.next_value()?);
+                }
+            }
+        }
+        let rest = serde_json::Value::Object(rest);
+        let body = match EventKind::deserialize(&rest) {
+            Ok(kind) => Body::Known(kind),
+            Err(_) => match rest {
+                serde_json::Value::Object(m) if m.get("kind").is_some_and(|k| k.is_string()) => {
+                    Body::Unknown(m)
+                }
+                _ => return Err(A::Error::missing_field("kind")),
+            },
+        };
+        Ok(Event {
+            v: v.ok_or_else(|| A::Error::missing_field("v"))?,
+            id: id.ok_or_else(|| A::Error::missing_field("id"))?,
+            incident: incident.ok_or_else(|| A::Error::missing_field("incident"))?,
+            replica: replica.ok_or_else(|| A::Error::missing_field("replica"))?,
+            seq: seq.ok_or_else(|| A::Error::missing_field("seq"))?,
+            hlc: hlc.ok_or_else(|| A::Error::missing_field("hlc"))?,
+            at: at.ok_or_else(|| A::Error::missing_field("at"))?,
+            author: author.ok_or_else(|| A::Error::missing_field("author"))?,
+            body,
+        })
+    }
+}
+
+/// A timestamp read through [`millis_rfc3339`].
+struct Rfc3339(DateTime<Utc>);
+
+impl<'de> Deserialize<'de> for Rfc3339 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Rfc3339, D::Error> {
+        millis_rfc3339::deserialize(d).map(Rfc3339)
+    }
+}
+
 /// RFC 3339 with milliseconds and a `Z`, so lines sort and diff well.
 mod millis_rfc3339 {
     use chrono::{DateTime, SecondsFormat, Utc};
@@ -242,7 +313,7 @@ mod millis_rfc3339 {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
         DateTime::parse_from_rfc3339(&s)
             .map(|t| t.with_timezone(&Utc))
             .map_err(serde::de::Error::custom)

@@ -76,7 +76,7 @@ macro_rules! ulid_newtype {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
+                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
                 s.parse().map_err(serde::de::Error::custom)
             }
         }
