@@ -271,8 +271,12 @@ impl Incident {
                 stage,
                 ..
             } => {
+                // A second declaration (two responders declaring the same
+                // outage) reads as a restatement: last writer wins.
+                self.severity = sanitize(severity);
                 self.severity_history.push(change(severity));
                 if !stage.is_empty() {
+                    self.stage = sanitize(stage);
                     self.stage_history.push(change(stage));
                 }
                 self.hand_over(COMMANDER, &sanitize(commander), e.at);
