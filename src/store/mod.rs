@@ -232,10 +232,35 @@ impl Store {
     /// The incident to act on when none was named: the most recently active
     /// unresolved one.
     pub fn current(&self) -> Result<Incident, StoreError> {
-        self.incidents()?
-            .into_iter()
-            .find(|i| !i.is_resolved())
-            .ok_or(StoreError::NoOpenIncident)
+        let id = self.current_id()?.ok_or(StoreError::NoOpenIncident)?;
+        self.incident(id)?.ok_or(StoreError::NoOpenIncident)
+    }
+
+    /// The id `current` folds, found in SQL so that a large incident is not
+    /// folded just to learn whether it is open. Open means the last
+    /// `resolved`/`reopened` event, in the agreed order, is not `resolved`.
+    fn current_id(&self) -> Result<Option<IncidentId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.incident FROM events e
+             WHERE e.incident IN (SELECT incident FROM events WHERE kind = 'declared')
+             GROUP BY e.incident
+             HAVING COALESCE((
+                 SELECT s.kind FROM events s
+                 WHERE s.incident = e.incident AND s.kind IN ('resolved', 'reopened')
+                 ORDER BY s.at_ms DESC, s.hlc_ms DESC, s.hlc_c DESC, s.replica DESC, s.id DESC
+                 LIMIT 1), '') <> 'resolved'
+             ORDER BY MAX(e.at_ms) DESC, MAX(e.hlc_ms * 1048576 + MIN(e.hlc_c, 1048575)) DESC
+             LIMIT 1",
+        )?;
+        let id: Option<String> = stmt.query_row([], |r| r.get(0)).optional()?;
+        id.map(|id| {
+            id.parse()
+                .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })
+        })
+        .transpose()
     }
 
     /// Changes whenever another connection commits: the console polls it to
