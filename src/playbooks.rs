@@ -57,16 +57,13 @@ impl Catalog {
         files.sort();
         for path in files {
             let loaded = load_file(&path);
-            // A user file replaces the built-in of the same name; a broken
-            // file replaces it too, so the user sees the error rather than
-            // silently running the built-in.
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
-            entries.retain(|(src, p)| {
-                !(matches!(src, Source::BuiltIn) && p.as_ref().is_ok_and(|p| p.name == stem))
-            });
+            // A user playbook replaces any earlier one with the same `name`.
+            if let Ok(p) = &loaded {
+                entries.retain(|(_, e)| {
+                    !e.as_ref()
+                        .is_ok_and(|e| e.name.eq_ignore_ascii_case(&p.name))
+                });
+            }
             entries.push((Source::File(path), loaded));
         }
         Catalog { entries }
@@ -82,35 +79,42 @@ impl Catalog {
         &self.entries
     }
 
-    /// The playbook of that name (case-insensitive), or why not.
+    /// The playbook of that name (case-insensitive), or why not. A broken
+    /// user file named like the playbook is reported rather than skipped:
+    /// its owner meant it to be used.
     pub fn get(&self, name: &str) -> Result<&Playbook, LoadError> {
         for (source, entry) in &self.entries {
-            match entry {
-                Ok(p) if p.name.eq_ignore_ascii_case(name) => return Ok(p),
-                Err(e) if file_stem_is(source, name) => {
-                    return Err(match e {
-                        LoadError::Invalid { file, error } => LoadError::Invalid {
-                            file: file.clone(),
-                            error: error.clone(),
-                        },
-                        other => LoadError::Unknown {
-                            name: name.to_string(),
-                            available: other.to_string(),
-                        },
-                    });
-                }
-                _ => {}
+            if let Err(LoadError::Invalid { file, error }) = entry
+                && file_stem_is(source, name)
+            {
+                return Err(LoadError::Invalid {
+                    file: file.clone(),
+                    error: error.clone(),
+                });
             }
         }
-        Err(LoadError::Unknown {
-            name: name.to_string(),
-            available: self
-                .entries
-                .iter()
-                .filter_map(|(_, p)| p.as_ref().ok().map(|p| p.name.clone()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+        self.entries
+            .iter()
+            .find_map(|(_, p)| {
+                p.as_ref()
+                    .ok()
+                    .filter(|p| p.name.eq_ignore_ascii_case(name))
+            })
+            .ok_or_else(|| LoadError::Unknown {
+                name: name.to_string(),
+                available: self
+                    .entries
+                    .iter()
+                    .filter_map(|(_, p)| p.as_ref().ok().map(|p| p.name.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+
+    /// The built-in default, for showing an incident whose own playbook is
+    /// missing or broken here: the state must never be hidden by a typo.
+    pub fn fallback() -> Playbook {
+        Playbook::parse(BUILT_IN[0].1).expect("the built-in default playbook is valid")
     }
 }
 
@@ -175,8 +179,20 @@ mod tests {
             "name = \"broken\"\nseverities = 3\n",
         )
         .unwrap();
+        let renamed = include_str!("../playbooks/default.toml")
+            .replace("name = \"default\"", "name = \"payments\"");
+        std::fs::write(dir.path().join("pay.toml"), renamed).unwrap();
         let c = Catalog::load(dir.path());
         assert_eq!(c.get("default").unwrap().cadence_minutes("P1"), Some(15));
+        assert!(
+            c.get("payments").is_ok(),
+            "found by its name, not its file name"
+        );
+        let defaults = c
+            .entries()
+            .iter()
+            .filter(|(_, p)| p.as_ref().is_ok_and(|p| p.name == "default"));
+        assert_eq!(defaults.count(), 1);
         let err = c.get("broken").err().unwrap().to_string();
         assert!(err.contains("broken.toml: line 2, column"), "{err}");
     }

@@ -138,8 +138,11 @@ fn a_whole_incident_from_declaration_to_resolution() {
     s.ok(&["resolve", "--summary", "rolled back"]);
     assert!(s.ok(&["list"]).contains("No open incidents"));
     assert!(s.ok(&["list", "--all"]).contains("Checkout failing"));
-    s.fails(&["status"]);
-    s.ok(&["--incident", &r, "reopen", "--reason", "errors again"]);
+    // Once resolved, reading commands show the latest incident still.
+    assert!(s.ok(&["status"]).contains("resolved"));
+    assert!(s.ok(&["print"]).contains("Resolved — rolled back"));
+    s.fails(&["log", "too late"]);
+    s.ok(&["reopen", "--reason", "errors again"]);
     assert!(s.ok(&["list"]).contains(&r));
 }
 
@@ -446,4 +449,40 @@ fn a_hostile_note_never_reaches_the_terminal_raw() {
             "{args:?}: {out:?}"
         );
     }
+}
+
+#[test]
+fn several_processes_creating_a_database_at_once_all_succeed() {
+    for round in 0..4 {
+        let s = Sandbox::new();
+        let children: Vec<_> = (0..6)
+            .map(|i| {
+                s.process("ana")
+                    .args(["declare", &format!("race {round}.{i}")])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(s.json(&["list", "--json"]).as_array().unwrap().len(), 6);
+    }
+}
+
+#[test]
+fn a_time_in_the_future_is_refused_for_what_already_happened() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "X"]);
+    let e = s.fails(&["log", "from the future", "--at", "+2h"]);
+    assert!(e.contains("is in the future"), "{e}");
+    let e = s.fails(&["log", "x", "--at", "-9000000000000s"]);
+    assert!(e.contains("too far"), "{e}");
 }

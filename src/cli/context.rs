@@ -16,6 +16,7 @@ use crate::store::Store;
 pub struct Context {
     pub store: Store,
     pub catalog: Catalog,
+    fallback: Playbook,
     user: Option<String>,
     incident: Option<String>,
 }
@@ -33,6 +34,7 @@ impl Context {
         Ok(Context {
             store,
             catalog: Catalog::load(&paths::playbook_dir()),
+            fallback: Catalog::fallback(),
             user,
             incident: cli.incident.clone().filter(|r| !r.trim().is_empty()),
         })
@@ -59,6 +61,15 @@ impl Context {
         }
     }
 
+    /// As [`Context::incident`], but with no open incident falls back to the
+    /// most recent resolved one: for commands that only read.
+    pub fn incident_to_show(&self) -> Result<Incident, CliError> {
+        match &self.incident {
+            Some(_) => self.incident(),
+            None => Ok(self.store.current_or_latest()?),
+        }
+    }
+
     /// The playbook an incident runs by.
     pub fn playbook(&self, incident: &Incident) -> Result<&Playbook, CliError> {
         self.catalog.get(&incident.playbook).map_err(|e| {
@@ -73,16 +84,23 @@ impl Context {
     /// The playbook for display: the incident's own, else the default, so a
     /// missing custom playbook never hides the state.
     pub fn playbook_or_default(&self, incident: &Incident) -> Result<&Playbook, CliError> {
-        self.playbook(incident)
-            .or_else(|_| self.catalog.get("default").map_err(CliError::from))
+        Ok(self.playbook(incident).unwrap_or(&self.fallback))
     }
 
     /// The moment given by --at, if any.
     pub fn at(&self, when: &When) -> Result<Option<DateTime<Utc>>, CliError> {
-        when.at
-            .as_deref()
-            .map(|s| parse_time(s, &Local::now()).map_err(CliError::Input))
-            .transpose()
+        let now = Local::now();
+        let Some(input) = when.at.as_deref() else {
+            return Ok(None);
+        };
+        let at = parse_time(input, &now).map_err(CliError::Input)?;
+        // A minute of slack for clocks; anything later is a typo.
+        if at > now.with_timezone(&Utc) + chrono::Duration::minutes(1) {
+            return Err(CliError::Input(format!(
+                "--at {input} is in the future; --at records when something already happened"
+            )));
+        }
+        Ok(Some(at))
     }
 
     /// Records an event for an incident as the current user.

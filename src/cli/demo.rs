@@ -125,7 +125,7 @@ fn script(now: chrono::DateTime<Utc>) -> Vec<(i64, &'static str, EventKind)> {
             "lee",
             note(
                 NoteKind::Finding,
-                "payments-api v2.31 deployed at 13:58, four minutes before the alert.",
+                "payments-api v2.31 was deployed four minutes before the alert fired.",
             ),
         ),
         (
@@ -200,7 +200,10 @@ fn script(now: chrono::DateTime<Utc>) -> Vec<(i64, &'static str, EventKind)> {
         (
             12,
             "devi",
-            note(NoteKind::Finding, "Error rate back under 0.3% since 14:44."),
+            note(
+                NoteKind::Finding,
+                "Error rate back under 0.3% since the rollback finished.",
+            ),
         ),
         (
             10,

@@ -65,7 +65,11 @@ pub fn declare(
 
 /// Commands that act on an existing incident.
 pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
-    let inc = ctx.incident()?;
+    // Reopening acts on a resolved incident: the latest one unless named.
+    let inc = match command {
+        Command::Reopen { .. } => ctx.incident_to_show()?,
+        _ => ctx.incident()?,
+    };
     let (kind, when, said) = match command {
         Command::Log { text, kind, when } => {
             let note = note_kind(kind);

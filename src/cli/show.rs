@@ -152,7 +152,7 @@ fn role_rows(inc: &Incident, pb: &Playbook) -> Vec<RoleRow> {
 }
 
 pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
-    let inc = ctx.incident()?;
+    let inc = ctx.incident_to_show()?;
     let pb = ctx.playbook_or_default(&inc)?;
     let now = Utc::now();
     let cadence = next_update(&inc, pb, now);
@@ -304,22 +304,22 @@ fn cadence_line(inc: &Incident, cadence: &Cadence) -> String {
             every,
             remaining,
         } => {
+            let due = format!("{} {}", z.hm(*due_at), z.label(*due_at));
             let when = if remaining.num_seconds() < 0 {
-                format!("OVERDUE by {}", clock_duration(*remaining))
+                format!(
+                    "OVERDUE: was due {due}, {} late",
+                    clock_duration(*remaining)
+                )
             } else {
-                format!("next due in {}", clock_duration(*remaining))
+                format!("next due in {} at {due}", clock_duration(*remaining))
             };
-            format!(
-                "{when} at {} ({}: every {every} min){last}",
-                z.hm(*due_at),
-                inc.severity
-            )
+            format!("{when} ({}: every {every} min){last}", inc.severity)
         }
     }
 }
 
 pub fn print(ctx: &Context, format: PrintFormat, utc: bool, refs: bool) -> Result<(), CliError> {
-    let inc = ctx.incident()?;
+    let inc = ctx.incident_to_show()?;
     let zone = if utc { Zone::Utc } else { Zone::Local };
     match format {
         PrintFormat::Text => print!(

@@ -270,18 +270,23 @@ impl<'de> serde::de::Visitor<'de> for EventVisitor {
                 }
             }
         }
+        let v: u32 = v.ok_or_else(|| A::Error::missing_field("v"))?;
+        if !rest.get("kind").is_some_and(|k| k.is_string()) {
+            return Err(A::Error::missing_field("kind"));
+        }
         let rest = serde_json::Value::Object(rest);
-        let body = match EventKind::deserialize(&rest) {
-            Ok(kind) => Body::Known(kind),
-            Err(_) => match rest {
-                serde_json::Value::Object(m) if m.get("kind").is_some_and(|k| k.is_string()) => {
-                    Body::Unknown(m)
-                }
-                _ => return Err(A::Error::missing_field("kind")),
-            },
+        // A newer version may have added fields to a kind we know: keep it
+        // whole rather than read it as ours and drop what we do not know.
+        let known = (v == FORMAT_VERSION)
+            .then(|| EventKind::deserialize(&rest).ok())
+            .flatten();
+        let body = match (known, rest) {
+            (Some(kind), _) => Body::Known(kind),
+            (None, serde_json::Value::Object(m)) => Body::Unknown(m),
+            (None, _) => unreachable!("built as an object above"),
         };
         Ok(Event {
-            v: v.ok_or_else(|| A::Error::missing_field("v"))?,
+            v,
             id: id.ok_or_else(|| A::Error::missing_field("id"))?,
             incident: incident.ok_or_else(|| A::Error::missing_field("incident"))?,
             replica: replica.ok_or_else(|| A::Error::missing_field("replica"))?,
@@ -387,13 +392,30 @@ mod tests {
     }
 
     #[test]
-    fn a_newer_version_is_kept_but_not_projected() {
+    fn a_newer_version_is_kept_whole_with_fields_we_do_not_know() {
         let mut e = sample(Body::Known(EventKind::Resolved {
             summary: String::new(),
         }));
         e.v = 2;
-        let back = Event::from_json(&e.to_json()).unwrap();
+        let line = e
+            .to_json()
+            .replace(r#""kind":"resolved""#, r#""kind":"resolved","cause":"dns""#);
+        let back = Event::from_json(&line).unwrap();
         assert_eq!(back.v, 2);
         assert!(back.known().is_none());
+        assert!(
+            back.to_json().contains(r#""cause":"dns""#),
+            "{}",
+            back.to_json()
+        );
+    }
+
+    #[test]
+    fn a_line_without_a_kind_is_an_error_not_an_event() {
+        let e = sample(Body::Known(EventKind::Resolved {
+            summary: String::new(),
+        }));
+        let line = e.to_json().replace(r#""kind":"resolved","#, "");
+        assert!(Event::from_json(&line).is_err());
     }
 }

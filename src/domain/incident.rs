@@ -12,7 +12,7 @@ use super::clock::Hlc;
 use super::event::{Event, EventKind, NoteKind};
 use super::ids::{EventId, IncidentId};
 use super::playbook::COMMANDER;
-use super::text::sanitize;
+use super::text::{sanitize, single_line};
 
 /// What a timeline entry is, for display and filtering.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -133,6 +133,7 @@ pub struct Update {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Link {
+    pub id: EventId,
     pub label: String,
     pub url: String,
 }
@@ -226,14 +227,14 @@ impl Incident {
         };
         Some(Incident {
             id: e.incident,
-            title: sanitize(title),
+            title: single_line(title),
             summary: sanitize(summary),
-            playbook: sanitize(playbook),
+            playbook: single_line(playbook),
             declared_at: e.at,
-            declared_by: sanitize(&e.author),
-            severity: sanitize(severity),
+            declared_by: single_line(&e.author),
+            severity: single_line(severity),
             severity_history: Vec::new(),
-            stage: sanitize(stage),
+            stage: single_line(stage),
             stage_history: Vec::new(),
             roles: BTreeMap::new(),
             role_spans: Vec::new(),
@@ -253,14 +254,14 @@ impl Incident {
 
     fn apply<'a>(&mut self, e: &'a Event, corrections: &mut Vec<&'a Event>) {
         let Some(kind) = e.known() else { return };
-        let author = sanitize(&e.author);
+        let author = single_line(&e.author);
         self.people.insert(author.clone());
         self.event_count += 1;
         self.last_activity = self.last_activity.max(e.at);
         self.last_recorded = self.last_recorded.max(e.hlc);
         let change = |value: &str| Change {
             at: e.at,
-            value: sanitize(value),
+            value: single_line(value),
             author: author.clone(),
         };
         let (entry_kind, text) = match kind {
@@ -273,26 +274,26 @@ impl Incident {
             } => {
                 // A second declaration (two responders declaring the same
                 // outage) reads as a restatement: last writer wins.
-                self.severity = sanitize(severity);
+                self.severity = single_line(severity);
                 self.severity_history.push(change(severity));
                 if !stage.is_empty() {
-                    self.stage = sanitize(stage);
+                    self.stage = single_line(stage);
                     self.stage_history.push(change(stage));
                 }
-                self.hand_over(COMMANDER, &sanitize(commander), e.at);
+                self.hand_over(COMMANDER, &single_line(commander), e.at);
                 (
                     EntryKind::Declared,
                     format!(
                         "Declared {} '{}'; {} is incident commander",
-                        sanitize(severity),
-                        sanitize(title),
-                        sanitize(commander)
+                        single_line(severity),
+                        single_line(title),
+                        single_line(commander)
                     ),
                 )
             }
             EventKind::Note { note, text } => (EntryKind::Note(*note), sanitize(text)),
             EventKind::RoleAssigned { role, person } => {
-                let (role, person) = (sanitize(role), sanitize(person));
+                let (role, person) = (single_line(role), single_line(person));
                 let before = self.roles.get(&role).map(|h| h.person.clone());
                 self.hand_over(&role, &person, e.at);
                 let text = match before {
@@ -304,7 +305,7 @@ impl Incident {
                 (EntryKind::Role, text)
             }
             EventKind::RoleReleased { role } => {
-                let role = sanitize(role);
+                let role = single_line(role);
                 let text = match self.release(&role, e.at) {
                     Some(person) => format!("{person} releases {role}"),
                     None => format!("{role} released (it was not held)"),
@@ -312,7 +313,7 @@ impl Incident {
                 (EntryKind::Role, text)
             }
             EventKind::SeverityChanged { severity } => {
-                let from = std::mem::replace(&mut self.severity, sanitize(severity));
+                let from = std::mem::replace(&mut self.severity, single_line(severity));
                 self.severity_history.push(change(severity));
                 (
                     EntryKind::Severity,
@@ -320,7 +321,7 @@ impl Incident {
                 )
             }
             EventKind::StageChanged { stage } => {
-                let from = std::mem::replace(&mut self.stage, sanitize(stage));
+                let from = std::mem::replace(&mut self.stage, single_line(stage));
                 self.stage_history.push(change(stage));
                 (EntryKind::Stage, format!("Stage {from} → {}", self.stage))
             }
@@ -334,7 +335,7 @@ impl Incident {
                     id: e.id,
                     at: e.at,
                     reporter: author.clone(),
-                    role: role.as_deref().map(sanitize),
+                    role: role.as_deref().map(single_line),
                     conditions: sanitize(conditions),
                     actions: sanitize(actions),
                     needs: sanitize(needs),
@@ -368,8 +369,9 @@ impl Incident {
             }
             EventKind::LinkAdded { label, url } => {
                 let link = Link {
-                    label: sanitize(label),
-                    url: sanitize(url),
+                    id: e.id,
+                    label: single_line(label),
+                    url: single_line(url),
                 };
                 let text = format!("{}: {}", link.label, link.url);
                 self.links.push(link);
@@ -379,8 +381,8 @@ impl Incident {
                 let item = ActionItem {
                     id: e.id,
                     at: e.at,
-                    text: sanitize(text),
-                    owner: owner.as_deref().map(sanitize),
+                    text: single_line(text),
+                    owner: owner.as_deref().map(single_line),
                     due: *due,
                     done_at: None,
                 };
@@ -401,8 +403,8 @@ impl Incident {
             EventKind::ChecklistTicked { stage, item } => {
                 let tick = Tick {
                     at: e.at,
-                    stage: sanitize(stage),
-                    item: sanitize(item),
+                    stage: single_line(stage),
+                    item: single_line(item),
                     by: author.clone(),
                 };
                 let text = format!("✓ {}", tick.item);
@@ -533,6 +535,9 @@ impl Incident {
         }
         for a in self.action_items.iter_mut().filter(|a| a.id == target) {
             a.text = REDACTED.into();
+        }
+        for l in self.links.iter_mut().filter(|l| l.id == target) {
+            l.url = REDACTED.into();
         }
     }
 
@@ -720,6 +725,104 @@ mod tests {
         log
     }
 
+    /// Every kind of event, with ties in `at` across replicas and
+    /// corrections that point at events from other replicas.
+    fn rich_log() -> Log {
+        let mut log = busy_log();
+        let can = log.events.last().unwrap().id;
+        log.add(
+            1,
+            22,
+            "dee",
+            EventKind::UpdateSent {
+                status: "rolling back".into(),
+                impact: "5% of checkouts".into(),
+                action: "rollback".into(),
+                next_update: None,
+            },
+        );
+        let item = log.add(
+            2,
+            23,
+            "bo",
+            EventKind::ActionItemAdded {
+                text: "alert on pool".into(),
+                owner: Some("cy".into()),
+                due: None,
+            },
+        );
+        log.add(3, 23, "cy", EventKind::ActionItemDone { item });
+        log.add(
+            1,
+            23,
+            "dee",
+            EventKind::Redacted {
+                target: can,
+                reason: String::new(),
+            },
+        );
+        log.add(
+            2,
+            24,
+            "bo",
+            EventKind::ChecklistTicked {
+                stage: "mitigate".into(),
+                item: "roll back".into(),
+            },
+        );
+        log.add(
+            3,
+            24,
+            "cy",
+            EventKind::LinkAdded {
+                label: "call".into(),
+                url: "https://x".into(),
+            },
+        );
+        log.add(
+            1,
+            25,
+            "dee",
+            EventKind::Resolved {
+                summary: "ok".into(),
+            },
+        );
+        log.add(
+            2,
+            25,
+            "bo",
+            EventKind::Reopened {
+                reason: "errors again".into(),
+            },
+        );
+        log.add(3, 25, "cy", assign("tech", "cy"));
+        log.add(2, 25, "bo", assign("tech", "bo"));
+        log.add(1, 26, "dee", EventKind::Pinned { target: item });
+        log
+    }
+
+    #[test]
+    fn ties_in_time_break_by_replica_and_sets_grow() {
+        let log = rich_log();
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        assert_eq!(
+            inc.roles["tech"].person, "cy",
+            "replica 3 sorts after replica 2 at the same moment"
+        );
+        assert!(!inc.is_resolved(), "reopened after resolving");
+        assert!(inc.action_items[0].done_at.is_some());
+        assert_eq!(inc.can_reports[0].needs, "[redacted]");
+        assert!(
+            inc.timeline
+                .iter()
+                .any(|e| e.pinned && e.kind == EntryKind::ActionItem)
+        );
+        assert_eq!(
+            (inc.updates.len(), inc.links.len(), inc.ticks.len()),
+            (1, 1, 1)
+        );
+    }
+
     #[test]
     fn role_changes_keep_their_history() {
         let log = busy_log();
@@ -825,7 +928,7 @@ mod tests {
     proptest! {
         #[test]
         fn the_fold_is_the_same_for_any_arrival_order(seed in any::<u64>()) {
-            let log = busy_log();
+            let log = rich_log();
             let expected = Incident::fold(log.incident, &log.events).unwrap();
             let mut shuffled = log.events.clone();
             // A deterministic shuffle from the seed (Fisher-Yates on an LCG).

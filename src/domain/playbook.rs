@@ -318,8 +318,18 @@ impl Playbook {
                         || r.name.eq_ignore_ascii_case(family.trim()))
             }) && !area.is_empty()
             {
-                return Ok(format!("{}:{}", r.id, area));
+                return Ok(format!("{}:{}", r.id, area.to_lowercase()));
             }
+        }
+        if let Some(r) = self.roles.iter().find(|r| {
+            r.free_form && (r.id.eq_ignore_ascii_case(input) || r.name.eq_ignore_ascii_case(input))
+        }) {
+            return Err(UnknownName {
+                what: "role",
+                plural: "roles",
+                given: input.to_string(),
+                valid: vec![format!("{}:<area>, e.g. {}:database", r.id, r.id)],
+            });
         }
         find(&self.roles, input, ("role", "roles"), |r| (&r.id, &r.name))
             .map(|r| r.id.clone())
@@ -382,10 +392,31 @@ fn find<'a, T>(
 /// Fills `{placeholder}`s; unknown placeholders are left as they are, so a
 /// typo shows in the draft instead of vanishing.
 pub fn fill_template(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (key, value) in values {
-        out = out.replace(&format!("{{{key}}}"), value);
+    // One pass over the template, so a value that itself contains `{…}`
+    // (a note quoting a placeholder) is inserted as it is.
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[..close])
+                .map(|(_, v)| (close, v))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -428,7 +459,13 @@ action = ""
         assert_eq!(p.cadence_minutes("P1"), Some(30));
         assert_eq!(p.cadence_minutes("P3"), None);
         assert_eq!(p.find_role("Incident Commander").unwrap(), "commander");
-        assert_eq!(p.find_role("sme: database").unwrap(), "sme:database");
+        assert_eq!(p.find_role("sme: Database").unwrap(), "sme:database");
+        assert!(
+            p.find_role("sme")
+                .unwrap_err()
+                .to_string()
+                .contains("sme:<area>")
+        );
         assert_eq!(
             p.role_name("sme:database"),
             "Subject-matter expert (database)"
@@ -484,5 +521,10 @@ action = ""
             &[("severity", "P1".into()), ("title", "x".into())],
         );
         assert_eq!(s, "P1: x {nope}");
+        let s = fill_template(
+            "{title}!",
+            &[("title", "{severity}".into()), ("severity", "P1".into())],
+        );
+        assert_eq!(s, "{severity}!", "values are not expanded again");
     }
 }

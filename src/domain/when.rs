@@ -11,11 +11,11 @@ pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateT
     }
     if let Some(rest) = s.strip_prefix('-') {
         let d = parse_duration(rest)?;
-        return Ok(now.with_timezone(&Utc) - d);
+        return offset(now, -d, input);
     }
     if let Some(rest) = s.strip_prefix('+') {
         let d = parse_duration(rest)?;
-        return Ok(now.with_timezone(&Utc) + d);
+        return offset(now, d, input);
     }
     let clock = NaiveTime::parse_from_str(s, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
@@ -26,6 +26,17 @@ pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateT
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| format!("'{input}' does not exist today in the local time zone"))
+}
+
+/// `now + d`, refusing results outside the calendar instead of panicking.
+fn offset<Tz: TimeZone>(
+    now: &DateTime<Tz>,
+    d: Duration,
+    input: &str,
+) -> Result<DateTime<Utc>, String> {
+    now.with_timezone(&Utc)
+        .checked_add_signed(d)
+        .ok_or_else(|| format!("'{input}' is too far from now"))
 }
 
 fn bad_time(input: &str) -> String {
@@ -73,8 +84,19 @@ pub fn parse_time_or_duration<Tz: TimeZone>(
     now: &DateTime<Tz>,
 ) -> Result<DateTime<Utc>, String> {
     match parse_duration(input) {
-        Ok(d) => Ok(now.with_timezone(&Utc) + d),
-        Err(_) => parse_time(input, now),
+        Ok(d) => offset(now, d, input),
+        Err(_) => {
+            // A bare clock time that has passed today means tomorrow: an
+            // update promised at 00:15 from 23:30 is not already overdue.
+            let t = parse_time(input, now)?;
+            let now_utc = now.with_timezone(&Utc);
+            let clock_only = DateTime::parse_from_rfc3339(input.trim()).is_err();
+            if clock_only && t < now_utc {
+                offset(&t, Duration::days(1), input)
+            } else {
+                Ok(t)
+            }
+        }
     }
 }
 
@@ -146,6 +168,20 @@ mod tests {
         assert!(parse_duration("10x").is_err());
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("").is_err());
+        let e = parse_time("-9000000000000s", &now()).unwrap_err();
+        assert!(e.contains("too far"), "{e}");
+        assert!(parse_time_or_duration("99999999999999m", &now()).is_err());
+    }
+
+    #[test]
+    fn a_clock_time_already_past_means_tomorrow_for_a_promise() {
+        let n = now(); // 15:00 at +01:00
+        let t = parse_time_or_duration("14:30", &n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-24T13:30:00+00:00");
+        let t = parse_time_or_duration("15:30", &n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T14:30:00+00:00");
+        let t = parse_time_or_duration("45m", &n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T14:45:00+00:00");
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub use error::StoreError;
 /// up. Incident writes are tiny, so this is only reached by a hung process.
 const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
+/// How far ahead of ours another replica's clock may be before we stop
+/// following it.
+const MAX_CLOCK_LEAD_MS: i64 = 24 * 3600 * 1000;
+
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
 
 /// One responder's log.
@@ -49,7 +53,7 @@ impl Store {
 
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Store, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        enable_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let replica = migrate(&mut conn, &path)?;
@@ -118,7 +122,10 @@ impl Store {
             replica,
             seq,
             hlc,
-            at: at.unwrap_or(now),
+            // Not backfilled: "now" on the hybrid clock, so an event recorded
+            // after seeing another replica's (even one whose clock runs
+            // ahead) never sorts before what was seen.
+            at: at.unwrap_or_else(|| DateTime::from_timestamp_millis(hlc.ms).unwrap_or(now)),
             author: author.to_string(),
             body: Body::Known(kind),
         };
@@ -135,6 +142,9 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<usize, StoreError> {
+        // A clock further ahead than this is broken, not skewed: its events
+        // are kept, but our clock does not jump to follow it.
+        let horizon = self.now().timestamp_millis() + MAX_CLOCK_LEAD_MS;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -142,7 +152,9 @@ impl Store {
         let mut added = 0;
         for e in events {
             added += insert(&tx, e)?;
-            hlc = Hlc::observe(hlc, e.hlc);
+            if e.hlc.ms <= horizon {
+                hlc = Hlc::observe(hlc, e.hlc);
+            }
         }
         write_hlc(&tx, hlc)?;
         tx.commit()?;
@@ -232,14 +244,26 @@ impl Store {
     /// The incident to act on when none was named: the most recently active
     /// unresolved one.
     pub fn current(&self) -> Result<Incident, StoreError> {
-        let id = self.current_id()?.ok_or(StoreError::NoOpenIncident)?;
+        let id = self.latest_id(true)?.ok_or(StoreError::NoOpenIncident)?;
+        self.incident(id)?.ok_or(StoreError::NoOpenIncident)
+    }
+
+    /// The incident to show when none was named: the current one, else the
+    /// most recently active resolved one (after `resolve`, the timeline is
+    /// exactly what people want to see).
+    pub fn current_or_latest(&self) -> Result<Incident, StoreError> {
+        let id = match self.latest_id(true)? {
+            Some(id) => Some(id),
+            None => self.latest_id(false)?,
+        };
+        let id = id.ok_or(StoreError::NoOpenIncident)?;
         self.incident(id)?.ok_or(StoreError::NoOpenIncident)
     }
 
     /// The id `current` folds, found in SQL so that a large incident is not
     /// folded just to learn whether it is open. Open means the last
     /// `resolved`/`reopened` event, in the agreed order, is not `resolved`.
-    fn current_id(&self) -> Result<Option<IncidentId>, StoreError> {
+    fn latest_id(&self, open_only: bool) -> Result<Option<IncidentId>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.incident FROM events e
              WHERE e.incident IN (SELECT incident FROM events WHERE kind = 'declared')
@@ -248,11 +272,11 @@ impl Store {
                  SELECT s.kind FROM events s
                  WHERE s.incident = e.incident AND s.kind IN ('resolved', 'reopened')
                  ORDER BY s.at_ms DESC, s.hlc_ms DESC, s.hlc_c DESC, s.replica DESC, s.id DESC
-                 LIMIT 1), '') <> 'resolved'
+                 LIMIT 1), '') <> 'resolved' OR NOT ?1
              ORDER BY MAX(e.at_ms) DESC, MAX(e.hlc_ms * 1048576 + MIN(e.hlc_c, 1048575)) DESC
              LIMIT 1",
         )?;
-        let id: Option<String> = stmt.query_row([], |r| r.get(0)).optional()?;
+        let id: Option<String> = stmt.query_row([open_only], |r| r.get(0)).optional()?;
         id.map(|id| {
             id.parse()
                 .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
@@ -295,6 +319,36 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path).map(drop)
+}
+
+/// Switches to WAL. Switching takes an exclusive lock that the busy timeout
+/// does not cover, so processes opening a new database together retry.
+fn enable_wal(conn: &Connection) -> Result<(), StoreError> {
+    let mut attempts = 0;
+    loop {
+        let mode: Result<String, rusqlite::Error> =
+            conn.pragma_query_value(None, "journal_mode", |r| r.get(0));
+        let result = match mode {
+            Ok(m) if m.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) => conn.pragma_update(None, "journal_mode", "WAL"),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => return Ok(()),
+            Err(e) if is_busy(&e) && attempts < 200 => {
+                attempts += 1;
+                std::thread::sleep(StdDuration::from_millis(10 + attempts % 20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// Brings the schema up to date; returns this database's replica id.

@@ -134,3 +134,48 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
     .unwrap();
     assert_eq!(s.current().unwrap().id, old);
 }
+
+#[test]
+fn an_event_recorded_after_seeing_a_fast_clock_sorts_after_what_was_seen() {
+    let mut fast = Store::open_in_memory().unwrap();
+    fast.set_clock(|| Utc::now() + chrono::Duration::hours(1));
+    let mut slow = Store::open_in_memory().unwrap();
+    let inc = declare(&mut fast);
+    fast.append(
+        inc,
+        None,
+        "ana",
+        EventKind::StageChanged {
+            stage: "verify".into(),
+        },
+    )
+    .unwrap();
+    slow.import(&fast.events(inc).unwrap()).unwrap();
+    slow.append(
+        inc,
+        None,
+        "bo",
+        EventKind::StageChanged {
+            stage: "mitigate".into(),
+        },
+    )
+    .unwrap();
+    let events = slow.events(inc).unwrap();
+    assert_eq!(events.last().unwrap().author, "bo");
+    assert_eq!(
+        slow.incident(inc).unwrap().unwrap().stage,
+        "mitigate",
+        "bo's later change wins"
+    );
+}
+
+#[test]
+fn a_clock_days_ahead_is_imported_but_not_followed() {
+    let mut broken = Store::open_in_memory().unwrap();
+    broken.set_clock(|| Utc::now() + chrono::Duration::days(400));
+    let mut s = Store::open_in_memory().unwrap();
+    let inc = declare(&mut broken);
+    assert_eq!(s.import(&broken.events(inc).unwrap()).unwrap(), 1);
+    let mine = s.append(inc, None, "bo", note("x")).unwrap();
+    assert!(mine.at < Utc::now() + chrono::Duration::minutes(1));
+}

@@ -23,17 +23,31 @@ impl Sandbox {
         self.dir.path().join("data/fireground.db")
     }
 
+    /// The environment every run gets: everything points into the sandbox.
+    fn env(&self, user: &str) -> Vec<(&'static str, std::ffi::OsString)> {
+        let p = self.dir.path();
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", p.into()),
+            ("XDG_DATA_HOME", p.join("xdg-data").into()),
+            ("XDG_CONFIG_HOME", p.join("xdg-config").into()),
+            ("TZ", "UTC".into()),
+            ("FIREGROUND_DB", self.db().into()),
+            ("FIREGROUND_USER", user.into()),
+        ]
+    }
+
     /// `fireground` as `user`, with everything pointed into the sandbox.
     pub fn as_user(&self, user: &str) -> Command {
         let mut cmd = Command::cargo_bin("fireground").expect("the binary is built");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg-data"))
-            .env("XDG_CONFIG_HOME", self.dir.path().join("xdg-config"))
-            .env("TZ", "UTC")
-            .env("FIREGROUND_DB", self.db())
-            .env("FIREGROUND_USER", user);
+        cmd.env_clear().envs(self.env(user));
+        cmd
+    }
+
+    /// The same as a plain process, for tests that run several at once.
+    pub fn process(&self, user: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("fireground"));
+        cmd.env_clear().envs(self.env(user));
         cmd
     }
 
