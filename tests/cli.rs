@@ -339,6 +339,8 @@ fn playbook_check_names_file_line_and_column() {
     .unwrap();
     let e = s.fails(&["playbook", "check", bad.to_str().unwrap()]);
     assert!(e.contains("bad.toml: line 5, column 8"), "{e}");
+    let json = s.json(&["playbook", "list", "--json"]);
+    assert_eq!(json[0]["playbook"]["severities"][0]["update_minutes"], 30);
     let list = s.ok(&["playbook", "list"]);
     assert!(
         list.contains("default") && list.contains("built-in"),

@@ -243,7 +243,10 @@ pub enum ActionCommand {
 #[derive(Debug, Subcommand)]
 pub enum PlaybookCommand {
     /// List the playbooks available
-    List,
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
     /// Validate a playbook file
     Check { file: PathBuf },
 }

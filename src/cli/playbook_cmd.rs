@@ -6,8 +6,29 @@ use crate::playbooks::{Catalog, Source, load_file};
 
 pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
     match cmd {
-        PlaybookCommand::List => {
+        PlaybookCommand::List { json } => {
             let catalog = Catalog::load(&paths::playbook_dir());
+            if json.json {
+                let all: Vec<serde_json::Value> = catalog
+                    .entries()
+                    .iter()
+                    .map(|(source, entry)| {
+                        let source = match source {
+                            Source::BuiltIn => serde_json::Value::Null,
+                            Source::File(p) => p.display().to_string().into(),
+                        };
+                        match entry {
+                            Ok(p) => serde_json::json!({ "file": source, "playbook": p }),
+                            Err(e) => serde_json::json!({ "file": source, "error": e.to_string() }),
+                        }
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&all).expect("playbooks serialise")
+                );
+                return Ok(());
+            }
             for (source, entry) in catalog.entries() {
                 let from = match source {
                     Source::BuiltIn => "built-in".to_string(),
