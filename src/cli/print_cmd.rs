@@ -11,8 +11,8 @@ use super::{CliError, Context};
 use crate::domain::incident::Incident;
 use crate::domain::when::parse_time;
 use crate::report::filter::Filter;
-use crate::store::StoreError;
 use crate::report::{PrintOptions, Printout, html, json, markdown, text};
+use crate::store::StoreError;
 use crate::zone::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,17 +95,14 @@ pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), CliError> {
 /// resolved, the most recently active, since a review comes after the fact.
 fn incident(ctx: &Context) -> Result<Incident, CliError> {
     match ctx.incident() {
-        Err(CliError::Store(StoreError::NoOpenIncident)) => ctx
-            .store
-            .incidents()?
-            .into_iter()
-            .next()
-            .ok_or_else(|| {
+        Err(CliError::Store(StoreError::NoOpenIncident)) => {
+            ctx.store.incidents()?.into_iter().next().ok_or_else(|| {
                 CliError::Input(
                     "there is no incident to print; declare one with `fireground declare TITLE`"
                         .into(),
                 )
-            }),
+            })
+        }
         other => other,
     }
 }

@@ -106,10 +106,7 @@ fn redact_event(e: &Event) -> Event {
             Body::Unknown(kept)
         }
     };
-    Event {
-        body,
-        ..e.clone()
-    }
+    Event { body, ..e.clone() }
 }
 
 #[cfg(test)]

@@ -75,7 +75,11 @@ impl Filter {
 
     /// The entries that pass, in the incident's order.
     pub fn select<'a>(&self, incident: &'a Incident) -> Vec<&'a crate::domain::incident::Entry> {
-        incident.timeline.iter().filter(|e| self.matches(e)).collect()
+        incident
+            .timeline
+            .iter()
+            .filter(|e| self.matches(e))
+            .collect()
     }
 
     /// "pinned entries only; kinds decision, finding; from 2026-11-23 23:50",
@@ -104,8 +108,13 @@ mod tests {
 
     #[test]
     fn kinds_are_checked_and_named_in_the_error() {
-        let f = Filter::new(None, None, &["Decision".into(), "action_item".into()], false)
-            .unwrap();
+        let f = Filter::new(
+            None,
+            None,
+            &["Decision".into(), "action_item".into()],
+            false,
+        )
+        .unwrap();
         assert_eq!(f.kinds, ["decision", "action-item"]);
         let e = Filter::new(None, None, &["decisions".into()], false).unwrap_err();
         assert!(e.contains("'decisions'") && e.contains("finding"), "{e}");
@@ -114,8 +123,8 @@ mod tests {
     #[test]
     fn a_window_that_ends_before_it_starts_is_refused() {
         let t = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        let e = Filter::new(Some(t), Some(t - chrono::Duration::minutes(5)), &[], false)
-            .unwrap_err();
+        let e =
+            Filter::new(Some(t), Some(t - chrono::Duration::minutes(5)), &[], false).unwrap_err();
         assert!(e.contains("5m"), "{e}");
         assert!(Filter::new(Some(t), Some(t), &[], false).is_ok());
     }

@@ -342,7 +342,8 @@ fn action_items(p: &Printout) -> Section {
                 format!("#{}", a.id.short()),
                 amended(&a.text, a.amended),
                 a.owner.clone().unwrap_or_else(|| "no owner".into()),
-                a.due.map_or_else(|| "no due date".into(), |d| d.to_string()),
+                a.due
+                    .map_or_else(|| "no due date".into(), |d| d.to_string()),
                 done_state(p, a.done_at),
             ]
         })

@@ -223,14 +223,17 @@ impl Review {
                 since_previous: i.checked_sub(1).map(|p| *at - reached[p].1),
             })
             .collect();
-        key_rows.extend(key_times(inc, pb).iter().filter(|k| k.at.is_none()).map(|k| {
-            KeyTimeRow {
-                milestone: k.milestone,
-                at: None,
-                since_declared: None,
-                since_previous: None,
-            }
-        }));
+        key_rows.extend(
+            key_times(inc, pb)
+                .iter()
+                .filter(|k| k.at.is_none())
+                .map(|k| KeyTimeRow {
+                    milestone: k.milestone,
+                    at: None,
+                    since_declared: None,
+                    since_previous: None,
+                }),
+        );
 
         let role_rank = |role: &str| {
             let family = role.split(':').next().unwrap_or(role);
@@ -391,7 +394,10 @@ mod tests {
             t(2, vec![], 2).sentence(),
             "2 updates, 2 sent with no cadence in force"
         );
-        assert_eq!(t(0, vec![], 0).sentence(), "No stakeholder updates were recorded.");
+        assert_eq!(
+            t(0, vec![], 0).sentence(),
+            "No stakeholder updates were recorded."
+        );
         assert_eq!(late_phrase(Duration::seconds(40)), "40 s");
     }
 }

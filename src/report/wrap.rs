@@ -90,7 +90,10 @@ mod tests {
     fn cuts_a_word_longer_than_a_line() {
         let lines = wrap("see https://example.com/a/very/long/path ok", 10);
         assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
-        assert_eq!(lines.concat().replace(' ', ""), "seehttps://example.com/a/very/long/pathok");
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            "seehttps://example.com/a/very/long/pathok"
+        );
     }
 
     #[test]
