@@ -574,9 +574,7 @@ fn bad_filters_say_what_to_do_and_out_writes_a_file() {
 }
 
 fn unicode_columns(s: &str) -> usize {
-    // Every character in these printouts is one column wide except none;
-    // box-drawing and arrows count as one.
-    s.chars().count()
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn unescaped_pipes(line: &str) -> usize {
