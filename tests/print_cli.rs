@@ -36,6 +36,16 @@ impl Log {
         c
     }
 
+    /// Runs a command that must fail; its exit code and what it said.
+    fn refused(&self, args: &[&str]) -> (Option<i32>, String) {
+        let out = self.cmd("ana", "UTC").args(args).output().unwrap();
+        assert!(out.stdout.is_empty(), "nothing printed on failure");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     /// Records as `who`; fails the test if fireground refuses.
     fn run(&self, who: &str, args: &[&str]) -> String {
         let out = self.cmd(who, "UTC").args(args).output().unwrap();
@@ -531,46 +541,30 @@ fn pinned_prints_the_short_story_and_filters_combine() {
 #[test]
 fn bad_filters_say_what_to_do_and_out_writes_a_file() {
     let log = incident();
-    let out = log
-        .cmd("ana", "UTC")
-        .args(["print", "--kind", "decisions"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = log.refused(&["print", "--kind", "decisions"]);
+    assert_eq!(code, Some(2));
     assert!(
         err.contains("no entry kind 'decisions'") && err.contains("decision"),
         "{err}"
     );
-    let out = log
-        .cmd("ana", "UTC")
-        .args(["print", "--since", "yesterday"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+    let (code, err) = log.refused(&["print", "--since", "yesterday"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("RFC 3339"), "{err}");
+    let (code, err) = log.refused(&["print", "--out", "/nonexistent-dir/x.md"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("could not write /nonexistent-dir/x.md"),
+        "{err}"
+    );
 
     let path = log.dir.path().join("review.md");
-    let out = log
-        .cmd("ana", "UTC")
-        .args(["print", "-f", "markdown", "--out"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    assert!(out.stdout.is_empty());
+    let path_arg = path.to_str().unwrap();
+    assert_eq!(log.print(&["-f", "markdown", "--out", path_arg]), "");
     assert!(
         std::fs::read_to_string(&path)
             .unwrap()
             .starts_with("# Postmortem draft: Checkout failing")
     );
-    let out = log
-        .cmd("ana", "UTC")
-        .args(["print", "--out", "/nonexistent-dir/x.md"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("could not write /nonexistent-dir/x.md"));
 }
 
 fn unicode_columns(s: &str) -> usize {

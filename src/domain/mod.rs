@@ -5,6 +5,8 @@ pub mod cadence;
 pub mod clock;
 pub mod draft;
 pub mod event;
+#[cfg(test)]
+mod fixtures;
 pub mod ids;
 pub mod incident;
 pub mod milestones;

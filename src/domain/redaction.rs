@@ -131,15 +131,19 @@ mod tests {
         }
     }
 
+    fn note(n: u128, note: NoteKind, text: &str) -> Event {
+        event(
+            n,
+            EventKind::Note {
+                note,
+                text: text.into(),
+            },
+        )
+    }
+
     #[test]
     fn a_redacted_note_and_its_amendments_lose_their_words_only() {
-        let secret = event(
-            1,
-            EventKind::Note {
-                note: NoteKind::Command,
-                text: "psql password=hunter2".into(),
-            },
-        );
+        let secret = note(1, NoteKind::Command, "psql password=hunter2");
         let amended = event(
             2,
             EventKind::Amended {
@@ -147,13 +151,7 @@ mod tests {
                 text: "psql password=hunter3".into(),
             },
         );
-        let other = event(
-            3,
-            EventKind::Note {
-                note: NoteKind::Note,
-                text: "keep me".into(),
-            },
-        );
+        let other = note(3, NoteKind::Note, "keep me");
         let redaction = event(
             4,
             EventKind::Redacted {

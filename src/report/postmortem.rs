@@ -362,39 +362,49 @@ fn done_state(p: &Printout, done_at: Option<DateTime<Utc>>) -> String {
     }
 }
 
-fn went_well() -> Section {
-    let mut s = Section::new("What went well");
-    s.push(Block::Prompt(
-        "Which tools, alerts, runbooks or habits helped? Where were we lucky, and what would have happened without that luck?".into(),
-    ));
+/// A section left for people to write, with what to think about.
+fn to_write(title: &str, prompt: &str, questions: &[&str]) -> Section {
+    let mut s = Section::new(title);
+    s.push(Block::Prompt(prompt.into()));
+    if !questions.is_empty() {
+        s.push(Block::List(
+            questions.iter().map(|q| q.to_string()).collect(),
+        ));
+    }
     s
+}
+
+fn went_well() -> Section {
+    to_write(
+        "What went well",
+        "Which tools, alerts, runbooks or habits helped? Where were we lucky, and what would have happened without that luck?",
+        &[],
+    )
 }
 
 fn root_cause() -> Section {
-    let mut s = Section::new("Root cause");
-    s.push(Block::Prompt(
-        "This review looks for weaknesses in systems and processes, not for someone to blame. People acted on what they knew at the time; ask why that seemed the right thing to do.".into(),
-    ));
-    s.push(Block::List(vec![
-        "Which technical conditions, taken together, made the failure possible?".into(),
-        "Why did the safeguards we have (tests, reviews, canaries, limits) not stop it?".into(),
-        "If the same change were made again tomorrow, what would stop it now?".into(),
-    ]));
-    s
+    to_write(
+        "Root cause",
+        "This review looks for weaknesses in systems and processes, not for someone to blame. People acted on what they knew at the time; ask why that seemed the right thing to do.",
+        &[
+            "Which technical conditions, taken together, made the failure possible?",
+            "Why did the safeguards we have (tests, reviews, canaries, limits) not stop it?",
+            "If the same change were made again tomorrow, what would stop it now?",
+        ],
+    )
 }
 
 fn contributing_factors() -> Section {
-    let mut s = Section::new("Contributing factors");
-    s.push(Block::Prompt(
-        "Describe what made the incident longer or wider than it had to be, in terms of systems, signals and process.".into(),
-    ));
-    s.push(Block::List(vec![
-        "Detection: how long before we knew, and who or what told us first?".into(),
-        "Diagnosis: what information was missing, slow to get or misleading?".into(),
-        "Response: did handovers, paging, access or tooling get in the way?".into(),
-        "Communication: did stakeholders hear from us when they expected to?".into(),
-    ]));
-    s
+    to_write(
+        "Contributing factors",
+        "Describe what made the incident longer or wider than it had to be, in terms of systems, signals and process.",
+        &[
+            "Detection: how long before we knew, and who or what told us first?",
+            "Diagnosis: what information was missing, slow to get or misleading?",
+            "Response: did handovers, paging, access or tooling get in the way?",
+            "Communication: did stakeholders hear from us when they expected to?",
+        ],
+    )
 }
 
 /// Names in order, each once.
