@@ -1,7 +1,7 @@
 //! Which timeline entries a printout shows: a time window, some kinds, or
 //! only the pinned ones (the short story of the incident).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::Serialize;
 
 use crate::domain::incident::{EntryKind, Incident};
@@ -55,7 +55,7 @@ impl Filter {
         }
         Ok(Filter {
             since,
-            until,
+            until: until.map(whole_minute),
             kinds: chosen,
             pinned,
         })
@@ -82,6 +82,15 @@ impl Filter {
             .collect()
     }
 
+    /// What to say when no entry passes.
+    pub fn nothing_matches(&self, incident: &Incident) -> &'static str {
+        if self.pinned && !incident.timeline.iter().any(|e| e.pinned) {
+            "No entry is pinned yet; pin one with `fireground pin REF` (`fireground print --refs` shows the refs)."
+        } else {
+            "No entries match."
+        }
+    }
+
     /// "pinned entries only; kinds decision, finding; from 2026-11-23 23:50",
     /// or `None` when everything is shown.
     pub fn describe(&self, zone: Zone) -> Option<String> {
@@ -99,6 +108,16 @@ impl Filter {
             parts.push(format!("until {} {}", zone.date_hm(u), zone.label(u)));
         }
         (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// Times print to the minute, so `--until 14:30` takes in everything shown
+/// as 14:30. A time given to the second is taken as it is.
+fn whole_minute(t: DateTime<Utc>) -> DateTime<Utc> {
+    if t.second() == 0 && t.nanosecond() == 0 {
+        t + Duration::seconds(59) + Duration::milliseconds(999)
+    } else {
+        t
     }
 }
 
@@ -122,10 +141,14 @@ mod tests {
 
     #[test]
     fn a_window_that_ends_before_it_starts_is_refused() {
-        let t = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let t = DateTime::from_timestamp(1_700_000_040, 0).unwrap();
         let e =
             Filter::new(Some(t), Some(t - chrono::Duration::minutes(5)), &[], false).unwrap_err();
         assert!(e.contains("5m"), "{e}");
-        assert!(Filter::new(Some(t), Some(t), &[], false).is_ok());
+        let same = Filter::new(Some(t), Some(t), &[], false).unwrap();
+        assert_eq!(same.until, Some(t + chrono::Duration::milliseconds(59_999)));
+        let second = t + chrono::Duration::seconds(1);
+        let exact = Filter::new(None, Some(second), &[], false).unwrap();
+        assert_eq!(exact.until, Some(second));
     }
 }

@@ -198,7 +198,9 @@ fn timeline(p: &Printout) -> Section {
         s.push(Block::Para(format!("Showing {f}.")));
     }
     if p.entries.is_empty() {
-        s.push(Block::Para("No entries match.".into()));
+        s.push(Block::Para(
+            p.options.filter.nothing_matches(p.incident).into(),
+        ));
         return s;
     }
     let mut head = vec!["Time", "Who", "Kind", "Entry"];

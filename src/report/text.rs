@@ -28,7 +28,7 @@ fn header(out: &mut String, p: &Printout) {
     let z = p.zone();
     for line in wrap(
         &format!(
-            "{} · {} · {}",
+            "Incident {} · {} · {}",
             inc.id.short(),
             p.severity_name(&inc.severity),
             inc.title
@@ -97,7 +97,10 @@ fn fact(out: &mut String, label: &str, value: &str) {
 
 fn timeline(out: &mut String, p: &Printout) {
     if p.entries.is_empty() {
-        let _ = writeln!(out, "\nNo entries match.");
+        out.push('\n');
+        for line in wrap(p.options.filter.nothing_matches(p.incident), WIDTH) {
+            let _ = writeln!(out, "{line}");
+        }
         return;
     }
     let refs = p.options.refs;
