@@ -66,7 +66,11 @@ fn block_to(out: &mut String, block: &Block) {
             let _ = writeln!(out, "<h3>{}</h3>", escape(t));
         }
         Block::Table(table) => {
-            out.push_str("<table>\n<thead><tr>");
+            out.push_str("<table>\n<colgroup>");
+            for pct in column_widths(&table.head, &table.rows) {
+                let _ = write!(out, "<col style=\"width:{pct}%\">");
+            }
+            out.push_str("</colgroup>\n<thead><tr>");
             for h in &table.head {
                 let _ = write!(out, "<th>{}</th>", escape(h));
             }
@@ -83,6 +87,58 @@ fn block_to(out: &mut String, block: &Block) {
             out.push_str("</tbody>\n</table>\n");
         }
     }
+}
+
+/// Percentages of the page width for each column. Short values (times,
+/// names, verdicts) get the width of their longest value, sentences share
+/// what is left; the table is laid out with these fixed widths and long
+/// words wrap inside them, so nothing runs off the page.
+fn column_widths(head: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
+    // Characters across a printed A4 page at the stylesheet's font size.
+    const PAGE: usize = 78;
+    // Longer than this, a column holds sentences.
+    const SHORT: usize = 24;
+    // A cell's padding and border, in characters.
+    const PADDING: usize = 3;
+    const NARROWEST: usize = 5;
+    // Headings may wrap between their words.
+    let mut longest: Vec<usize> = head
+        .iter()
+        .map(|h| h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        for (w, cell) in longest.iter_mut().zip(row) {
+            if *w <= SHORT {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let prose = longest.iter().filter(|w| **w > SHORT).count();
+    let mut pct: Vec<usize> = longest
+        .iter()
+        .map(|w| {
+            if *w > SHORT {
+                0
+            } else {
+                (w.max(&NARROWEST) + PADDING) * 100 / PAGE
+            }
+        })
+        .collect();
+    // Each sentence column is promised at least 18% of the page.
+    let budget = 100 - (prose * 18).min(70);
+    let narrow: usize = pct.iter().sum();
+    if narrow > budget {
+        pct.iter_mut().for_each(|p| *p = *p * budget / narrow);
+    }
+    if prose > 0 {
+        let share = (100 - pct.iter().sum::<usize>()) / prose;
+        for (p, w) in pct.iter_mut().zip(&longest) {
+            if *w > SHORT {
+                *p = share;
+            }
+        }
+    }
+    pct
 }
 
 pub fn escape(text: &str) -> String {
@@ -111,6 +167,21 @@ fn escape_to(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_get_the_room_and_widths_never_exceed_the_page() {
+        let rows = vec![vec![
+            "15:34".to_string(),
+            "sam".to_string(),
+            "A sentence long enough to need wrapping on any page".to_string(),
+        ]];
+        let w = column_widths(&["Time", "By", "Status"], &rows);
+        assert!(w[2] > w[0] + w[1], "{w:?}");
+        assert!(w[0] >= 8, "a time keeps its width: {w:?}");
+        let wide = vec![vec!["x".repeat(24); 8]];
+        let w = column_widths(&["a"; 8], &wide);
+        assert!(w.iter().sum::<usize>() <= 100, "{w:?}");
+    }
 
     #[test]
     fn markup_in_text_is_escaped() {
