@@ -130,8 +130,7 @@ fn column_widths(head: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
     if narrow > budget {
         pct.iter_mut().for_each(|p| *p = *p * budget / narrow);
     }
-    if prose > 0 {
-        let share = (100 - pct.iter().sum::<usize>()) / prose;
+    if let Some(share) = (100 - pct.iter().sum::<usize>()).checked_div(prose) {
         for (p, w) in pct.iter_mut().zip(&longest) {
             if *w > SHORT {
                 *p = share;
