@@ -475,7 +475,13 @@ fn html_parses_holds_the_content_and_no_script() {
 #[test]
 fn json_has_state_review_and_redacted_events_in_order() {
     let log = incident();
-    let doc = log.json(&[]);
+    let raw = log.print(&["--format", "json"]);
+    assert!(
+        !raw.contains('\u{1b}'),
+        "escapes in the raw events are JSON-escaped"
+    );
+    assert!(raw.contains("\\u001b[31m"), "and still there for tools");
+    let doc: Value = serde_json::from_str(&raw).unwrap();
     let timeline = doc["incident"]["timeline"].as_array().unwrap();
     let times: Vec<&str> = timeline.iter().map(|e| e["at"].as_str().unwrap()).collect();
     let mut sorted = times.clone();
