@@ -3,10 +3,11 @@
 //! wherever the day changes, one entry per line with long text wrapped
 //! under its own indent.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::Printout;
-use super::wrap::{pad, truncate, wrap};
+use super::wrap::{each_line, pad, push_padded, truncate, width, wrap};
 use crate::domain::when::human_duration;
 
 /// The page width the text fits.
@@ -114,28 +115,34 @@ fn timeline(out: &mut String, p: &Printout) {
             let _ = writeln!(out, "\n── {} ──", d.format("%A %Y-%m-%d"));
             day = Some(d);
         }
-        let mut text = e.text.clone();
-        if e.amended {
-            text.push_str(" (amended)");
-        }
         if refs {
             let _ = write!(out, "#{} ", e.id.short());
         }
-        let _ = write!(
-            out,
-            "{}{} {} {} ",
-            if e.pinned { '*' } else { ' ' },
-            p.zone().hm(e.at),
-            pad(&truncate(&e.author, AUTHOR), AUTHOR),
-            pad(e.kind.label(), KIND),
-        );
-        for (i, line) in wrap(&text, WIDTH - indent).iter().enumerate() {
-            if i > 0 {
+        out.push(if e.pinned { '*' } else { ' ' });
+        out.push_str(&p.zone().hm(e.at));
+        out.push(' ');
+        if width(&e.author) <= AUTHOR {
+            push_padded(out, &e.author, AUTHOR);
+        } else {
+            push_padded(out, &truncate(&e.author, AUTHOR), AUTHOR);
+        }
+        out.push(' ');
+        push_padded(out, e.kind.label(), KIND);
+        out.push(' ');
+        let text: Cow<str> = if e.amended {
+            Cow::Owned(format!("{} (amended)", e.text))
+        } else {
+            Cow::Borrowed(&e.text)
+        };
+        let mut first = true;
+        each_line(&text, WIDTH - indent, |line| {
+            if !first {
                 out.push_str(&blank);
             }
+            first = false;
             out.push_str(line);
             out.push('\n');
-        }
+        });
     }
     if p.entries.iter().any(|e| e.pinned) {
         let _ = writeln!(out, "\n* pinned: part of the short story of the incident");

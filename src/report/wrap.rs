@@ -11,10 +11,22 @@ pub fn width(s: &str) -> usize {
 /// apart, spaces between words are where lines break, and a word wider
 /// than a whole line (a URL, a hash) is cut so nothing runs off the page.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
     let mut lines = Vec::new();
+    each_line(text, max, |line| lines.push(line.to_string()));
+    lines
+}
+
+/// As [`wrap`], handing each line to `f` as it is made, so a long printout
+/// builds no list of lines per entry.
+pub fn each_line(text: &str, max: usize, mut f: impl FnMut(&str)) {
+    let max = max.max(1);
+    // Most entries are one short line: no need to look at words.
+    if !text.contains('\n') && text.len() <= max && !text.contains('\t') && width(text) <= max {
+        f(text.trim_matches(' '));
+        return;
+    }
+    let mut line = String::with_capacity(max * 4);
     for paragraph in text.split('\n') {
-        let mut line = String::new();
         let mut used = 0;
         for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
             let w = width(word);
@@ -25,7 +37,8 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                 continue;
             }
             if used > 0 {
-                lines.push(std::mem::take(&mut line));
+                f(&line);
+                line.clear();
                 used = 0;
             }
             if w <= max {
@@ -36,16 +49,17 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
             for c in word.chars() {
                 let cw = c.width().unwrap_or(0);
                 if used + cw > max && used > 0 {
-                    lines.push(std::mem::take(&mut line));
+                    f(&line);
+                    line.clear();
                     used = 0;
                 }
                 line.push(c);
                 used += cw;
             }
         }
-        lines.push(line);
+        f(&line);
+        line.clear();
     }
-    lines
 }
 
 /// `s` cut to at most `max` columns, with an ellipsis when it was cut.
@@ -69,9 +83,15 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// `s` padded with spaces to `cols` display columns.
 pub fn pad(s: &str, cols: usize) -> String {
-    let mut out = s.to_string();
-    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(width(s))));
+    let mut out = String::with_capacity(cols + s.len());
+    push_padded(&mut out, s, cols);
     out
+}
+
+/// Appends `s` and the spaces that make it `cols` display columns wide.
+pub fn push_padded(out: &mut String, s: &str, cols: usize) {
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(width(s))));
 }
 
 #[cfg(test)]
@@ -103,5 +123,7 @@ mod tests {
         assert_eq!(truncate("alexandra-the-great", 8), "alexand…");
         assert_eq!(width(&truncate("障害対応障害", 5)), 5);
         assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(wrap("  short  ", 20), ["short"]);
+        assert_eq!(wrap("", 20), [""]);
     }
 }
