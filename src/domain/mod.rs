@@ -6,7 +6,7 @@ pub mod clock;
 pub mod draft;
 pub mod event;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod ids;
 pub mod incident;
 pub mod milestones;

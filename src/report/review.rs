@@ -375,6 +375,85 @@ mod seconds_list {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::EventKind;
+    use crate::domain::fixtures::{incident, playbook, t};
+
+    fn update() -> EventKind {
+        EventKind::UpdateSent {
+            status: "s".into(),
+            impact: "i".into(),
+            action: "a".into(),
+            next_update: None,
+        }
+    }
+
+    #[test]
+    fn key_times_follow_the_clock_and_roles_the_handovers() {
+        let inc = incident(&[
+            (
+                0,
+                EventKind::Declared {
+                    title: "x".into(),
+                    severity: "P1".into(),
+                    summary: String::new(),
+                    playbook: "default".into(),
+                    commander: "ana".into(),
+                    stage: "detect".into(),
+                },
+            ),
+            (
+                20,
+                EventKind::StageChanged {
+                    stage: "mitigate".into(),
+                },
+            ),
+            (
+                25,
+                EventKind::RoleAssigned {
+                    role: "commander".into(),
+                    person: "bo".into(),
+                },
+            ),
+            (45, update()),
+            (
+                60,
+                EventKind::Resolved {
+                    summary: String::new(),
+                },
+            ),
+        ]);
+        let r = Review::new(&inc, &playbook());
+        let rows: Vec<_> = r
+            .key_times
+            .iter()
+            .map(|k| (k.milestone, k.since_declared, k.since_previous))
+            .collect();
+        let m = |n| Some(Duration::minutes(n));
+        // Mitigated before the first update: the table follows the clock.
+        assert_eq!(
+            rows,
+            [
+                (Milestone::Declared, m(0), None),
+                (Milestone::Mitigated, m(20), m(20)),
+                (Milestone::FirstUpdate, m(45), m(25)),
+                (Milestone::Resolved, m(60), m(15)),
+            ]
+        );
+        let ic: Vec<_> = r
+            .roles
+            .iter()
+            .map(|h| (h.person.as_str(), h.from, h.to, h.held))
+            .collect();
+        assert_eq!(
+            ic,
+            [
+                ("ana", t(0), Some(t(25)), Duration::minutes(25)),
+                ("bo", t(25), None, Duration::minutes(35)),
+            ]
+        );
+        assert_eq!(r.updates[0].verdict(), "late by 15 min");
+        assert_eq!(r.tally.sentence(), "1 update, 1 late by 15 min");
+    }
 
     #[test]
     fn the_tally_reads_like_a_reviewer_would_say_it() {
