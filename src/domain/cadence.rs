@@ -123,18 +123,7 @@ pub fn punctuality(incident: &Incident, playbook: &Playbook) -> Vec<Punctuality>
 mod tests {
     use super::*;
     use crate::domain::event::EventKind;
-    use crate::domain::fixtures::{incident, playbook, t};
-
-    fn declared(sev: &str) -> EventKind {
-        EventKind::Declared {
-            title: "x".into(),
-            severity: sev.into(),
-            summary: String::new(),
-            playbook: "default".into(),
-            commander: "ana".into(),
-            stage: "detect".into(),
-        }
-    }
+    use crate::domain::fixtures::{declared, incident, playbook, t};
 
     fn update(next: Option<DateTime<Utc>>) -> EventKind {
         EventKind::UpdateSent {

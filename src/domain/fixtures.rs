@@ -18,6 +18,18 @@ pub fn t(min: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap()
 }
 
+/// A declaration at `severity` by ana, who is incident commander.
+pub fn declared(severity: &str) -> EventKind {
+    EventKind::Declared {
+        title: "x".into(),
+        severity: severity.into(),
+        summary: String::new(),
+        playbook: "default".into(),
+        commander: "ana".into(),
+        stage: "detect".into(),
+    }
+}
+
 /// The incident these events make, each at its minute, recorded by ana.
 pub fn incident(events: &[(i64, EventKind)]) -> Incident {
     let inc = IncidentId::from_parts(1, 1);

@@ -76,18 +76,7 @@ pub fn mitigated_at(incident: &Incident, playbook: &Playbook) -> Option<DateTime
 mod tests {
     use super::*;
     use crate::domain::event::EventKind;
-    use crate::domain::fixtures::{incident, playbook, t};
-
-    fn declared() -> EventKind {
-        EventKind::Declared {
-            title: "x".into(),
-            severity: "P1".into(),
-            summary: String::new(),
-            playbook: "default".into(),
-            commander: "ana".into(),
-            stage: "detect".into(),
-        }
-    }
+    use crate::domain::fixtures::{declared, incident, playbook, t};
 
     fn stage(s: &str) -> EventKind {
         EventKind::StageChanged { stage: s.into() }
@@ -97,20 +86,20 @@ mod tests {
     fn mitigated_is_the_first_entry_into_mitigate_or_beyond() {
         let pb = playbook();
         let inc = incident(&[
-            (0, declared()),
+            (0, declared("P1")),
             (10, stage("verify")),
             (30, stage("repair")),
             (35, stage("mitigate")),
         ]);
         assert_eq!(mitigated_at(&inc, &pb), Some(t(30)));
-        let never = incident(&[(0, declared()), (10, stage("dispatch"))]);
+        let never = incident(&[(0, declared("P1")), (10, stage("dispatch"))]);
         assert_eq!(mitigated_at(&never, &pb), None);
     }
 
     #[test]
     fn key_times_show_what_the_log_holds() {
         let inc = incident(&[
-            (0, declared()),
+            (0, declared("P1")),
             (
                 12,
                 EventKind::UpdateSent {

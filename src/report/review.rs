@@ -376,7 +376,7 @@ mod seconds_list {
 mod tests {
     use super::*;
     use crate::domain::event::EventKind;
-    use crate::domain::fixtures::{incident, playbook, t};
+    use crate::domain::fixtures::{declared, incident, playbook, t};
 
     fn update() -> EventKind {
         EventKind::UpdateSent {
@@ -390,17 +390,7 @@ mod tests {
     #[test]
     fn key_times_follow_the_clock_and_roles_the_handovers() {
         let inc = incident(&[
-            (
-                0,
-                EventKind::Declared {
-                    title: "x".into(),
-                    severity: "P1".into(),
-                    summary: String::new(),
-                    playbook: "default".into(),
-                    commander: "ana".into(),
-                    stage: "detect".into(),
-                },
-            ),
+            (0, declared("P1")),
             (
                 20,
                 EventKind::StageChanged {
