@@ -253,6 +253,11 @@ fn incident() -> Log {
             "Deploy v2.31 of payments-api went out at 23:35",
         ],
     );
+    let can = log.entry_ref("CAN — Conditions: 5% time out");
+    log.run(
+        "devi",
+        &["amend", &can, "Conditions: 5% of card payments time out"],
+    );
     let secret = log.entry_ref("hunter2");
     log.run("dee", &["redact", &secret, "--reason", "a password"]);
     log
@@ -372,7 +377,7 @@ fn markdown_draft_has_key_times_roles_and_punctuality() {
         "| Communications lead | sam | 2026-11-23 23:44 | resolution | 1h 21m |",
         "3 updates, 1 late by 4 min",
         "| 2026-11-24 00:24 | sam | P1 | 2026-11-24 00:20 | late by 4 min | Rolling back | Still failing \\| 5% | Rollback |",
-        "| 2026-11-24 00:15 | devi (Technical lead) | 5% time out | Comparing pool settings | DBA |",
+        "| 2026-11-24 00:15 | devi (Technical lead) | Conditions: 5% of card payments time out (amended) |  |  |",
         "| Alert on pool saturation | omar | 2026-12-01 | open |",
         "### Monday 2026-11-23",
         "### Tuesday 2026-11-24",

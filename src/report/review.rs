@@ -182,6 +182,27 @@ fn amendments(inc: &Incident) -> HashMap<EventId, &str> {
         .collect()
 }
 
+/// A record's fields as they now read, and whether they were amended.
+fn latest<const N: usize>(
+    amended: &HashMap<EventId, &str>,
+    id: EventId,
+    fields: [&String; N],
+) -> ([String; N], bool) {
+    match amended.get(&id) {
+        Some(text) => (
+            std::array::from_fn(|i| {
+                if i == 0 {
+                    text.to_string()
+                } else {
+                    String::new()
+                }
+            }),
+            true,
+        ),
+        None => (fields.map(String::clone), false),
+    }
+}
+
 impl Review {
     pub fn new(inc: &Incident, pb: &Playbook) -> Review {
         let end = inc.resolved_at.unwrap_or(inc.last_activity);
@@ -270,10 +291,8 @@ impl Review {
                     (Some(_), Some(late)) => tally.late.push(late),
                     _ => {}
                 }
-                let (status, impact, action) = match amended.get(&u.id) {
-                    Some(text) => (text.to_string(), String::new(), String::new()),
-                    None => (u.status.clone(), u.impact.clone(), u.action.clone()),
-                };
+                let ([status, impact, action], was_amended) =
+                    latest(&amended, u.id, [&u.status, &u.impact, &u.action]);
                 UpdateCheck {
                     id: u.id,
                     at: u.at,
@@ -284,7 +303,7 @@ impl Review {
                     status,
                     impact,
                     action,
-                    amended: amended.contains_key(&u.id),
+                    amended: was_amended,
                 }
             })
             .collect();
@@ -293,10 +312,8 @@ impl Review {
             .can_reports
             .iter()
             .map(|r| {
-                let (conditions, actions, needs) = match amended.get(&r.id) {
-                    Some(text) => (text.to_string(), String::new(), String::new()),
-                    None => (r.conditions.clone(), r.actions.clone(), r.needs.clone()),
-                };
+                let ([conditions, actions, needs], was_amended) =
+                    latest(&amended, r.id, [&r.conditions, &r.actions, &r.needs]);
                 CanRow {
                     id: r.id,
                     at: r.at,
@@ -306,7 +323,7 @@ impl Review {
                     conditions,
                     actions,
                     needs,
-                    amended: amended.contains_key(&r.id),
+                    amended: was_amended,
                 }
             })
             .collect();
@@ -314,15 +331,16 @@ impl Review {
         let action_items = inc
             .action_items
             .iter()
-            .map(|a| ActionRow {
-                id: a.id,
-                text: amended
-                    .get(&a.id)
-                    .map_or_else(|| a.text.clone(), |t| t.to_string()),
-                owner: a.owner.clone(),
-                due: a.due,
-                done_at: a.done_at,
-                amended: amended.contains_key(&a.id),
+            .map(|a| {
+                let ([text], was_amended) = latest(&amended, a.id, [&a.text]);
+                ActionRow {
+                    id: a.id,
+                    text,
+                    owner: a.owner.clone(),
+                    due: a.due,
+                    done_at: a.done_at,
+                    amended: was_amended,
+                }
             })
             .collect();
 
