@@ -5,6 +5,7 @@ mod context;
 mod demo;
 mod error;
 mod playbook_cmd;
+mod print_cmd;
 mod record;
 mod show;
 
@@ -14,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use context::Context;
 pub use error::CliError;
+pub use print_cmd::{PrintArgs, PrintFormat};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -201,17 +203,8 @@ pub enum Command {
         #[command(flatten)]
         when: When,
     },
-    /// Print the incident's timeline
-    Print {
-        #[arg(long, value_enum, default_value = "text")]
-        format: PrintFormat,
-        /// Show times in UTC rather than local time
-        #[arg(long)]
-        utc: bool,
-        /// Show each entry's ref, for amend, redact and pin
-        #[arg(long)]
-        refs: bool,
-    },
+    /// Print the timeline, a postmortem draft (markdown, html) or the whole incident (json)
+    Print(print_cmd::PrintArgs),
     /// Create a realistic sample incident to explore
     Demo,
     /// Playbooks: list them, or check a file
@@ -261,12 +254,6 @@ pub enum NoteKindArg {
     Destructive,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PrintFormat {
-    Text,
-    Json,
-}
-
 /// Runs a non-interactive command.
 pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
     if let Command::Playbook(cmd) = &command {
@@ -292,7 +279,7 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
         ),
         Command::List { all, json } => show::list(&ctx, all, json.json),
         Command::Status { json } => show::status(&ctx, json.json),
-        Command::Print { format, utc, refs } => show::print(&ctx, format, utc, refs),
+        Command::Print(args) => print_cmd::run(&ctx, &args),
         Command::Demo => demo::run(&mut ctx),
         Command::Playbook(_) => unreachable!("handled above"),
         other => record::run(&mut ctx, other),

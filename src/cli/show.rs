@@ -1,14 +1,13 @@
-//! Commands that read: list, status, print.
+//! Commands that read: list, status.
 
 use chrono::Utc;
 use serde::Serialize;
 
-use super::{CliError, Context, PrintFormat};
+use super::{CliError, Context};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::incident::Incident;
 use crate::domain::playbook::Playbook;
 use crate::domain::when::{clock_duration, human_duration};
-use crate::report;
 use crate::zone::Zone;
 
 #[derive(Serialize)]
@@ -316,20 +315,4 @@ fn cadence_line(inc: &Incident, cadence: &Cadence) -> String {
             format!("{when} ({}: every {every} min){last}", inc.severity)
         }
     }
-}
-
-pub fn print(ctx: &Context, format: PrintFormat, utc: bool, refs: bool) -> Result<(), CliError> {
-    let inc = ctx.incident_to_show()?;
-    let zone = if utc { Zone::Utc } else { Zone::Local };
-    match format {
-        PrintFormat::Text => print!(
-            "{}",
-            report::text::timeline(&inc, report::text::TextOptions { zone, refs })
-        ),
-        PrintFormat::Json => println!(
-            "{}",
-            report::json::document(&inc, &ctx.store.events(inc.id)?)
-        ),
-    }
-    Ok(())
 }

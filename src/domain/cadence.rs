@@ -122,48 +122,8 @@ pub fn punctuality(incident: &Incident, playbook: &Playbook) -> Vec<Punctuality>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clock::Hlc;
-    use crate::domain::event::{Body, Event, EventKind};
-    use crate::domain::ids::{EventId, IncidentId, ReplicaId};
-
-    fn playbook() -> Playbook {
-        Playbook::parse(include_str!("../../playbooks/default.toml")).unwrap()
-    }
-
-    fn t(min: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap()
-    }
-
-    fn incident(events: &[(i64, EventKind)]) -> Incident {
-        let inc = IncidentId::from_parts(1, 1);
-        let evs: Vec<Event> = events
-            .iter()
-            .enumerate()
-            .map(|(i, (min, k))| Event {
-                v: 1,
-                id: EventId::from_parts(1, i as u128 + 10),
-                incident: inc,
-                replica: ReplicaId::from_parts(1, 1),
-                seq: i as u64 + 1,
-                hlc: Hlc { ms: i as i64, c: 0 },
-                at: t(*min),
-                author: "ana".into(),
-                body: Body::Known(k.clone()),
-            })
-            .collect();
-        Incident::fold(inc, &evs).unwrap()
-    }
-
-    fn declared(sev: &str) -> EventKind {
-        EventKind::Declared {
-            title: "x".into(),
-            severity: sev.into(),
-            summary: String::new(),
-            playbook: "default".into(),
-            commander: "ana".into(),
-            stage: "detect".into(),
-        }
-    }
+    use crate::domain::event::EventKind;
+    use crate::domain::fixtures::{declared, incident, playbook, t};
 
     fn update(next: Option<DateTime<Utc>>) -> EventKind {
         EventKind::UpdateSent {

@@ -12,6 +12,7 @@ use super::clock::Hlc;
 use super::event::{Event, EventKind, NoteKind};
 use super::ids::{EventId, IncidentId};
 use super::playbook::COMMANDER;
+use super::redaction::REDACTED;
 use super::text::{sanitize, single_line};
 
 /// What a timeline entry is, for display and filtering.
@@ -133,6 +134,7 @@ pub struct Update {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Link {
+    /// The event that added it, so a redaction can find it.
     pub id: EventId,
     pub label: String,
     pub url: String,
@@ -501,7 +503,7 @@ impl Incident {
                 Some(EventKind::Redacted { target, .. }) => {
                     if let Some(&i) = index.get(target) {
                         let entry = &mut self.timeline[i];
-                        entry.text = "[redacted]".to_string();
+                        entry.text = REDACTED.to_string();
                         entry.redacted = true;
                     }
                     self.redact_records(*target);
@@ -522,7 +524,6 @@ impl Incident {
     }
 
     fn redact_records(&mut self, target: EventId) {
-        const REDACTED: &str = "[redacted]";
         for r in self.can_reports.iter_mut().filter(|r| r.id == target) {
             r.conditions = REDACTED.into();
             r.actions = REDACTED.into();
@@ -537,6 +538,7 @@ impl Incident {
             a.text = REDACTED.into();
         }
         for l in self.links.iter_mut().filter(|l| l.id == target) {
+            l.label = REDACTED.into();
             l.url = REDACTED.into();
         }
     }
@@ -890,6 +892,32 @@ mod tests {
                 .any(|e| e.redacted && e.text == "[redacted]")
         );
         assert!(!format!("{inc:?}").contains("db access"));
+    }
+
+    #[test]
+    fn a_redacted_link_loses_its_address() {
+        let mut log = busy_log();
+        let link = log.add(
+            2,
+            31,
+            "bo",
+            EventKind::LinkAdded {
+                label: "dashboard".into(),
+                url: "https://grafana.example.com/?token=s3cret".into(),
+            },
+        );
+        log.add(
+            1,
+            32,
+            "dee",
+            EventKind::Redacted {
+                target: link,
+                reason: "token in the URL".into(),
+            },
+        );
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        assert_eq!(inc.links[0].url, "[redacted]");
+        assert!(!format!("{inc:?}").contains("s3cret"));
     }
 
     #[test]

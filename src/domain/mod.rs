@@ -5,8 +5,12 @@ pub mod cadence;
 pub mod clock;
 pub mod draft;
 pub mod event;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod ids;
 pub mod incident;
+pub mod milestones;
 pub mod playbook;
+pub mod redaction;
 pub mod text;
 pub mod when;

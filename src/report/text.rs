@@ -1,61 +1,150 @@
-//! The timeline as plain text, for a terminal or a printer.
+//! The timeline as plain text, for a terminal or a printer: 80 columns, a
+//! header that says which incident and which time zone, a date line
+//! wherever the day changes, one entry per line with long text wrapped
+//! under its own indent.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
-use crate::domain::incident::Incident;
+use super::Printout;
+use super::wrap::{each_line, pad, push_padded, truncate, width, wrap};
 use crate::domain::when::human_duration;
-use crate::zone::Zone;
 
-/// Options for the text timeline.
-#[derive(Clone, Copy, Debug)]
-pub struct TextOptions {
-    pub zone: Zone,
-    /// Show each entry's short ref (for amend, redact, pin).
-    pub refs: bool,
+/// The page width the text fits.
+pub const WIDTH: usize = 80;
+const LABEL: usize = 11;
+const AUTHOR: usize = 12;
+const KIND: usize = 11;
+
+pub fn render(p: &Printout) -> String {
+    let mut out = String::with_capacity(128 * (p.entries.len() + 8));
+    header(&mut out, p);
+    timeline(&mut out, p);
+    out
 }
 
-/// The timeline, one line an entry, with a date line wherever the day
-/// changes.
-pub fn timeline(inc: &Incident, opts: TextOptions) -> String {
-    let mut out = String::new();
-    let zone = opts.zone;
-    let end = inc.resolved_at.unwrap_or(inc.last_activity);
-    let _ = writeln!(out, "{} {} — {}", inc.id.short(), inc.severity, inc.title);
-    let _ = writeln!(
+fn header(out: &mut String, p: &Printout) {
+    let inc = p.incident;
+    let r = &p.review;
+    let z = p.zone();
+    for line in wrap(
+        &format!(
+            "Incident {} · {} · {}",
+            inc.id.short(),
+            p.severity_name(&inc.severity),
+            inc.title
+        ),
+        WIDTH,
+    ) {
+        let _ = writeln!(out, "{line}");
+    }
+    let severity: Vec<String> = r
+        .severity
+        .iter()
+        .map(|c| format!("{} from {}", c.severity, p.stamp(c.at)))
+        .collect();
+    fact(out, "Severity", &severity.join(", "));
+    fact(
         out,
-        "Declared {} {} by {}; {} ({}); times in {}",
-        zone.date_hm(inc.declared_at),
-        zone.label(inc.declared_at),
-        inc.declared_by,
-        if inc.is_resolved() {
-            "resolved"
-        } else {
-            "open"
-        },
-        human_duration(end - inc.declared_at),
-        zone.label(inc.declared_at),
+        "Declared",
+        &format!(
+            "{} {} by {}",
+            z.date_hm(inc.declared_at),
+            p.zone_label(),
+            inc.declared_by
+        ),
     );
+    match inc.resolved_at {
+        Some(t) => fact(
+            out,
+            "Resolved",
+            &format!(
+                "{} {}, after {}",
+                z.date_hm(t),
+                z.label(t),
+                human_duration(r.duration)
+            ),
+        ),
+        None => fact(
+            out,
+            "Open",
+            &format!(
+                "{} from declaration to the latest entry",
+                human_duration(r.duration)
+            ),
+        ),
+    }
+    fact(out, "Updates", &r.tally.sentence());
+    fact(
+        out,
+        "Times in",
+        &match z {
+            crate::zone::Zone::Utc => "UTC".to_string(),
+            crate::zone::Zone::Local => format!("local time ({})", p.zone_label()),
+        },
+    );
+    if let Some(f) = p.options.filter.describe(z) {
+        fact(out, "Showing", &f);
+    }
+}
+
+/// "Label      value", the value wrapped under itself.
+fn fact(out: &mut String, label: &str, value: &str) {
+    for (i, line) in wrap(value, WIDTH - LABEL).iter().enumerate() {
+        let l = if i == 0 { label } else { "" };
+        let _ = writeln!(out, "{}{line}", pad(l, LABEL));
+    }
+}
+
+fn timeline(out: &mut String, p: &Printout) {
+    if p.entries.is_empty() {
+        out.push('\n');
+        for line in wrap(p.options.filter.nothing_matches(p.incident), WIDTH) {
+            let _ = writeln!(out, "{line}");
+        }
+        return;
+    }
+    let refs = p.options.refs;
+    // Marker, time, author and kind columns, each followed by a space.
+    let indent = 1 + 5 + 1 + AUTHOR + 1 + KIND + 1 + if refs { 8 } else { 0 };
+    let blank = " ".repeat(indent);
     let mut day = None;
-    for e in &inc.timeline {
-        let d = zone.date(e.at);
+    for e in &p.entries {
+        let d = p.zone().date(e.at);
         if day != Some(d) {
             let _ = writeln!(out, "\n── {} ──", d.format("%A %Y-%m-%d"));
             day = Some(d);
         }
-        let r = if opts.refs {
-            format!("#{} ", e.id.short())
+        if refs {
+            let _ = write!(out, "#{} ", e.id.short());
+        }
+        out.push(if e.pinned { '*' } else { ' ' });
+        out.push_str(&p.zone().hm(e.at));
+        out.push(' ');
+        if width(&e.author) <= AUTHOR {
+            push_padded(out, &e.author, AUTHOR);
         } else {
-            String::new()
+            push_padded(out, &truncate(&e.author, AUTHOR), AUTHOR);
+        }
+        out.push(' ');
+        push_padded(out, e.kind.label(), KIND);
+        out.push(' ');
+        let text: Cow<str> = if e.amended {
+            Cow::Owned(format!("{} (amended)", e.text))
+        } else {
+            Cow::Borrowed(&e.text)
         };
-        let mark = if e.amended { " (amended)" } else { "" };
-        let _ = writeln!(
-            out,
-            "{r}{} {:<12} {:<11} {}{mark}",
-            zone.hm(e.at),
-            e.author,
-            e.kind.label(),
-            e.text.replace('\n', "\n                           ")
-        );
+        let mut first = true;
+        each_line(&text, WIDTH - indent, |line| {
+            if !first {
+                out.push_str(&blank);
+            }
+            first = false;
+            out.push_str(line);
+            out.push('\n');
+        });
     }
-    out
+    if p.entries.iter().any(|e| e.pinned) {
+        let _ = writeln!(out, "\n* pinned: part of the short story of the incident");
+    }
 }

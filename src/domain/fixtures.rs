@@ -1,0 +1,52 @@
+//! Test fixtures shared by the domain's unit tests: the default playbook
+//! and an incident folded from events given by minute.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::Hlc;
+use super::event::{Body, Event, EventKind};
+use super::ids::{EventId, IncidentId, ReplicaId};
+use super::incident::Incident;
+use super::playbook::Playbook;
+
+pub fn playbook() -> Playbook {
+    Playbook::parse(include_str!("../../playbooks/default.toml")).unwrap()
+}
+
+/// `min` minutes after a fixed moment.
+pub fn t(min: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap()
+}
+
+/// A declaration at `severity` by ana, who is incident commander.
+pub fn declared(severity: &str) -> EventKind {
+    EventKind::Declared {
+        title: "x".into(),
+        severity: severity.into(),
+        summary: String::new(),
+        playbook: "default".into(),
+        commander: "ana".into(),
+        stage: "detect".into(),
+    }
+}
+
+/// The incident these events make, each at its minute, recorded by ana.
+pub fn incident(events: &[(i64, EventKind)]) -> Incident {
+    let inc = IncidentId::from_parts(1, 1);
+    let evs: Vec<Event> = events
+        .iter()
+        .enumerate()
+        .map(|(i, (min, k))| Event {
+            v: 1,
+            id: EventId::from_parts(1, i as u128 + 10),
+            incident: inc,
+            replica: ReplicaId::from_parts(1, 1),
+            seq: i as u64 + 1,
+            hlc: Hlc { ms: i as i64, c: 0 },
+            at: t(*min),
+            author: "ana".into(),
+            body: Body::Known(k.clone()),
+        })
+        .collect();
+    Incident::fold(inc, &evs).unwrap()
+}

@@ -1,0 +1,170 @@
+//! Redaction applied to the raw log for export: a redacted event keeps its
+//! envelope but loses its words, and so do the amendments of it, because an
+//! amendment of a redacted entry holds the same kind of text.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::event::{Body, Event, EventKind};
+use super::ids::EventId;
+
+pub const REDACTED: &str = "[redacted]";
+
+/// Every event whose text must not leave the machine in a printout: the
+/// targets of redactions and the amendments that rewrote them.
+pub fn redacted_ids(events: &[Event]) -> HashSet<EventId> {
+    let mut hidden: HashSet<EventId> = events
+        .iter()
+        .filter_map(|e| match e.known() {
+            Some(EventKind::Redacted { target, .. }) => Some(*target),
+            _ => None,
+        })
+        .collect();
+    if hidden.is_empty() {
+        return hidden;
+    }
+    let amendments: Vec<EventId> = events
+        .iter()
+        .filter_map(|e| match e.known() {
+            Some(EventKind::Amended { target, .. }) if hidden.contains(target) => Some(e.id),
+            _ => None,
+        })
+        .collect();
+    hidden.extend(amendments);
+    hidden
+}
+
+/// The events, with the words of every redacted one replaced. Events that
+/// need no change are borrowed, so a log without redactions costs nothing.
+pub fn redact_log(events: &[Event]) -> Vec<Cow<'_, Event>> {
+    let hidden = redacted_ids(events);
+    events
+        .iter()
+        .map(|e| {
+            if hidden.contains(&e.id) {
+                Cow::Owned(redact_event(e))
+            } else {
+                Cow::Borrowed(e)
+            }
+        })
+        .collect()
+}
+
+/// A copy of `e` with every free-text field replaced. A kind this build
+/// does not know is reduced to its tag, since any of its fields may hold
+/// the text.
+fn redact_event(e: &Event) -> Event {
+    let r = || REDACTED.to_string();
+    let body = match &e.body {
+        Body::Known(kind) => Body::Known(match kind.clone() {
+            EventKind::Declared {
+                severity,
+                playbook,
+                commander,
+                stage,
+                ..
+            } => EventKind::Declared {
+                title: r(),
+                severity,
+                summary: r(),
+                playbook,
+                commander,
+                stage,
+            },
+            EventKind::Note { note, .. } => EventKind::Note { note, text: r() },
+            EventKind::CanReport { role, .. } => EventKind::CanReport {
+                conditions: r(),
+                actions: r(),
+                needs: r(),
+                role,
+            },
+            EventKind::UpdateSent { next_update, .. } => EventKind::UpdateSent {
+                status: r(),
+                impact: r(),
+                action: r(),
+                next_update,
+            },
+            EventKind::LinkAdded { .. } => EventKind::LinkAdded {
+                label: r(),
+                url: r(),
+            },
+            EventKind::ActionItemAdded { owner, due, .. } => EventKind::ActionItemAdded {
+                text: r(),
+                owner,
+                due,
+            },
+            EventKind::Resolved { .. } => EventKind::Resolved { summary: r() },
+            EventKind::Reopened { .. } => EventKind::Reopened { reason: r() },
+            EventKind::Amended { target, .. } => EventKind::Amended { target, text: r() },
+            other => other,
+        }),
+        Body::Unknown(map) => {
+            let mut kept = serde_json::Map::new();
+            if let Some(kind) = map.get("kind") {
+                kept.insert("kind".into(), kind.clone());
+            }
+            Body::Unknown(kept)
+        }
+    };
+    Event { body, ..e.clone() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::clock::Hlc;
+    use crate::domain::event::NoteKind;
+    use crate::domain::ids::{IncidentId, ReplicaId};
+    use chrono::DateTime;
+
+    fn event(n: u128, kind: EventKind) -> Event {
+        Event {
+            v: 1,
+            id: EventId::from_parts(1, n),
+            incident: IncidentId::from_parts(1, 1),
+            replica: ReplicaId::from_parts(1, 1),
+            seq: n as u64,
+            hlc: Hlc { ms: n as i64, c: 0 },
+            at: DateTime::from_timestamp(1_700_000_000 + n as i64, 0).unwrap(),
+            author: "ana".into(),
+            body: Body::Known(kind),
+        }
+    }
+
+    fn note(n: u128, note: NoteKind, text: &str) -> Event {
+        event(
+            n,
+            EventKind::Note {
+                note,
+                text: text.into(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_redacted_note_and_its_amendments_lose_their_words_only() {
+        let secret = note(1, NoteKind::Command, "psql password=hunter2");
+        let amended = event(
+            2,
+            EventKind::Amended {
+                target: secret.id,
+                text: "psql password=hunter3".into(),
+            },
+        );
+        let other = note(3, NoteKind::Note, "keep me");
+        let redaction = event(
+            4,
+            EventKind::Redacted {
+                target: secret.id,
+                reason: "secret".into(),
+            },
+        );
+        let log = vec![secret, amended, other, redaction];
+        let out = redact_log(&log);
+        let json: Vec<String> = out.iter().map(|e| e.to_json()).collect();
+        assert!(!json.join("\n").contains("hunter"), "{json:?}");
+        assert!(json[0].contains(r#""note":"command""#), "kind kept");
+        assert!(json[2].contains("keep me"));
+        assert!(matches!(out[2], Cow::Borrowed(_)));
+    }
+}
