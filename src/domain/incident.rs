@@ -541,6 +541,14 @@ impl Incident {
         self.roles.get(COMMANDER).map(|h| h.person.as_str())
     }
 
+    /// The first role a person holds, by role id: whom they report for.
+    pub fn role_held_by(&self, person: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|(_, h)| h.person == person)
+            .map(|(r, _)| r.as_str())
+    }
+
     /// The latest CAN report from each reporter (by role where they gave
     /// one), newest first.
     pub fn latest_can_reports(&self) -> Vec<&CanReport> {

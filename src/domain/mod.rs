@@ -7,6 +7,8 @@ pub mod draft;
 pub mod event;
 pub mod ids;
 pub mod incident;
+pub mod input;
 pub mod playbook;
+pub mod roster;
 pub mod text;
 pub mod when;
