@@ -1,0 +1,46 @@
+//! The help overlay: every key of the console.
+
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::tui::app::App;
+use crate::tui::keys::KEYS;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let t = app.theme;
+    let key_w = KEYS.iter().map(|k| k.key.chars().count()).max().unwrap_or(1);
+    let mut lines: Vec<Line> = KEYS
+        .iter()
+        .map(|k| {
+            Line::from(vec![
+                Span::styled(format!(" {:>key_w$}  ", k.key), t.key()),
+                Span::raw(k.long),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        " In forms: Tab next field · Alt-Enter or Ctrl-J new line · Enter or Ctrl-S save · Esc cancel",
+        t.dim(),
+    )));
+    lines.push(Line::from(Span::styled(
+        " In pickers: type to filter · ↑↓ choose · Enter take · Esc cancel",
+        t.dim(),
+    )));
+    let area = frame.area();
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(100)),
+        Constraint::Length((lines.len() as u16 + 2).min(area.height)),
+    );
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .title(Span::styled(" Keys (any key closes) ", t.title()))
+                .border_style(t.key()),
+        ),
+        popup,
+    );
+}
