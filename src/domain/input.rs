@@ -47,7 +47,11 @@ pub fn optional(value: &str) -> Option<String> {
 /// A due date: `YYYY-MM-DD` or `+Nd` (days after `today`).
 pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
     let s = s.trim();
-    let bad = || InputError(format!("cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"));
+    let bad = || {
+        InputError(format!(
+            "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
+        ))
+    };
     if let Some(days) = s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
         let n: i64 = days.parse().map_err(|_| bad())?;
         return today
@@ -175,8 +179,14 @@ mod tests {
     #[test]
     fn checklist_items_are_picked_by_number_or_prefix() {
         let items = vec!["Open a call".to_string(), "Page people".to_string()];
-        assert_eq!(pick_checklist_item(&items, "2").as_deref(), Some("Page people"));
-        assert_eq!(pick_checklist_item(&items, "open").as_deref(), Some("Open a call"));
+        assert_eq!(
+            pick_checklist_item(&items, "2").as_deref(),
+            Some("Page people")
+        );
+        assert_eq!(
+            pick_checklist_item(&items, "open").as_deref(),
+            Some("Open a call")
+        );
         assert_eq!(pick_checklist_item(&items, "3"), None);
     }
 }

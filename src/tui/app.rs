@@ -190,9 +190,9 @@ impl App {
 
     /// The comms cadence at this moment.
     pub fn cadence(&self) -> Cadence {
-        self.incident
-            .as_ref()
-            .map_or(Cadence::None, |inc| next_update(inc, &self.playbook, self.now))
+        self.incident.as_ref().map_or(Cadence::None, |inc| {
+            next_update(inc, &self.playbook, self.now)
+        })
     }
 
     /// The timeline as shown: filtered by kind.
@@ -726,7 +726,10 @@ impl App {
                     .collect();
                 choices.sort_by_key(|c| Some(&c.value) == holder.as_ref());
                 let title = match &holder {
-                    Some(h) => format!("Who takes {} from {h}? (or type a new name)", pb.role_name(&role)),
+                    Some(h) => format!(
+                        "Who takes {} from {h}? (or type a new name)",
+                        pb.role_name(&role)
+                    ),
                     None => format!("Who takes {}? (or type a new name)", pb.role_name(&role)),
                 };
                 self.mode = Mode::Picker(
@@ -825,7 +828,10 @@ impl App {
             FormPurpose::Note => {
                 let note = NoteKind::parse(f.value("kind")).unwrap_or(NoteKind::Note);
                 let text = required("the text", f.value("text")).map_err(input)?;
-                (EventKind::Note { note, text }, format!("Logged {}.", note.name()))
+                (
+                    EventKind::Note { note, text },
+                    format!("Logged {}.", note.name()),
+                )
             }
             FormPurpose::Can => {
                 let conditions = required("Conditions", f.value("conditions")).map_err(input)?;

@@ -29,7 +29,10 @@ pub enum Purpose {
 pub enum Value {
     Text(TextInput),
     /// One of a fixed set, cycled with ←/→.
-    Choice { options: Vec<Choice>, index: usize },
+    Choice {
+        options: Vec<Choice>,
+        index: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +69,10 @@ impl Field {
         options: Vec<Choice>,
         selected: &str,
     ) -> Field {
-        let index = options.iter().position(|c| c.value == selected).unwrap_or(0);
+        let index = options
+            .iter()
+            .position(|c| c.value == selected)
+            .unwrap_or(0);
         Field {
             id,
             label,

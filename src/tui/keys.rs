@@ -22,23 +22,55 @@ const fn k(key: &'static str, short: &'static str, long: &'static str) -> KeyHel
 /// Every key of the console, most used first (the footer shows as many as
 /// fit, always ending with help and quit).
 pub const KEYS: &[KeyHelp] = &[
-    k("a", "assign", "Assign or hand over a role: pick the role, then the person"),
+    k(
+        "a",
+        "assign",
+        "Assign or hand over a role: pick the role, then the person",
+    ),
     k("r", "release", "Release a role"),
-    k("n", "note", "Add a note, decision, finding, action, command or destructive action"),
+    k(
+        "n",
+        "note",
+        "Add a note, decision, finding, action, command or destructive action",
+    ),
     k("c", "CAN", "File a CAN report: Conditions, Actions, Needs"),
-    k("u", "update", "Send a stakeholder update (pre-filled; resets the timer)"),
+    k(
+        "u",
+        "update",
+        "Send a stakeholder update (pre-filled; resets the timer)",
+    ),
     k("v", "severity", "Change the severity"),
     k("s", "stage", "Move to another stage"),
     k("x", "tick", "Tick an item of the current stage's checklist"),
-    k("l", "link", "Add a command-center link (call, channel, document)"),
+    k(
+        "l",
+        "link",
+        "Add a command-center link (call, channel, document)",
+    ),
     k("t", "action item", "Add a follow-up action item"),
-    k("p", "pin", "Pin the selected timeline entry to the short story"),
+    k(
+        "p",
+        "pin",
+        "Pin the selected timeline entry to the short story",
+    ),
     k("/", "filter", "Show one kind of timeline entry only"),
-    k("o", "older CAN", "Show every CAN report, not only the latest of each"),
-    k("R", "resolve", "Resolve the incident (or reopen a resolved one)"),
+    k(
+        "o",
+        "older CAN",
+        "Show every CAN report, not only the latest of each",
+    ),
+    k(
+        "R",
+        "resolve",
+        "Resolve the incident (or reopen a resolved one)",
+    ),
     k("i", "incidents", "Switch to another incident"),
     k("D", "declare", "Declare a new incident"),
-    k("↑↓ PgUp PgDn", "select", "Select a timeline entry; End or Esc follows the newest"),
+    k(
+        "↑↓ PgUp PgDn",
+        "select",
+        "Select a timeline entry; End or Esc follows the newest",
+    ),
     k("?", "help", "Show or hide this help"),
     k("q", "quit", "Quit (Ctrl-C too)"),
 ];

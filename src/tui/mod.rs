@@ -113,7 +113,9 @@ async fn event_loop(
             terminal.draw(|f| view::draw(f, &app)).map_err(io)?;
             if app.take_bell() {
                 let mut out = std::io::stdout();
-                out.write_all(b"\x07").and_then(|()| out.flush()).map_err(io)?;
+                out.write_all(b"\x07")
+                    .and_then(|()| out.flush())
+                    .map_err(io)?;
             }
             dirty = false;
         }
@@ -143,3 +145,6 @@ async fn event_loop(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -32,7 +32,9 @@ pub enum Purpose {
     /// First step of assigning: which role.
     AssignRole,
     /// Second step: who takes the role.
-    AssignPerson { role: String },
+    AssignPerson {
+        role: String,
+    },
     Release,
     Severity,
     Stage,
@@ -132,7 +134,7 @@ impl Picker {
         let width = (area.width.saturating_sub(4)).min(72);
         let popup = area.centered(
             Constraint::Length(width),
-            Constraint::Length(shown as u16 + 5),
+            Constraint::Length(shown as u16 + 4),
         );
         frame.render_widget(Clear, popup);
         let block = Block::bordered()
@@ -143,7 +145,12 @@ impl Picker {
 
         let mut lines = Vec::new();
         let mut query = vec![Span::styled("› ", theme.key())];
-        query.extend(self.query.lines(ratatui::style::Style::new(), true).remove(0).spans);
+        query.extend(
+            self.query
+                .lines(ratatui::style::Style::new(), true)
+                .remove(0)
+                .spans,
+        );
         lines.push(Line::from(query));
         // Keep the highlight in view when the list is longer than the box.
         let first = self.highlight.saturating_sub(shown.saturating_sub(1));

@@ -64,10 +64,7 @@ impl TextInput {
     /// Start of the line the cursor is on, in characters.
     fn line_start(&self) -> usize {
         let before: Vec<char> = self.text.chars().take(self.cursor).collect();
-        before
-            .iter()
-            .rposition(|&c| c == '\n')
-            .map_or(0, |i| i + 1)
+        before.iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1)
     }
 
     fn line_end(&self) -> usize {

@@ -73,7 +73,9 @@ impl Theme {
             EntryKind::Note(NoteKind::Decision) => {
                 self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
             }
-            EntryKind::Note(NoteKind::Destructive) => self.alarm().add_modifier(Modifier::UNDERLINED),
+            EntryKind::Note(NoteKind::Destructive) => {
+                self.alarm().add_modifier(Modifier::UNDERLINED)
+            }
             EntryKind::Note(NoteKind::Finding) => self.fg(Color::Cyan),
             EntryKind::Note(NoteKind::Action) => self.fg(Color::LightBlue),
             EntryKind::Note(NoteKind::Command) => self.fg(Color::LightYellow),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Mode};
-use super::panes::{can, cadence, checklist, footer, header, help, roles, timeline, welcome};
+use super::panes::{cadence, can, checklist, footer, header, help, roles, timeline, welcome};
 
 /// The smallest terminal the console lays out in.
 pub const MIN_WIDTH: u16 = 80;

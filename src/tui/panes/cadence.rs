@@ -52,7 +52,10 @@ fn lines(app: &App) -> Vec<Line<'static>> {
     let urgency = t.urgency(cadence.urgency());
     let mut second = Vec::new();
     if let Cadence::Due { due_at, .. } = cadence {
-        second.push(Span::styled(format!("due {} · ", app.zone.hm(due_at)), t.dim()));
+        second.push(Span::styled(
+            format!("due {} · ", app.zone.hm(due_at)),
+            t.dim(),
+        ));
     }
     match inc.updates.last() {
         Some(u) => {
@@ -78,9 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let block = block("Comms cadence", t).border_style(border);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: true })
-            .block(block),
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
         area,
     );
 }

@@ -26,10 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let mut lines = Vec::new();
     if reports.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "none yet: c files one",
-            t.dim(),
-        )));
+        lines.push(Line::from(Span::styled("none yet: c files one", t.dim())));
     }
     for r in reports {
         let who = match &r.role {

@@ -43,7 +43,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     Span::styled(format!("{}. {item}", n + 1), t.dim()),
                 ])
             } else {
-                Line::from(vec![Span::raw("[ ] "), Span::raw(format!("{}. {item}", n + 1))])
+                Line::from(vec![
+                    Span::raw("[ ] "),
+                    Span::raw(format!("{}. {item}", n + 1)),
+                ])
             }
         })
         .collect();

@@ -37,14 +37,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     spans.extend(tail);
     let message = match (&app.flash, &app.mode) {
-        (Some(f), _) => Span::styled(
-            f.text.clone(),
-            if f.error { t.alarm() } else { t.good() },
-        ),
-        (None, Mode::Normal) if app.incident.is_some() => Span::styled(
-            "↑↓ select an entry · / filter · o all CAN reports",
-            t.dim(),
-        ),
+        (Some(f), _) => Span::styled(f.text.clone(), if f.error { t.alarm() } else { t.good() }),
+        (None, Mode::Normal) if app.incident.is_some() => {
+            Span::styled("↑↓ select an entry · / filter · o all CAN reports", t.dim())
+        }
         _ => Span::raw(""),
     };
     frame.render_widget(

@@ -30,7 +30,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let pb = &app.playbook;
     let end = inc.resolved_at.unwrap_or(app.now);
-    let stage = pb.stage(&inc.stage).map_or(inc.stage.as_str(), |s| s.name.as_str());
+    let stage = pb
+        .stage(&inc.stage)
+        .map_or(inc.stage.as_str(), |s| s.name.as_str());
     let state = match inc.resolved_at {
         Some(_) => Span::styled(
             format!("RESOLVED after {}", human_duration(end - inc.declared_at)),

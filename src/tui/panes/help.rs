@@ -10,7 +10,11 @@ use crate::tui::keys::KEYS;
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let t = app.theme;
-    let key_w = KEYS.iter().map(|k| k.key.chars().count()).max().unwrap_or(1);
+    let key_w = KEYS
+        .iter()
+        .map(|k| k.key.chars().count())
+        .max()
+        .unwrap_or(1);
     let mut lines: Vec<Line> = KEYS
         .iter()
         .map(|k| {

@@ -1,7 +1,7 @@
 //! The panes of the console, each drawn from the app state into its area.
 
-pub mod can;
 pub mod cadence;
+pub mod can;
 pub mod checklist;
 pub mod footer;
 pub mod header;

@@ -28,7 +28,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|r| r.name.chars().count())
         .max()
         .unwrap_or(0)
-        .min(inner * 2 / 5);
+        // Leave room for the holder and how long they have held it.
+        .min(inner.saturating_sub(16));
     let lines: Vec<Line> = rows
         .iter()
         .map(|r| {
@@ -43,9 +44,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     Span::styled(name, t.alarm()),
                     Span::styled("! UNFILLED", t.alarm()),
                 ]),
-                _ => Line::from(vec![Span::styled(name, t.dim()), Span::styled("—", t.dim())]),
+                _ => Line::from(vec![
+                    Span::styled(name, t.dim()),
+                    Span::styled("—", t.dim()),
+                ]),
             }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block("Roles · held for", t)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block("Roles · held for", t)),
+        area,
+    );
 }

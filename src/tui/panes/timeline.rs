@@ -15,7 +15,7 @@ use crate::tui::app::App;
 /// Column widths for the author and the kind: roomy, or compact on a
 /// narrow pane so the text keeps some room.
 fn columns(width: usize) -> (usize, usize) {
-    if width >= 70 { (9, 11) } else { (6, 8) }
+    if width >= 60 { (9, 11) } else { (6, 8) }
 }
 
 fn date_line(app: &App, e: &Entry) -> Line<'static> {
@@ -100,7 +100,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // The selected entry in full under the list, for text the row cuts.
     if let Some(e) = selected.map(|i| entries[i]) {
         let detail = detail_lines(app, e);
-        let rows = (detail.len() as u16).min(inner.height / 3);
+        let width = inner.width.max(1) as usize;
+        let wrapped: usize = detail
+            .iter()
+            .map(|l| l.width().max(1).div_ceil(width))
+            .sum();
+        let rows = (wrapped as u16).min(inner.height / 3);
         let area = Rect {
             y: inner.bottom() - rows,
             height: rows,
@@ -123,7 +128,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     while i > 0 && lines.len() < height {
         i -= 1;
         let e = entries[i];
-        lines.push(entry_line(app, e, inner.width as usize, selected == Some(i)));
+        lines.push(entry_line(
+            app,
+            e,
+            inner.width as usize,
+            selected == Some(i),
+        ));
         let new_day = i == 0 || app.zone.date(entries[i - 1].at) != app.zone.date(e.at);
         if new_day {
             lines.push(date_line(app, e));
