@@ -1,0 +1,215 @@
+//! The real console on a pseudo-terminal: start it, type keys, read the
+//! screen through a VT parser, quit, and check the terminal was given back.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+type Screen = Arc<Mutex<vt100::Parser>>;
+
+fn nz(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap()
+}
+
+fn size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn cli(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("fireground").unwrap();
+    cmd.env("FIREGROUND_DB", dir.join("fg.db"))
+        .env("FIREGROUND_USER", "ana")
+        .env("XDG_CONFIG_HOME", dir)
+        .env("XDG_DATA_HOME", dir)
+        .env("TZ", "UTC")
+        .env_remove("FIREGROUND_INCIDENT");
+    cmd
+}
+
+struct Console {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Screen,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Console {
+    fn start(dir: &Path, cols: u16, rows: u16) -> Console {
+        let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_fireground"));
+        cmd.env("FIREGROUND_DB", dir.join("fg.db"));
+        cmd.env("FIREGROUND_USER", "ana");
+        cmd.env("XDG_CONFIG_HOME", dir);
+        cmd.env("XDG_DATA_HOME", dir);
+        cmd.env("TZ", "UTC");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("FIREGROUND_INCIDENT");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let sink = Arc::clone(&screen);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Console {
+            master: pair.master,
+            writer,
+            child,
+            screen,
+            reader,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen if not.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("'{text}' never appeared; the screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // One key at a time reaches the app as separate key events.
+        std::thread::sleep(Duration::from_millis(30));
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.screen.lock().unwrap().set_size(nz(rows), nz(cols));
+        self.master.resize(size(cols, rows)).unwrap();
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(Instant::now() < deadline, "the console did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Lets the reader take the last bytes the process wrote.
+    fn drain(self) -> Screen {
+        drop(self.writer);
+        drop(self.master);
+        let _ = self.reader.join();
+        self.screen
+    }
+}
+
+#[test]
+fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).arg("demo").assert().success();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Comms cadence");
+    {
+        let parser = console.screen.lock().unwrap();
+        let screen = parser.screen();
+        assert!(
+            screen.alternate_screen(),
+            "the console draws on the alternate screen"
+        );
+        assert!(screen.hide_cursor());
+    }
+    let contents = console.contents();
+    for text in [
+        "Checkout failing for card payments",
+        "Timeline",
+        "Roles",
+        "CAN reports",
+        "Checklist",
+        "next update due in",
+        "? help",
+    ] {
+        assert!(contents.contains(text), "{text} is missing:\n{contents}");
+    }
+
+    // Hand the scribe role over, without the mouse.
+    console.send("a");
+    console.wait_for("Assign which role?");
+    for c in "scribe".chars() {
+        console.send(&c.to_string());
+    }
+    console.send("\r");
+    console.wait_for("Who takes Scribe from lee?");
+    console.send("z");
+    console.send("o");
+    console.send("e");
+    console.send("\r");
+    console.wait_for("zoe holds Scribe.");
+
+    // Another process writes; the console shows it without a key press.
+    cli(dir.path())
+        .args(["log", "written by the command line"])
+        .assert()
+        .success();
+    console.wait_for("written by the command line");
+
+    console.send("?");
+    console.wait_for("Keys (any key closes)");
+    console.send(" ");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    let screen = console.drain();
+    let parser = screen.lock().unwrap();
+    assert!(
+        !parser.screen().alternate_screen(),
+        "the alternate screen was left"
+    );
+    assert!(!parser.screen().hide_cursor(), "the cursor is shown again");
+
+    let status = cli(dir.path()).arg("status").assert().success();
+    let out = String::from_utf8(status.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Scribe") && l.contains("zoe")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_small_terminal_asks_to_be_bigger_and_a_resize_brings_the_console_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::start(dir.path(), 60, 20);
+    console.wait_for("Make the terminal bigger.");
+    console.resize(80, 24);
+    console.wait_for("No incident is open.");
+    console.wait_for("fireground demo");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    let screen = console.drain();
+    assert!(!screen.lock().unwrap().screen().alternate_screen());
+}
