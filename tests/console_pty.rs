@@ -179,7 +179,7 @@ fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_t
     console.wait_for("written by the command line");
 
     console.send("?");
-    console.wait_for("Keys (any key closes)");
+    console.wait_for("any key closes");
     console.send(" ");
     console.send("q");
     assert_eq!(console.wait_exit(), 0);

@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn short_ref_is_the_random_part_and_matches_case_insensitively() {
-        let id = IncidentId::from_parts(1_700_000_000_000, 0xABCDEF_0123_4567_89AB);
+        let id = IncidentId::from_parts(1_700_000_000_000, 0x00AB_CDEF_0123_4567_89AB);
         let short = id.short();
         assert_eq!(short.len(), SHORT_REF_LEN);
         assert!(id.matches_ref(&short));

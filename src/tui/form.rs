@@ -3,12 +3,13 @@
 //! Alt-Enter or Ctrl-J.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::picker::Choice;
+use super::popup;
 use super::text_input::{Edit, TextInput};
 use super::theme::Theme;
 
@@ -211,40 +212,28 @@ impl Form {
             .map(|l| l.width().max(1).div_ceil(inner_width))
             .sum();
         let height = (rows as u16 + 4).min(area.height.saturating_sub(2));
-        let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
-        frame.render_widget(Clear, popup);
-        let block = Block::bordered()
-            .title(Span::styled(format!(" {} ", self.title), theme.title()))
-            .border_style(theme.key());
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
+        let inner = popup::open(
+            frame,
+            &self.title,
+            (width, height),
+            "Tab next field · Alt-Enter new line · ←→ change choice · Enter save · Esc cancel",
+            theme,
+        );
         let body = Rect {
-            height: inner.height.saturating_sub(2),
+            height: inner.height.saturating_sub(1),
             ..inner
         };
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-        let error = Rect {
-            y: inner.bottom().saturating_sub(2),
-            height: 1,
-            ..inner
-        };
         if let Some(e) = &self.error {
+            let error = Rect {
+                y: inner.bottom().saturating_sub(1),
+                height: 1,
+                ..inner
+            };
             frame.render_widget(
                 Paragraph::new(Span::styled(e.clone(), theme.alarm())),
                 error,
             );
         }
-        let hint = Rect {
-            y: inner.bottom().saturating_sub(1),
-            height: 1,
-            ..inner
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                "Tab next field · Alt-Enter new line · ←→ change choice · Enter save · Esc cancel",
-                theme.dim(),
-            )),
-            hint,
-        );
     }
 }

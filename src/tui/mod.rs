@@ -7,6 +7,7 @@ pub mod form;
 pub mod keys;
 pub mod panes;
 pub mod picker;
+pub mod popup;
 pub mod sync_state;
 pub mod text_input;
 pub mod theme;

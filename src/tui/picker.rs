@@ -3,10 +3,10 @@
 //! typed text itself.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
+use super::popup;
 use super::text_input::{Edit, TextInput};
 use super::theme::Theme;
 
@@ -132,17 +132,13 @@ impl Picker {
         let list_rows = (area.height.saturating_sub(8)).max(1) as usize;
         let shown = filtered.len().clamp(1, list_rows);
         let width = (area.width.saturating_sub(4)).min(72);
-        let popup = area.centered(
-            Constraint::Length(width),
-            Constraint::Length(shown as u16 + 4),
+        let body = popup::open(
+            frame,
+            &self.title,
+            (width, shown as u16 + 4),
+            "type to filter · ↑↓ choose · Enter take · Esc cancel",
+            theme,
         );
-        frame.render_widget(Clear, popup);
-        let block = Block::bordered()
-            .title(Span::styled(format!(" {} ", self.title), theme.title()))
-            .border_style(theme.key());
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
-
         let mut lines = Vec::new();
         let mut query = vec![Span::styled("› ", theme.key())];
         query.extend(
@@ -172,23 +168,7 @@ impl Picker {
                 _ => Line::from(Span::styled(" nothing matches", theme.dim())),
             });
         }
-        let body = Rect {
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
         frame.render_widget(Paragraph::new(lines), body);
-        let hint = Rect {
-            y: inner.bottom().saturating_sub(1),
-            height: 1,
-            ..inner
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                "type to filter · ↑↓ choose · Enter take · Esc cancel",
-                theme.dim(),
-            )),
-            hint,
-        );
     }
 }
 

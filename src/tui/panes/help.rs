@@ -1,12 +1,12 @@
 //! The help overlay: every key of the console.
 
 use ratatui::Frame;
-use ratatui::layout::Constraint;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::app::App;
 use crate::tui::keys::KEYS;
+use crate::tui::popup;
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let t = app.theme;
@@ -34,17 +34,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         t.dim(),
     )));
     let area = frame.area();
-    let popup = area.centered(
-        Constraint::Length(area.width.saturating_sub(4).min(100)),
-        Constraint::Length((lines.len() as u16 + 2).min(area.height)),
+    let size = (
+        area.width.saturating_sub(4).min(100),
+        (lines.len() as u16 + 3).min(area.height),
     );
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::bordered()
-                .title(Span::styled(" Keys (any key closes) ", t.title()))
-                .border_style(t.key()),
-        ),
-        popup,
-    );
+    let inner = popup::open(frame, "Keys", size, " any key closes", t);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

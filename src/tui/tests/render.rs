@@ -251,28 +251,18 @@ fn the_cadence_follows_the_severity_at_once_and_has_no_timer_without_one() {
         "{screen}"
     );
     let id = f.id.unwrap();
-    f.write(
-        id,
-        "ana",
-        EventKind::SeverityChanged {
-            severity: "P1".into(),
-        },
-    );
-    f.advance(Duration::seconds(1));
-    let screen = text(&f.draw(120, 40));
+    let mut raise_to = |severity: &str| {
+        let severity = severity.to_string();
+        f.write(id, "ana", EventKind::SeverityChanged { severity });
+        f.advance(Duration::seconds(1));
+        text(&f.draw(120, 40))
+    };
+    let screen = raise_to("P1");
     assert!(
         screen.contains("next update due in 19:59 (P1: every 30 min)"),
         "{screen}"
     );
-    f.write(
-        id,
-        "ana",
-        EventKind::SeverityChanged {
-            severity: "P3".into(),
-        },
-    );
-    f.advance(Duration::seconds(1));
-    let screen = text(&f.draw(120, 40));
+    let screen = raise_to("P3");
     assert!(
         screen.contains("no timer: P3 has no fixed update cadence"),
         "{screen}"
