@@ -216,7 +216,7 @@ impl Form {
             frame,
             &self.title,
             (width, height),
-            "Tab next field · Alt-Enter new line · ←→ change choice · Enter save · Esc cancel",
+            "Tab next field · Alt-Enter new line · Enter save · Esc cancel",
             theme,
         );
         let body = Rect {

@@ -67,9 +67,9 @@ pub const KEYS: &[KeyHelp] = &[
     k("i", "incidents", "Switch to another incident"),
     k("D", "declare", "Declare a new incident"),
     k(
-        "↑↓ PgUp PgDn",
+        "↑↓",
         "select",
-        "Select a timeline entry; End or Esc follows the newest",
+        "Select a timeline entry, PgUp/PgDn by ten; End follows the newest",
     ),
     k("?", "help", "Show or hide this help"),
     k("q", "quit", "Quit (Ctrl-C too)"),

@@ -24,15 +24,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
             ])
         })
         .collect();
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        " In forms: Tab next field · Alt-Enter or Ctrl-J new line · Enter or Ctrl-S save · Esc cancel",
-        t.dim(),
-    )));
-    lines.push(Line::from(Span::styled(
-        " In pickers: type to filter · ↑↓ choose · Enter take · Esc cancel",
-        t.dim(),
-    )));
+    for hint in [
+        " Forms: Tab next field · Alt-Enter new line · Enter save · Esc cancel",
+        " Pickers: type to filter · ↑↓ choose · Enter take · Esc cancel",
+    ] {
+        lines.push(Line::from(Span::styled(hint, t.dim())));
+    }
     let area = frame.area();
     let size = (
         area.width.saturating_sub(4).min(100),
