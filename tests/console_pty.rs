@@ -213,3 +213,18 @@ fn a_small_terminal_asks_to_be_bigger_and_a_resize_brings_the_console_back() {
     let screen = console.drain();
     assert!(!screen.lock().unwrap().screen().alternate_screen());
 }
+
+#[test]
+fn without_a_terminal_it_says_to_use_a_command_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path()).assert().code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        err,
+        "fireground: the console needs a terminal; in scripts use a command such as `fireground status`\n"
+    );
+    assert!(
+        out.get_output().stdout.is_empty(),
+        "no escape sequences written"
+    );
+}

@@ -46,7 +46,7 @@ pub fn run_with(
         .enable_time()
         .build()
         .map_err(|e| CliError::Io(format!("cannot start the console: {e}")))?;
-    let mut terminal = Terminal::enter();
+    let mut terminal = Terminal::enter()?;
     let result = runtime.block_on(event_loop(&mut terminal.0, app, background));
     drop(terminal);
     result
@@ -57,8 +57,18 @@ pub fn run_with(
 struct Terminal(DefaultTerminal);
 
 impl Terminal {
-    fn enter() -> Terminal {
-        let terminal = ratatui::init();
+    fn enter() -> Result<Terminal, CliError> {
+        use std::io::IsTerminal;
+        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+            return Err(CliError::Input(
+                "the console needs a terminal; in scripts use a command such as `fireground status`"
+                    .into(),
+            ));
+        }
+        let terminal = ratatui::try_init().map_err(|e| {
+            ratatui::restore();
+            CliError::Io(format!("cannot set up the terminal: {e}"))
+        })?;
         // ratatui's hook leaves raw mode and the alternate screen; the cursor
         // it hid must come back too.
         let restore = std::panic::take_hook();
@@ -66,7 +76,7 @@ impl Terminal {
             show_cursor();
             restore(info);
         }));
-        Terminal(terminal)
+        Ok(Terminal(terminal))
     }
 }
 
