@@ -233,6 +233,20 @@ fn severity_stage_and_checklist_are_picked_from_lists() {
     f.key(KeyCode::Enter);
     let kinds = f.kinds();
     let n = kinds.len();
+    // Ticking it again is refused rather than recorded twice.
+    f.key(KeyCode::Char('x'));
+    f.key(KeyCode::Down);
+    f.key(KeyCode::Enter);
+    assert!(
+        f.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Already ticked")
+    );
+    f.key(KeyCode::Esc);
+    assert_eq!(f.kinds().len(), n);
     assert_eq!(
         &kinds[n - 3..],
         &[
