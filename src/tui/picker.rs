@@ -43,14 +43,6 @@ pub enum Purpose {
     Filter,
 }
 
-/// What Enter gives.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Picked {
-    Existing(String),
-    /// Typed text that matches no entry.
-    Typed(String),
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Picker {
     pub title: String,
@@ -59,8 +51,8 @@ pub struct Picker {
     pub query: TextInput,
     /// Index into the filtered choices.
     pub highlight: usize,
-    /// Whether typed text that matches nothing can be taken as is, and what
-    /// to call it ("new person").
+    /// Whether typed text can be taken as is, and what to call it ("new
+    /// person"): it is offered after the entries that match.
     pub typed_as: Option<&'static str>,
 }
 
@@ -89,17 +81,32 @@ impl Picker {
         self
     }
 
-    /// The choices that contain every typed word, case-insensitively.
-    pub fn filtered(&self) -> Vec<&Choice> {
+    /// The choices that contain every typed word, case-insensitively, then
+    /// the typed text itself where the picker takes it and no entry is
+    /// exactly that.
+    pub fn filtered(&self) -> Vec<Choice> {
         let q = self.query.text().to_lowercase();
         let words: Vec<&str> = q.split_whitespace().collect();
-        self.choices
+        let mut shown: Vec<Choice> = self
+            .choices
             .iter()
             .filter(|c| {
                 let hay = format!("{} {}", c.label, c.value).to_lowercase();
                 words.iter().all(|w| hay.contains(w))
             })
-            .collect()
+            .cloned()
+            .collect();
+        let typed = self.query.text().trim();
+        if let Some(what) = self.typed_as
+            && !typed.is_empty()
+            && !self
+                .choices
+                .iter()
+                .any(|c| c.value.eq_ignore_ascii_case(typed))
+        {
+            shown.push(Choice::new(format!("+ {what} '{typed}'"), typed));
+        }
+        shown
     }
 
     pub fn edit(&mut self, edit: Edit) {
@@ -116,14 +123,12 @@ impl Picker {
         self.highlight = i.rem_euclid(n as i64) as usize;
     }
 
-    /// What Enter takes now, if anything.
-    pub fn picked(&self) -> Option<Picked> {
-        let filtered = self.filtered();
-        if let Some(c) = filtered.get(self.highlight.min(filtered.len().saturating_sub(1))) {
-            return Some(Picked::Existing(c.value.clone()));
-        }
-        let typed = self.query.text().trim();
-        (self.typed_as.is_some() && !typed.is_empty()).then(|| Picked::Typed(typed.to_string()))
+    /// The value Enter takes now, if anything.
+    pub fn picked(&self) -> Option<String> {
+        self.filtered()
+            .into_iter()
+            .nth(self.highlight)
+            .map(|c| c.value)
     }
 
     pub fn draw(&self, frame: &mut Frame, theme: Theme) {
@@ -159,14 +164,7 @@ impl Picker {
             lines.push(Line::from(Span::styled(format!(" {} ", c.label), style)));
         }
         if filtered.is_empty() {
-            let typed = self.query.text().trim();
-            lines.push(match self.typed_as {
-                Some(what) if !typed.is_empty() => Line::from(Span::styled(
-                    format!(" Enter: {what} '{typed}'"),
-                    theme.warn(),
-                )),
-                _ => Line::from(Span::styled(" nothing matches", theme.dim())),
-            });
+            lines.push(Line::from(Span::styled(" nothing matches", theme.dim())));
         }
         frame.render_widget(Paragraph::new(lines), body);
     }
@@ -193,19 +191,28 @@ mod tests {
     #[test]
     fn typing_narrows_the_list_and_enter_takes_the_highlight() {
         let mut p = people();
-        p.edit(Edit::Insert('a'));
-        assert_eq!(p.filtered().len(), 2);
+        p.edit(Edit::Insert('r'));
+        assert_eq!(p.filtered().len(), 2, "maria, then 'r' as a new person");
+        assert_eq!(p.picked().as_deref(), Some("maria"));
         p.move_by(1);
-        assert_eq!(p.picked(), Some(Picked::Existing("maria".into())));
+        assert_eq!(p.picked().as_deref(), Some("r"));
     }
 
     #[test]
-    fn a_name_that_matches_nobody_is_taken_as_typed() {
+    fn a_typed_name_is_offered_after_the_people_it_matches() {
         let mut p = people();
         for c in "zoe".chars() {
             p.edit(Edit::Insert(c));
         }
-        assert_eq!(p.picked(), Some(Picked::Typed("zoe".into())));
+        assert_eq!(p.picked().as_deref(), Some("zoe"));
+        // "bo" is someone, "b" may be someone new.
+        let mut p = people();
+        p.edit(Edit::Insert('b'));
+        let labels: Vec<String> = p.filtered().into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["bo", "+ new person 'b'"]);
+        p.edit(Edit::Insert('o'));
+        let labels: Vec<String> = p.filtered().into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["bo"], "an exact name is not offered twice");
         let mut closed = Picker::new("Severity", Purpose::Severity, vec![Choice::new("P1", "P1")]);
         closed.edit(Edit::Insert('x'));
         assert_eq!(closed.picked(), None);

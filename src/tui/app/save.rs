@@ -12,7 +12,7 @@ use crate::domain::input::{
 };
 use crate::domain::when::parse_time_or_duration;
 use crate::tui::form::{Form, Purpose as FormPurpose};
-use crate::tui::picker::{Choice, Picked, Picker, Purpose as PickPurpose};
+use crate::tui::picker::{Choice, Picker, Purpose as PickPurpose};
 
 impl App {
     pub(super) fn submit(&mut self) {
@@ -37,11 +37,8 @@ impl App {
     }
 
     fn submit_picker(&mut self, p: &Picker) -> Result<(), String> {
-        let Some(picked) = p.picked() else {
+        let Some(value) = p.picked() else {
             return Err("Nothing matches; change the filter or press Esc.".to_string());
-        };
-        let value = match &picked {
-            Picked::Existing(v) | Picked::Typed(v) => v.clone(),
         };
         if p.purpose == PickPurpose::Switch {
             return self.switch_to(&value);
