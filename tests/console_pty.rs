@@ -46,6 +46,10 @@ struct Console {
 
 impl Console {
     fn start(dir: &Path, cols: u16, rows: u16) -> Console {
+        Console::start_with(dir, cols, rows, &[])
+    }
+
+    fn start_with(dir: &Path, cols: u16, rows: u16, env: &[(&str, &str)]) -> Console {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_fireground"));
         cmd.env("FIREGROUND_DB", dir.join("fg.db"));
@@ -56,6 +60,9 @@ impl Console {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("FIREGROUND_INCIDENT");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
@@ -227,4 +234,56 @@ fn without_a_terminal_it_says_to_use_a_command_instead() {
         out.get_output().stdout.is_empty(),
         "no escape sequences written"
     );
+}
+
+/// Every cell's colours: (foreground, background) not the terminal's own.
+fn coloured_cells(screen: &Screen) -> usize {
+    let parser = screen.lock().unwrap();
+    let s = parser.screen();
+    let (rows, cols) = s.size();
+    let (rows, cols) = (rows.get(), cols.get());
+    let mut n = 0;
+    for row in 0..rows {
+        for col in 0..cols {
+            if let Some(cell) = s.cell(row, col)
+                && (cell.fgcolor() != vt100::Color::Default
+                    || cell.bgcolor() != vt100::Color::Default)
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn no_color_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).arg("demo").assert().success();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Comms cadence");
+    assert!(coloured_cells(&console.screen) > 0, "colour by default");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+
+    let mut console = Console::start_with(dir.path(), 120, 40, &[("NO_COLOR", "1")]);
+    console.wait_for("Comms cadence");
+    assert_eq!(coloured_cells(&console.screen), 0);
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+}
+
+#[test]
+fn an_unknown_incident_is_one_sentence_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args(["--incident", "zzzz"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.starts_with("fireground: ") && err.contains("zzzz"),
+        "{err}"
+    );
+    assert!(out.get_output().stdout.is_empty());
 }
