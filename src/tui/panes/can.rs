@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::block;
 use crate::domain::incident::CanReport;
+use crate::domain::text::single_line;
 use crate::domain::when::human_duration;
 use crate::tui::app::App;
 
@@ -41,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         for (label, text) in [("C", &r.conditions), ("A", &r.actions), ("N", &r.needs)] {
             lines.push(Line::from(vec![
                 Span::styled(format!(" {label} "), t.key()),
-                Span::raw(text.replace('\n', " ")),
+                Span::raw(single_line(text)),
             ]));
         }
     }

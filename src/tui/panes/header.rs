@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::fit;
+use crate::domain::text::single_line;
 use crate::domain::when::human_duration;
 use crate::tui::app::App;
 
@@ -54,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let sev_name = pb.severity(&inc.severity).map_or("", |s| s.name.as_str());
     let room = (inner.width as usize).saturating_sub(right.width() + 2);
-    let left = format!("{} {sev_name} · {}", inc.severity, inc.title);
+    let left = format!("{} {sev_name} · {}", inc.severity, single_line(&inc.title));
     let left = fit(&left, room.saturating_sub(inc.id.short().len() + 1));
     let (sev_part, rest) = left.split_at(inc.severity.len().min(left.len()));
     frame.render_widget(

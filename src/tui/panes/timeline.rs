@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, fit};
 use crate::domain::incident::{Entry, EntryKind};
+use crate::domain::text::single_line;
 use crate::tui::app::App;
 
 /// Column widths for the author and the kind: roomy, or compact on a
@@ -36,7 +37,9 @@ fn entry_line(app: &App, e: &Entry, width: usize, selected: bool) -> Line<'stati
     };
     let (author_w, kind_w) = columns(width);
     let head = 5 + 1 + author_w + 1 + kind_w + 3;
-    let mut text = e.text.replace('\n', " ↵ ");
+    // One row per entry: line breaks show as ↵, tabs as spaces (ratatui
+    // drops control characters, which would glue the words together).
+    let mut text = single_line(&e.text.replace('\n', " ↵ "));
     if e.amended {
         text.push_str(" (amended)");
     }

@@ -403,3 +403,19 @@ fn no_color_draws_without_any_colour() {
         "emphasis stays"
     );
 }
+
+#[test]
+fn a_multi_line_note_keeps_one_row_with_its_breaks_marked() {
+    let f = Fixture::with(
+        "P2",
+        vec![(
+            "bo",
+            note(NoteKind::Command, "kubectl rollout undo\n\tdeploy/payments"),
+        )],
+    );
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("COMMAND       kubectl rollout undo ↵  deploy/payments"),
+        "{screen}"
+    );
+}
