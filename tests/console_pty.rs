@@ -4,6 +4,7 @@
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,8 @@ struct Console {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     screen: Screen,
+    /// How many terminal bells (BEL bytes) the console has written.
+    bells: Arc<AtomicUsize>,
     reader: std::thread::JoinHandle<()>,
 }
 
@@ -68,13 +71,20 @@ impl Console {
         let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = Arc::clone(&screen);
+        let bells = Arc::new(AtomicUsize::new(0));
+        let rung = Arc::clone(&bells);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().process(&buf[..n]);
+                let bytes = &buf[..n];
+                rung.fetch_add(
+                    bytes.iter().filter(|&&b| b == 0x07).count(),
+                    Ordering::SeqCst,
+                );
+                sink.lock().unwrap().process(bytes);
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -83,6 +93,7 @@ impl Console {
             writer,
             child,
             screen,
+            bells,
             reader,
         }
     }
@@ -286,4 +297,33 @@ fn an_unknown_incident_is_one_sentence_before_the_terminal_is_touched() {
         "{err}"
     );
     assert!(out.get_output().stdout.is_empty());
+}
+
+#[test]
+fn an_overdue_update_is_red_and_rings_the_bell_once() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path())
+        .args(["declare", "Search down", "--severity", "P1", "--at", "-31m"])
+        .assert()
+        .success();
+    let mut console = Console::start(dir.path(), 100, 30);
+    console.wait_for("update OVERDUE by 01:0");
+    // Three ticks later it is still late, and has rung only once.
+    std::thread::sleep(Duration::from_millis(3200));
+    assert!(console.contents().contains("update OVERDUE by 01:0"));
+    assert_eq!(console.bells.load(Ordering::SeqCst), 1);
+    {
+        let parser = console.screen.lock().unwrap();
+        let screen = parser.screen();
+        let row = (0..30)
+            .find(|&r| screen.contents_between(r, 0, r, 100).contains("OVERDUE"))
+            .unwrap();
+        let line = screen.contents_between(row, 0, row, 100);
+        let at = line.find("update OVERDUE").unwrap();
+        let col = line[..at].chars().count();
+        let cell = screen.cell(row, col as u16).unwrap();
+        assert_eq!(cell.fgcolor(), vt100::Color::Idx(1), "red");
+    }
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
 }

@@ -176,10 +176,6 @@ impl App {
         &self.ctx
     }
 
-    pub fn context_mut(&mut self) -> &mut Context {
-        &mut self.ctx
-    }
-
     /// Whether the terminal bell should ring now (it rings once).
     pub fn take_bell(&mut self) -> bool {
         std::mem::take(&mut self.bell)
