@@ -22,6 +22,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let Some(inc) = &app.incident else { return };
     let rows = role_rows(inc, &app.playbook);
+    // Holding stops counting when the incident is resolved.
+    let end = inc.resolved_at.unwrap_or(app.now);
     let inner = area.width.saturating_sub(2) as usize;
     let name_w = rows
         .iter()
@@ -38,7 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 (Some(p), Some(since)) => Line::from(vec![
                     Span::styled(name, t.dim()),
                     Span::styled(p.clone(), t.title()),
-                    Span::styled(format!(" {}", human_duration(app.now - since)), t.dim()),
+                    Span::styled(format!(" {}", human_duration(end - since)), t.dim()),
                 ]),
                 _ if r.unfilled() => Line::from(vec![
                     Span::styled(name, t.alarm()),
