@@ -132,10 +132,8 @@ async fn event_loop(
         }
         tokio::select! {
             event = input.recv() => match event {
-                Some(Ok(event)) => {
-                    app.handle_event(event);
-                    dirty = true;
-                }
+                // Keys that mean nothing draw nothing.
+                Some(Ok(event)) => dirty = app.handle_event(event),
                 Some(Err(e)) => return Err(io(e)),
                 None => return Ok(()),
             },

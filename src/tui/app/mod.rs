@@ -199,16 +199,14 @@ impl App {
     }
 
     /// A terminal event: a key becomes an action; a resize redraws.
-    pub fn handle_event(&mut self, event: TermEvent) {
-        match event {
-            TermEvent::Key(key) => {
-                if let Some(action) = keys::action(&self.mode, key) {
-                    self.update(action);
-                }
-            }
-            TermEvent::Resize(..) => self.update(Action::Redraw),
-            _ => {}
-        }
+    /// Returns whether the screen may have changed.
+    pub fn handle_event(&mut self, event: TermEvent) -> bool {
+        let action = match event {
+            TermEvent::Key(key) => keys::action(&self.mode, key),
+            TermEvent::Resize(..) => Some(Action::Redraw),
+            _ => None,
+        };
+        action.map(|a| self.update(a)).is_some()
     }
 
     pub fn update(&mut self, action: Action) {
