@@ -68,7 +68,7 @@ fn a_role_is_assigned_and_handed_over_from_keys() {
 
 #[test]
 fn a_free_form_role_is_typed_and_released_from_keys() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.key(KeyCode::Char('a'));
     f.type_text("sme:database");
     f.key(KeyCode::Enter);
@@ -95,7 +95,7 @@ fn a_free_form_role_is_typed_and_released_from_keys() {
 
 #[test]
 fn a_role_that_does_not_exist_is_refused_and_nothing_is_written() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     let before = f.events().len();
     f.key(KeyCode::Char('a'));
     f.type_text("janitor");
@@ -114,7 +114,7 @@ fn a_role_that_does_not_exist_is_refused_and_nothing_is_written() {
 
 #[test]
 fn a_can_report_is_filed_from_its_form_for_the_role_held() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.key(KeyCode::Char('c'));
     f.type_text("5% of card payments fail");
     f.key_with(KeyCode::Enter, KeyModifiers::ALT);
@@ -138,7 +138,7 @@ fn a_can_report_is_filed_from_its_form_for_the_role_held() {
 
 #[test]
 fn a_cancelled_form_writes_nothing() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     let before = f.events().len();
     f.key(KeyCode::Char('n'));
     f.type_text("half a thought");
@@ -157,7 +157,7 @@ fn a_cancelled_form_writes_nothing() {
 
 #[test]
 fn required_fields_are_checked_before_anything_is_written() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     let before = f.events().len();
     f.key(KeyCode::Char('c'));
     f.type_text("all fine");
@@ -176,7 +176,7 @@ fn required_fields_are_checked_before_anything_is_written() {
 
 #[test]
 fn a_note_takes_its_kind_from_the_form() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.key(KeyCode::Char('n'));
     f.key(KeyCode::BackTab);
     f.key(KeyCode::Right);
@@ -221,7 +221,7 @@ fn sending_an_update_from_the_prefilled_form_resets_the_timer() {
 
 #[test]
 fn severity_stage_and_checklist_are_picked_from_lists() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.key(KeyCode::Char('v'));
     f.type_text("crit");
     f.key(KeyCode::Enter);
@@ -287,7 +287,7 @@ fn the_selected_entry_is_pinned_with_p() {
 
 #[test]
 fn link_action_item_and_resolve_are_recorded_from_forms() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.key(KeyCode::Char('l'));
     f.type_text("call");
     f.key(KeyCode::Tab);
@@ -327,7 +327,7 @@ fn link_action_item_and_resolve_are_recorded_from_forms() {
 
 #[test]
 fn an_incident_is_declared_and_switched_to_from_keys() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     let first = f.id.unwrap();
     f.key(KeyCode::Char('D'));
     f.type_text("Search is slow");
@@ -349,7 +349,7 @@ fn an_incident_is_declared_and_switched_to_from_keys() {
 
 #[test]
 fn writes_by_another_process_show_on_the_next_tick_and_an_idle_tick_folds_nothing() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     let folds = f.app.folds;
     f.advance(Duration::seconds(1));
     f.advance(Duration::seconds(1));

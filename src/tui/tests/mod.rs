@@ -80,6 +80,11 @@ impl Fixture {
         f
     }
 
+    /// A console on a fresh P2 incident and nothing else.
+    fn p2() -> Fixture {
+        Fixture::with("P2", vec![])
+    }
+
     /// Records as another process would: its own connection.
     fn write(&mut self, id: IncidentId, author: &str, kind: EventKind) {
         let cli = Cli::parse_from([

@@ -62,7 +62,7 @@ fn the_header_shows_incident_severity_stage_elapsed_commander_sync_and_links() {
 
 #[test]
 fn the_header_shows_sync_failing_in_red_once_told_so() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.app.update(Action::Background(Background::Sync(SyncState {
         health: SyncHealth::Failing("remote \u{1b}[31mrejected".into()),
         last_sync: None,
@@ -243,7 +243,7 @@ fn the_cadence_counts_down_turns_yellow_then_red_and_rings_once_when_late() {
 
 #[test]
 fn the_cadence_follows_the_severity_at_once_and_has_no_timer_without_one() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.advance(Duration::minutes(10));
     let screen = text(&f.draw(120, 40));
     assert!(
@@ -299,7 +299,7 @@ fn the_checklist_shows_the_current_stage_with_ticks() {
 
 #[test]
 fn the_footer_keeps_help_and_quit_in_view_at_the_minimum_width() {
-    let f = Fixture::with("P2", vec![]);
+    let f = Fixture::p2();
     let screen = text(&f.draw(80, 24));
     let footer = screen.lines().nth(22).unwrap();
     assert!(
@@ -311,7 +311,7 @@ fn the_footer_keeps_help_and_quit_in_view_at_the_minimum_width() {
 
 #[test]
 fn the_help_lists_every_key() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.app.update(Action::Help);
     let screen = text(&f.draw(120, 40));
     for k in KEYS {
@@ -323,7 +323,7 @@ fn the_help_lists_every_key() {
 
 #[test]
 fn a_form_shows_its_fields_and_why_it_was_refused() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.app.update(Action::Open(Open::Can));
     f.app.update(Action::Submit);
     let screen = text(&f.draw(100, 30));
@@ -341,7 +341,7 @@ fn a_form_shows_its_fields_and_why_it_was_refused() {
 
 #[test]
 fn a_picker_shows_what_matches_the_typed_text() {
-    let mut f = Fixture::with("P2", vec![]);
+    let mut f = Fixture::p2();
     f.app.update(Action::Open(Open::Stage));
     for c in "miti".chars() {
         f.app
@@ -367,7 +367,7 @@ fn with_no_incident_it_offers_to_declare_one_and_mentions_the_demo() {
 
 #[test]
 fn a_terminal_below_the_minimum_asks_to_be_bigger_and_all_panes_fit_at_120x40() {
-    let f = Fixture::with("P2", vec![]);
+    let f = Fixture::p2();
     let screen = text(&f.draw(79, 24));
     assert!(screen.contains("Make the terminal bigger."), "{screen}");
     assert!(screen.contains("this one is 79x24"), "{screen}");
