@@ -36,3 +36,9 @@ impl From<crate::domain::playbook::UnknownName> for CliError {
         CliError::Input(e.to_string())
     }
 }
+
+impl From<crate::domain::input::InputError> for CliError {
+    fn from(e: crate::domain::input::InputError) -> Self {
+        CliError::Input(e.0)
+    }
+}

@@ -1,25 +1,19 @@
 //! Commands that record an event.
 
-use chrono::{Duration, Local, NaiveDate};
+use chrono::{Duration, Local};
 
 use super::{ActionCommand, CliError, Command, Context, NoteKindArg, When};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::draft::update_draft;
 use crate::domain::event::{EventKind, NoteKind};
-use crate::domain::ids::{EventId, IncidentId};
+use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
+use crate::domain::input::{
+    declaration, find_entry, next_update_by_cadence, optional, parse_due, pick_checklist_item,
+    required,
+};
 use crate::domain::when::parse_time_or_duration;
 use crate::zone::Zone;
-
-/// Refuses empty text: an empty note or title is a mistake, not a record.
-fn required(field: &str, value: &str) -> Result<String, CliError> {
-    let v = value.trim();
-    if v.is_empty() {
-        Err(CliError::Input(format!("{field} cannot be empty")))
-    } else {
-        Ok(v.to_string())
-    }
-}
 
 pub fn declare(
     ctx: &mut Context,
@@ -30,31 +24,23 @@ pub fn declare(
     playbook: &str,
     when: &When,
 ) -> Result<(), CliError> {
-    let title = required("the title", title)?;
     let pb = ctx.catalog.get(playbook)?;
-    let severity = match severity {
-        Some(s) => pb.find_severity(s)?.id.clone(),
-        None => pb.severities[0].id.clone(),
-    };
-    let stage = pb.stages[0].id.clone();
-    let name = pb.name.clone();
     let commander = match commander {
-        Some(c) => required("the commander", &c)?,
+        Some(c) => c,
         None => ctx.author()?,
     };
+    let kind = declaration(pb, title, severity, summary, &commander)?;
+    let EventKind::Declared {
+        title,
+        severity,
+        commander,
+        ..
+    } = kind.clone()
+    else {
+        unreachable!("declaration builds a declaration")
+    };
     let id = IncidentId::generate();
-    ctx.record(
-        id,
-        when,
-        EventKind::Declared {
-            title: title.clone(),
-            severity: severity.clone(),
-            summary: summary.trim().to_string(),
-            playbook: name,
-            commander: commander.clone(),
-            stage,
-        },
-    )?;
+    ctx.record(id, when, kind)?;
     println!("{}", id.short());
     eprintln!(
         "Declared {severity} incident {}: {title} (incident commander: {commander})",
@@ -115,13 +101,7 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         } => {
             let role = match role {
                 Some(r) => Some(ctx.playbook(&inc)?.find_role(&r)?),
-                None => {
-                    let me = ctx.author()?;
-                    inc.roles
-                        .iter()
-                        .find(|(_, h)| h.person == me)
-                        .map(|(r, _)| r.clone())
-                }
+                None => inc.role_held_by(&ctx.author()?).map(str::to_string),
             };
             let kind = EventKind::CanReport {
                 conditions: required("--conditions", &conditions)?,
@@ -151,9 +131,7 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
                     parse_time_or_duration(&n, &recorded_at.with_timezone(&Local))
                         .map_err(CliError::Input)?,
                 ),
-                None => playbook
-                    .cadence_minutes(&inc.severity)
-                    .map(|m| recorded_at + Duration::minutes(i64::from(m))),
+                None => next_update_by_cadence(playbook, &inc.severity, recorded_at),
             };
             let kind = EventKind::UpdateSent {
                 status: required("--status", &status.unwrap_or(draft.status))?,
@@ -180,12 +158,11 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
             due,
             when,
         }) => {
-            let due = due.as_deref().map(parse_due).transpose()?;
+            let today = Local::now().date_naive();
+            let due = due.as_deref().map(|d| parse_due(d, today)).transpose()?;
             let kind = EventKind::ActionItemAdded {
                 text: required("the action item", &text)?,
-                owner: owner
-                    .map(|o| o.trim().to_string())
-                    .filter(|o| !o.is_empty()),
+                owner: owner.as_deref().and_then(optional),
                 due,
             };
             (kind, when, "Action item added".to_string())
@@ -292,56 +269,6 @@ fn note_kind(k: NoteKindArg) -> NoteKind {
         NoteKindArg::Action => NoteKind::Action,
         NoteKindArg::Command => NoteKind::Command,
         NoteKindArg::Destructive => NoteKind::Destructive,
-    }
-}
-
-fn parse_due(s: &str) -> Result<NaiveDate, CliError> {
-    let s = s.trim();
-    if let Some(days) = s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
-        let n: i64 = days.parse().map_err(|_| {
-            CliError::Input(format!(
-                "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
-            ))
-        })?;
-        return Ok(Local::now().date_naive() + Duration::days(n));
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        CliError::Input(format!(
-            "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
-        ))
-    })
-}
-
-/// A checklist item by 1-based number or by the start of its text.
-pub fn pick_checklist_item(items: &[String], input: &str) -> Option<String> {
-    let input = input.trim();
-    if let Ok(n) = input.parse::<usize>() {
-        return n.checked_sub(1).and_then(|i| items.get(i)).cloned();
-    }
-    let lower = input.to_lowercase();
-    items
-        .iter()
-        .find(|i| !lower.is_empty() && i.to_lowercase().starts_with(&lower))
-        .cloned()
-}
-
-/// A timeline entry by its short ref (as `print --refs` shows).
-fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, CliError> {
-    let r = reference.trim().trim_start_matches('#');
-    let found: Vec<EventId> = inc
-        .timeline
-        .iter()
-        .map(|e| e.id)
-        .filter(|id| id.matches_ref(r))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(CliError::Input(format!(
-            "no timeline entry '#{r}' in this incident; `fireground print --refs` shows each entry's ref"
-        ))),
-        _ => Err(CliError::Input(format!(
-            "'#{r}' matches several entries; type more characters"
-        ))),
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{CliError, Context};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::incident::Incident;
-use crate::domain::playbook::Playbook;
+use crate::domain::roster::{RoleRow, role_rows};
 use crate::domain::when::{clock_duration, human_duration};
 use crate::zone::Zone;
 
@@ -83,15 +83,6 @@ pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), CliError> {
 }
 
 #[derive(Serialize)]
-struct RoleRow {
-    role: String,
-    name: String,
-    required: bool,
-    holder: Option<String>,
-    since: Option<chrono::DateTime<Utc>>,
-}
-
-#[derive(Serialize)]
 struct NextUpdate {
     due_at: chrono::DateTime<Utc>,
     every_minutes: u32,
@@ -116,38 +107,6 @@ struct StatusDoc<'a> {
     last_update: Option<&'a crate::domain::incident::Update>,
     links: &'a [crate::domain::incident::Link],
     action_items: &'a [crate::domain::incident::ActionItem],
-}
-
-/// Every role of the playbook plus any free-form roles held, in playbook
-/// order.
-fn role_rows(inc: &Incident, pb: &Playbook) -> Vec<RoleRow> {
-    let mut rows: Vec<RoleRow> = pb
-        .roles
-        .iter()
-        .filter(|r| !r.free_form)
-        .map(|r| {
-            let h = inc.roles.get(&r.id);
-            RoleRow {
-                role: r.id.clone(),
-                name: r.name.clone(),
-                required: r.required,
-                holder: h.map(|h| h.person.clone()),
-                since: h.map(|h| h.since),
-            }
-        })
-        .collect();
-    for (role, h) in &inc.roles {
-        if !rows.iter().any(|r| &r.role == role) {
-            rows.push(RoleRow {
-                role: role.clone(),
-                name: pb.role_name(role),
-                required: false,
-                holder: Some(h.person.clone()),
-                since: Some(h.since),
-            });
-        }
-    }
-    rows
 }
 
 pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {

@@ -52,23 +52,35 @@ impl EntryKind {
         }
     }
 
+    /// Every kind, in the order filters list them.
+    pub const ALL: [EntryKind; 17] = [
+        EntryKind::Declared,
+        EntryKind::Note(NoteKind::Note),
+        EntryKind::Note(NoteKind::Decision),
+        EntryKind::Note(NoteKind::Finding),
+        EntryKind::Note(NoteKind::Action),
+        EntryKind::Note(NoteKind::Command),
+        EntryKind::Note(NoteKind::Destructive),
+        EntryKind::Role,
+        EntryKind::Severity,
+        EntryKind::Stage,
+        EntryKind::Can,
+        EntryKind::Update,
+        EntryKind::Link,
+        EntryKind::ActionItem,
+        EntryKind::Checklist,
+        EntryKind::Resolved,
+        EntryKind::Reopened,
+    ];
+
     /// Every label, for filters and error messages.
     pub fn all_labels() -> Vec<&'static str> {
-        let mut v = vec!["declared"];
-        v.extend(NoteKind::ALL.iter().map(|k| k.name()));
-        v.extend([
-            "role",
-            "severity",
-            "stage",
-            "can",
-            "update",
-            "link",
-            "action-item",
-            "checklist",
-            "resolved",
-            "reopened",
-        ]);
-        v
+        EntryKind::ALL.iter().map(|k| k.label()).collect()
+    }
+
+    /// The kind a label names.
+    pub fn from_label(label: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|k| k.label() == label)
     }
 }
 
@@ -550,6 +562,14 @@ impl Incident {
     /// The incident commander now, if any.
     pub fn commander(&self) -> Option<&str> {
         self.roles.get(COMMANDER).map(|h| h.person.as_str())
+    }
+
+    /// The first role a person holds, by role id: whom they report for.
+    pub fn role_held_by(&self, person: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .find(|(_, h)| h.person == person)
+            .map(|(r, _)| r.as_str())
     }
 
     /// The latest CAN report from each reporter (by role where they gave

@@ -1,0 +1,192 @@
+//! Checking what a person typed before it becomes an event. The command line
+//! and the console both build their events through these, so they refuse the
+//! same mistakes in the same words and write the same events.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::event::EventKind;
+use super::ids::EventId;
+use super::incident::Incident;
+use super::playbook::{Playbook, UnknownName};
+
+/// Input that cannot be recorded as given; the message says what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError(pub String);
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl From<UnknownName> for InputError {
+    fn from(e: UnknownName) -> Self {
+        InputError(e.to_string())
+    }
+}
+
+/// Refuses empty text: an empty note or title is a mistake, not a record.
+pub fn required(field: &str, value: &str) -> Result<String, InputError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(InputError(format!("{field} cannot be empty")))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Trimmed text, or `None` when nothing was typed.
+pub fn optional(value: &str) -> Option<String> {
+    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// A due date: `YYYY-MM-DD` or `+Nd` (days after `today`).
+pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
+    let s = s.trim();
+    let bad = || {
+        InputError(format!(
+            "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
+        ))
+    };
+    if let Some(days) = s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
+        let n: i64 = days.parse().map_err(|_| bad())?;
+        return today
+            .checked_add_signed(Duration::try_days(n).ok_or_else(bad)?)
+            .ok_or_else(bad);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())
+}
+
+/// A checklist item by 1-based number or by the start of its text.
+pub fn pick_checklist_item(items: &[String], input: &str) -> Option<String> {
+    let input = input.trim();
+    if let Ok(n) = input.parse::<usize>() {
+        return n.checked_sub(1).and_then(|i| items.get(i)).cloned();
+    }
+    let lower = input.to_lowercase();
+    items
+        .iter()
+        .find(|i| !lower.is_empty() && i.to_lowercase().starts_with(&lower))
+        .cloned()
+}
+
+/// A timeline entry by its short ref (as `print --refs` shows).
+pub fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, InputError> {
+    let r = reference.trim().trim_start_matches('#');
+    let found: Vec<EventId> = inc
+        .timeline
+        .iter()
+        .map(|e| e.id)
+        .filter(|id| id.matches_ref(r))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(InputError(format!(
+            "no timeline entry '#{r}' in this incident; `fireground print --refs` shows each entry's ref"
+        ))),
+        _ => Err(InputError(format!(
+            "'#{r}' matches several entries; type more characters"
+        ))),
+    }
+}
+
+/// The declaration of a new incident run by `playbook`: the severity given
+/// (by id or name) or the playbook's first, starting at its first stage.
+pub fn declaration(
+    playbook: &Playbook,
+    title: &str,
+    severity: Option<&str>,
+    summary: &str,
+    commander: &str,
+) -> Result<EventKind, InputError> {
+    let title = required("the title", title)?;
+    let severity = match severity {
+        Some(s) => playbook.find_severity(s)?.id.clone(),
+        None => playbook.severities[0].id.clone(),
+    };
+    Ok(EventKind::Declared {
+        title,
+        severity,
+        summary: summary.trim().to_string(),
+        playbook: playbook.name.clone(),
+        commander: required("the commander", commander)?,
+        stage: playbook.stages[0].id.clone(),
+    })
+}
+
+/// When the next update is due if none is promised: one cadence period
+/// after this one, where the severity has a cadence.
+pub fn next_update_by_cadence(
+    playbook: &Playbook,
+    severity: &str,
+    sent_at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    playbook
+        .cadence_minutes(severity)
+        .map(|m| sent_at + Duration::minutes(i64::from(m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn playbook() -> Playbook {
+        Playbook::parse(include_str!("../../playbooks/default.toml")).unwrap()
+    }
+
+    #[test]
+    fn empty_required_text_is_refused_with_the_field_named() {
+        assert_eq!(
+            required("the note", "  \n ").unwrap_err().0,
+            "the note cannot be empty"
+        );
+        assert_eq!(required("the note", " x ").unwrap(), "x");
+    }
+
+    #[test]
+    fn due_dates_are_absolute_or_days_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            parse_due("+7d", today).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+        );
+        assert_eq!(
+            parse_due("2026-12-01", today).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
+        assert!(parse_due("next week", today).unwrap_err().0.contains("+Nd"));
+    }
+
+    #[test]
+    fn a_declaration_defaults_to_the_first_severity_and_stage() {
+        let pb = playbook();
+        let Ok(EventKind::Declared {
+            severity, stage, ..
+        }) = declaration(&pb, "DB down", None, "", "ana")
+        else {
+            panic!("declaration refused");
+        };
+        assert_eq!((severity.as_str(), stage.as_str()), ("P1", "detect"));
+        assert!(declaration(&pb, " ", None, "", "ana").is_err());
+        let e = declaration(&pb, "x", Some("P9"), "", "ana").unwrap_err();
+        assert!(e.0.contains("P1, P2, P3"), "{e}");
+    }
+
+    #[test]
+    fn checklist_items_are_picked_by_number_or_prefix() {
+        let items = vec!["Open a call".to_string(), "Page people".to_string()];
+        assert_eq!(
+            pick_checklist_item(&items, "2").as_deref(),
+            Some("Page people")
+        );
+        assert_eq!(
+            pick_checklist_item(&items, "open").as_deref(),
+            Some("Open a call")
+        );
+        assert_eq!(pick_checklist_item(&items, "3"), None);
+    }
+}

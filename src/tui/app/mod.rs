@@ -1,0 +1,416 @@
+//! The console's state and the one place it changes: `update` takes an
+//! action, writes any event through the store exactly as the command line
+//! would, and leaves the state for `draw` to show.
+
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::Event as TermEvent;
+
+mod open;
+mod save;
+
+use super::form::Form;
+use super::keys;
+use super::picker::Picker;
+use super::sync_state::SyncState;
+use super::text_input::Edit;
+use super::theme::Theme;
+use crate::cli::{CliError, Context, When};
+use crate::domain::cadence::{Cadence, next_update};
+use crate::domain::event::EventKind;
+use crate::domain::ids::{EventId, IncidentId};
+use crate::domain::incident::{Entry, EntryKind, Incident};
+use crate::domain::playbook::Playbook;
+use crate::playbooks::Catalog;
+use crate::store::StoreError;
+use crate::zone::Zone;
+
+/// How long a message stays in the footer.
+const FLASH_FOR: Duration = Duration::seconds(10);
+/// How far PgUp/PgDn move the timeline selection.
+const PAGE: usize = 10;
+
+/// Everything that can happen to the console.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The 1-second timer: clocks move, other writers are noticed.
+    Tick,
+    /// The terminal changed size: draw again.
+    Redraw,
+    Quit,
+    Open(Open),
+    Help,
+    Pin,
+    ToggleOlderCan,
+    Select(Select),
+    ClearSelection,
+    Edit(Edit),
+    /// Moves a picker's highlight.
+    Move(i32),
+    NextField,
+    PrevField,
+    Submit,
+    Cancel,
+    Background(Background),
+}
+
+/// The pickers and forms a key opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Open {
+    Assign,
+    Release,
+    Note,
+    Can,
+    Update,
+    Severity,
+    Stage,
+    Link,
+    ActionItem,
+    Checklist,
+    Resolve,
+    Switch,
+    Declare,
+    Filter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Select {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+}
+
+/// Results of work done off the event loop.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Background {
+    Sync(SyncState),
+}
+
+/// What is in front of the console.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mode {
+    Normal,
+    Help,
+    Picker(Picker),
+    Form(Form),
+}
+
+/// A message in the footer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub at: DateTime<Utc>,
+}
+
+pub struct App {
+    ctx: Context,
+    pub incident: Option<Incident>,
+    /// The incident's playbook (the default one where it has none usable).
+    pub playbook: Playbook,
+    pub now: DateTime<Utc>,
+    pub zone: Zone,
+    pub theme: Theme,
+    pub mode: Mode,
+    /// The selected timeline entry; `None` follows the newest.
+    pub selected: Option<EventId>,
+    /// Only entries of this kind are shown.
+    pub filter: Option<EntryKind>,
+    /// Every CAN report rather than the latest from each reporter.
+    pub older_can: bool,
+    pub sync: SyncState,
+    pub flash: Option<Flash>,
+    pub quit: bool,
+    bell: bool,
+    /// The deadline the bell last rang for: once per deadline.
+    rung_for: Option<DateTime<Utc>>,
+    data_version: i64,
+    /// How many times the incident was folded from the store.
+    pub folds: u64,
+}
+
+/// What `update` reports an error as, in the footer or the form.
+fn say(e: CliError) -> String {
+    e.to_string()
+}
+
+impl App {
+    /// Opens the console on the incident named by --incident, or the current
+    /// one; with none open, on the welcome screen.
+    pub fn new(ctx: Context) -> Result<App, CliError> {
+        let incident = match ctx.incident() {
+            Ok(i) => Some(i),
+            Err(CliError::Store(StoreError::NoOpenIncident)) => None,
+            Err(e) => return Err(e),
+        };
+        let playbook = playbook_for(&ctx, incident.as_ref());
+        let data_version = ctx.store.data_version()?;
+        let now = ctx.store.now();
+        let mut app = App {
+            ctx,
+            incident,
+            playbook,
+            now,
+            zone: Zone::Local,
+            theme: Theme::from_env(),
+            mode: Mode::Normal,
+            selected: None,
+            filter: None,
+            older_can: false,
+            sync: SyncState::default(),
+            flash: None,
+            quit: false,
+            bell: false,
+            rung_for: None,
+            data_version,
+            folds: 1,
+        };
+        app.check_bell();
+        Ok(app)
+    }
+
+    /// The store, for tests and for the event loop's own reads.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Whether the terminal bell should ring now (it rings once).
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
+    }
+
+    /// The comms cadence at this moment.
+    pub fn cadence(&self) -> Cadence {
+        self.incident.as_ref().map_or(Cadence::None, |inc| {
+            next_update(inc, &self.playbook, self.now)
+        })
+    }
+
+    /// The timeline as shown: filtered by kind.
+    pub fn visible_timeline(&self) -> Vec<&Entry> {
+        self.incident.as_ref().map_or_else(Vec::new, |inc| {
+            inc.timeline
+                .iter()
+                .filter(|e| self.filter.is_none_or(|k| e.kind == k))
+                .collect()
+        })
+    }
+
+    /// A terminal event: a key becomes an action; a resize redraws.
+    /// Returns whether the screen may have changed.
+    pub fn handle_event(&mut self, event: TermEvent) -> bool {
+        let action = match event {
+            TermEvent::Key(key) => keys::action(&self.mode, key),
+            TermEvent::Resize(..) => Some(Action::Redraw),
+            _ => None,
+        };
+        action.map(|a| self.update(a)).is_some()
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Tick => self.tick(),
+            Action::Redraw => {}
+            Action::Quit => self.quit = true,
+            Action::Background(Background::Sync(state)) => self.sync = state,
+            Action::Open(what) => self.open(what),
+            Action::Help => {
+                self.mode = match self.mode {
+                    Mode::Help => Mode::Normal,
+                    _ => Mode::Help,
+                }
+            }
+            Action::Pin => self.pin(),
+            Action::ToggleOlderCan => self.older_can = !self.older_can,
+            Action::Select(s) => self.select(s),
+            Action::ClearSelection => {
+                if self.selected.is_some() {
+                    self.selected = None;
+                } else {
+                    self.filter = None;
+                }
+            }
+            Action::Edit(e) => match &mut self.mode {
+                Mode::Picker(p) => p.edit(e),
+                Mode::Form(f) => f.edit(e),
+                _ => {}
+            },
+            Action::Move(d) => {
+                if let Mode::Picker(p) = &mut self.mode {
+                    p.move_by(d);
+                }
+            }
+            Action::NextField | Action::PrevField => {
+                if let Mode::Form(f) = &mut self.mode {
+                    f.next_field(action == Action::NextField);
+                }
+            }
+            Action::Submit => self.submit(),
+            Action::Cancel => {
+                if matches!(self.mode, Mode::Form(_) | Mode::Picker(_)) {
+                    self.info("Cancelled; nothing recorded.");
+                }
+                self.mode = Mode::Normal;
+            }
+        }
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: false,
+            at: self.now,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: true,
+            at: self.now,
+        });
+    }
+
+    fn tick(&mut self) {
+        self.now = self.ctx.store.now();
+        match self.ctx.store.data_version() {
+            Ok(v) if v != self.data_version => {
+                self.data_version = v;
+                self.refresh();
+            }
+            Ok(_) => {}
+            Err(e) => self.error(format!("cannot read the log: {e}")),
+        }
+        if self
+            .flash
+            .as_ref()
+            .is_some_and(|f| self.now - f.at > FLASH_FOR)
+        {
+            self.flash = None;
+        }
+        self.check_bell();
+    }
+
+    /// Folds the incident again from the store: after our own writes and
+    /// when another process wrote.
+    fn refresh(&mut self) {
+        let loaded = match &self.incident {
+            Some(inc) => self.ctx.store.incident(inc.id).map_err(CliError::from),
+            None => match self.ctx.incident() {
+                Ok(i) => Ok(Some(i)),
+                Err(CliError::Store(StoreError::NoOpenIncident)) => Ok(None),
+                Err(e) => Err(e),
+            },
+        };
+        match loaded {
+            Ok(inc) => self.show(inc),
+            Err(e) => self.error(say(e)),
+        }
+    }
+
+    fn show(&mut self, incident: Option<Incident>) {
+        if incident.as_ref().map(|i| i.id) != self.incident.as_ref().map(|i| i.id) {
+            self.selected = None;
+            self.filter = None;
+        }
+        self.folds += 1;
+        self.playbook = playbook_for(&self.ctx, incident.as_ref());
+        self.incident = incident;
+        self.check_bell();
+    }
+
+    fn check_bell(&mut self) {
+        if let Cadence::Due {
+            due_at, remaining, ..
+        } = self.cadence()
+            && remaining < Duration::zero()
+            && self.rung_for != Some(due_at)
+        {
+            self.rung_for = Some(due_at);
+            self.bell = true;
+        }
+    }
+
+    fn select(&mut self, s: Select) {
+        let visible = self.visible_timeline();
+        let n = visible.len();
+        if n == 0 {
+            return;
+        }
+        let current = self
+            .selected
+            .and_then(|id| visible.iter().position(|e| e.id == id));
+        let next = match (s, current) {
+            (Select::Last, _) => None,
+            (Select::First, _) => Some(0),
+            (Select::Up, None) => Some(n - 1),
+            (Select::PageUp, None) => Some(n.saturating_sub(PAGE)),
+            (Select::Up, Some(i)) => Some(i.saturating_sub(1)),
+            (Select::PageUp, Some(i)) => Some(i.saturating_sub(PAGE)),
+            (Select::Down | Select::PageDown, None) => None,
+            (Select::Down, Some(i)) => (i + 1 < n).then_some(i + 1),
+            (Select::PageDown, Some(i)) => (i + PAGE < n).then_some(i + PAGE),
+        };
+        self.selected = next.map(|i| visible[i].id);
+    }
+
+    fn pin(&mut self) {
+        let Some(inc) = &self.incident else {
+            return self.no_incident();
+        };
+        let Some(entry) = self
+            .selected
+            .and_then(|id| inc.timeline.iter().find(|e| e.id == id))
+        else {
+            return self.error("Select an entry with ↑/↓ first, then press p to pin it.");
+        };
+        if entry.pinned {
+            return self.info("That entry is already pinned.");
+        }
+        let id = inc.id;
+        let target = entry.id;
+        match self.record(id, EventKind::Pinned { target }) {
+            Ok(()) => self.info("Pinned."),
+            Err(e) => self.error(say(e)),
+        }
+    }
+
+    fn no_incident(&mut self) {
+        self.error("No incident is open: press D to declare one, or i to open another.");
+    }
+
+    /// Records an event as the current user, then shows the result.
+    fn record(&mut self, incident: IncidentId, kind: EventKind) -> Result<(), CliError> {
+        self.ctx.record(incident, &When { at: None }, kind)?;
+        self.now = self.ctx.store.now();
+        let inc = self.ctx.store.incident(incident)?;
+        self.show(inc);
+        Ok(())
+    }
+
+    fn me(&self) -> String {
+        self.ctx.author().unwrap_or_default()
+    }
+}
+
+/// Whether a checklist item of a stage has been ticked.
+pub fn ticked(inc: &Incident, stage: &str, item: &str) -> bool {
+    inc.ticks.iter().any(|t| t.stage == stage && t.item == item)
+}
+
+/// The incident's playbook, else the default one, so a missing custom
+/// playbook never hides the state.
+fn playbook_for(ctx: &Context, incident: Option<&Incident>) -> Playbook {
+    let found = match incident {
+        Some(inc) => ctx.playbook_or_default(inc).ok(),
+        None => ctx.catalog.get("default").ok(),
+    };
+    found.cloned().unwrap_or_else(|| {
+        Catalog::built_in()
+            .get("default")
+            .cloned()
+            .expect("the built-in default playbook is valid")
+    })
+}

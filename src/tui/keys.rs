@@ -1,0 +1,172 @@
+//! Keys become actions. Which action a key means depends only on what is on
+//! screen: the console itself, the help, a picker or a form.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::{Action, Mode, Open, Select};
+use super::text_input::Edit;
+
+/// One key of the console, as the footer and the help show it.
+pub struct KeyHelp {
+    pub key: &'static str,
+    /// A word or two for the footer.
+    pub short: &'static str,
+    /// A sentence for the help overlay.
+    pub long: &'static str,
+}
+
+const fn k(key: &'static str, short: &'static str, long: &'static str) -> KeyHelp {
+    KeyHelp { key, short, long }
+}
+
+/// Every key of the console, most used first (the footer shows as many as
+/// fit, always ending with help and quit).
+pub const KEYS: &[KeyHelp] = &[
+    k(
+        "a",
+        "assign",
+        "Assign or hand over a role: pick the role, then the person",
+    ),
+    k("r", "release", "Release a role"),
+    k(
+        "n",
+        "note",
+        "Add a note, decision, finding, action, command or destructive action",
+    ),
+    k("c", "CAN", "File a CAN report: Conditions, Actions, Needs"),
+    k(
+        "u",
+        "update",
+        "Send a stakeholder update (pre-filled; resets the timer)",
+    ),
+    k("v", "severity", "Change the severity"),
+    k("s", "stage", "Move to another stage"),
+    k("x", "tick", "Tick an item of the current stage's checklist"),
+    k(
+        "l",
+        "link",
+        "Add a command-center link (call, channel, document)",
+    ),
+    k("t", "action item", "Add a follow-up action item"),
+    k(
+        "p",
+        "pin",
+        "Pin the selected timeline entry to the short story",
+    ),
+    k("/", "filter", "Show one kind of timeline entry only"),
+    k(
+        "o",
+        "older CAN",
+        "Show every CAN report, not only the latest of each",
+    ),
+    k(
+        "R",
+        "resolve",
+        "Resolve the incident (or reopen a resolved one)",
+    ),
+    k("i", "incidents", "Switch to another incident"),
+    k("D", "declare", "Declare a new incident"),
+    k(
+        "↑↓",
+        "select",
+        "Select a timeline entry, PgUp/PgDn by ten; End follows the newest",
+    ),
+    k("?", "help", "Show or hide this help"),
+    k("q", "quit", "Quit (Ctrl-C too)"),
+];
+
+pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    match mode {
+        Mode::Normal => normal(key, ctrl),
+        Mode::Help => Some(Action::Help),
+        Mode::Picker(_) => picker(key, ctrl),
+        Mode::Form(_) => form(key, ctrl),
+    }
+}
+
+fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    if ctrl {
+        return None;
+    }
+    let open = |o| Some(Action::Open(o));
+    match key.code {
+        KeyCode::Char('a') => open(Open::Assign),
+        KeyCode::Char('r') => open(Open::Release),
+        KeyCode::Char('n') => open(Open::Note),
+        KeyCode::Char('c') => open(Open::Can),
+        KeyCode::Char('u') => open(Open::Update),
+        KeyCode::Char('v') => open(Open::Severity),
+        KeyCode::Char('s') => open(Open::Stage),
+        KeyCode::Char('l') => open(Open::Link),
+        KeyCode::Char('t') => open(Open::ActionItem),
+        KeyCode::Char('x') => open(Open::Checklist),
+        KeyCode::Char('R') => open(Open::Resolve),
+        KeyCode::Char('i') => open(Open::Switch),
+        KeyCode::Char('D') => open(Open::Declare),
+        KeyCode::Char('/') => open(Open::Filter),
+        KeyCode::Char('p') => Some(Action::Pin),
+        KeyCode::Char('o') => Some(Action::ToggleOlderCan),
+        KeyCode::Char('?') => Some(Action::Help),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Select(Select::Up)),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Select(Select::Down)),
+        KeyCode::PageUp => Some(Action::Select(Select::PageUp)),
+        KeyCode::PageDown => Some(Action::Select(Select::PageDown)),
+        KeyCode::Home | KeyCode::Char('g') => Some(Action::Select(Select::First)),
+        KeyCode::End | KeyCode::Char('G') => Some(Action::Select(Select::Last)),
+        KeyCode::Esc => Some(Action::ClearSelection),
+        _ => None,
+    }
+}
+
+/// Editing keys shared by pickers and forms.
+fn editing(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    let edit = match key.code {
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        KeyCode::Char('a') if ctrl => Edit::Home,
+        KeyCode::Char('e') if ctrl => Edit::End,
+        KeyCode::Char(c) if !ctrl => Edit::Insert(c),
+        _ => return None,
+    };
+    Some(Action::Edit(edit))
+}
+
+fn picker(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Char('s') if ctrl => Some(Action::Submit),
+        KeyCode::Up | KeyCode::BackTab => Some(Action::Move(-1)),
+        KeyCode::Down | KeyCode::Tab => Some(Action::Move(1)),
+        KeyCode::Char('p') if ctrl => Some(Action::Move(-1)),
+        KeyCode::Char('n') if ctrl => Some(Action::Move(1)),
+        _ => editing(key, ctrl),
+    }
+}
+
+fn form(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Enter if alt => Some(Action::Edit(Edit::Newline)),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Char('s') if ctrl => Some(Action::Submit),
+        // Ctrl-J is a line feed: the one new-line key every terminal sends.
+        KeyCode::Char('j') if ctrl => Some(Action::Edit(Edit::Newline)),
+        KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+        KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+        _ => editing(key, ctrl),
+    }
+}

@@ -1,0 +1,159 @@
+//! The console: the incident commander's terminal UI. Terminal set-up and
+//! restore, and the event loop that turns keys, the clock, other writers and
+//! background results into actions.
+
+pub mod app;
+pub mod form;
+pub mod keys;
+pub mod panes;
+pub mod picker;
+pub mod popup;
+pub mod sync_state;
+pub mod text_input;
+pub mod theme;
+pub mod view;
+
+use std::io::Write;
+use std::time::Duration as StdDuration;
+
+use crossterm::event::Event as TermEvent;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use crate::cli::{CliError, Context};
+pub use app::{Action, App, Background};
+pub use sync_state::{SyncHealth, SyncState};
+
+/// How often timers move and other writers are looked for.
+const TICK: StdDuration = StdDuration::from_secs(1);
+
+/// Opens the console; returns when the user quits.
+pub fn run(ctx: Context) -> Result<(), CliError> {
+    // Nothing sends yet; background sync will hold the sender.
+    let (_tx, rx) = mpsc::unbounded_channel();
+    run_with(ctx, rx)
+}
+
+/// Opens the console with a channel that background work reports on.
+pub fn run_with(
+    ctx: Context,
+    background: mpsc::UnboundedReceiver<Background>,
+) -> Result<(), CliError> {
+    // Open the log before touching the terminal, so a bad --incident or an
+    // unreadable database is one plain sentence.
+    let app = App::new(ctx)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| CliError::Io(format!("cannot start the console: {e}")))?;
+    let mut terminal = Terminal::enter()?;
+    let result = runtime.block_on(event_loop(&mut terminal.0, app, background));
+    drop(terminal);
+    result
+}
+
+/// The terminal in raw mode on the alternate screen; put back on drop, on
+/// every way out including errors and panics.
+struct Terminal(DefaultTerminal);
+
+impl Terminal {
+    fn enter() -> Result<Terminal, CliError> {
+        use std::io::IsTerminal;
+        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+            return Err(CliError::Input(
+                "the console needs a terminal; in scripts use a command such as `fireground status`"
+                    .into(),
+            ));
+        }
+        let terminal = ratatui::try_init().map_err(|e| {
+            ratatui::restore();
+            CliError::Io(format!("cannot set up the terminal: {e}"))
+        })?;
+        // ratatui's hook leaves raw mode and the alternate screen; the cursor
+        // it hid must come back too.
+        let restore = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            show_cursor();
+            restore(info);
+        }));
+        Ok(Terminal(terminal))
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        ratatui::restore();
+        show_cursor();
+    }
+}
+
+fn show_cursor() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(out, crossterm::cursor::Show);
+}
+
+/// Reads terminal events on a thread of their own, since reading blocks;
+/// the thread ends with the process.
+fn spawn_input() -> mpsc::UnboundedReceiver<std::io::Result<TermEvent>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        loop {
+            let event = crossterm::event::read();
+            let failed = event.is_err();
+            if tx.send(event).is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    mut background: mpsc::UnboundedReceiver<Background>,
+) -> Result<(), CliError> {
+    let io = |e: std::io::Error| CliError::Io(format!("the terminal failed: {e}"));
+    let mut input = spawn_input();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut background_open = true;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| view::draw(f, &app)).map_err(io)?;
+            if app.take_bell() {
+                let mut out = std::io::stdout();
+                out.write_all(b"\x07")
+                    .and_then(|()| out.flush())
+                    .map_err(io)?;
+            }
+            dirty = false;
+        }
+        tokio::select! {
+            event = input.recv() => match event {
+                // Keys that mean nothing draw nothing.
+                Some(Ok(event)) => dirty = app.handle_event(event),
+                Some(Err(e)) => return Err(io(e)),
+                None => return Ok(()),
+            },
+            _ = tick.tick() => {
+                app.update(Action::Tick);
+                dirty = true;
+            }
+            message = background.recv(), if background_open => match message {
+                Some(message) => {
+                    app.update(Action::Background(message));
+                    dirty = true;
+                }
+                None => background_open = false,
+            },
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

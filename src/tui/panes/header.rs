@@ -1,0 +1,94 @@
+//! The header: which incident, how bad, which stage, for how long, who
+//! commands it, whether sync works, and where the command center is.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::fit;
+use crate::domain::text::single_line;
+use crate::domain::when::human_duration;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let block = Block::new().borders(Borders::BOTTOM).border_style(t.dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let row = |y: u16| Rect {
+        y: inner.y + y,
+        height: 1,
+        ..inner
+    };
+    let Some(inc) = &app.incident else {
+        frame.render_widget(
+            Paragraph::new(Span::styled("fireground — no incident open", t.title())),
+            row(0),
+        );
+        return;
+    };
+    let pb = &app.playbook;
+    let end = inc.resolved_at.unwrap_or(app.now);
+    let stage = pb
+        .stage(&inc.stage)
+        .map_or(inc.stage.as_str(), |s| s.name.as_str());
+    let state = match inc.resolved_at {
+        Some(_) => Span::styled(
+            format!("RESOLVED after {}", human_duration(end - inc.declared_at)),
+            t.good(),
+        ),
+        None => Span::raw(format!("open {}", human_duration(end - inc.declared_at))),
+    };
+    let right = Line::from(vec![
+        Span::styled("Stage ", t.dim()),
+        Span::styled(stage.to_string(), t.title()),
+        Span::raw("  "),
+        state,
+    ]);
+    let sev_rank = pb.severities.iter().position(|s| s.id == inc.severity);
+    let sev_style = match sev_rank {
+        Some(0) => t.alarm(),
+        Some(1) => t.warn(),
+        _ => t.title(),
+    };
+    let sev_name = pb.severity(&inc.severity).map_or("", |s| s.name.as_str());
+    let room = (inner.width as usize).saturating_sub(right.width() + 2);
+    let left = format!("{} {sev_name} · {}", inc.severity, single_line(&inc.title));
+    let left = fit(&left, room.saturating_sub(inc.id.short().len() + 1));
+    let (sev_part, rest) = left.split_at(inc.severity.len().min(left.len()));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{} ", inc.id.short()), t.dim()),
+            Span::styled(sev_part.to_string(), sev_style),
+            Span::styled(rest.to_string(), t.title()),
+        ])),
+        row(0),
+    );
+    frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), row(0));
+
+    let mut second = vec![Span::styled("IC ", t.dim())];
+    match inc.commander() {
+        Some(ic) => second.push(Span::styled(ic.to_string(), t.title())),
+        None => second.push(Span::styled("UNASSIGNED", t.alarm())),
+    }
+    second.push(Span::styled("   sync ", t.dim()));
+    let sync_style = if app.sync.failing() {
+        t.alarm()
+    } else {
+        Style::new()
+    };
+    second.push(Span::styled(app.sync.describe(app.zone), sync_style));
+    if !inc.links.is_empty() {
+        second.push(Span::styled("   ", t.dim()));
+        for (i, l) in inc.links.iter().enumerate() {
+            if i > 0 {
+                second.push(Span::styled(" · ", t.dim()));
+            }
+            second.push(Span::styled(format!("{} ", l.label), t.dim()));
+            second.push(Span::styled(l.url.clone(), t.key()));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(second)), row(1));
+}

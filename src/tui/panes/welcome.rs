@@ -1,0 +1,41 @@
+//! What the console shows with no incident open.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::block;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let lines = vec![
+        Line::from(Span::styled("No incident is open.", t.title())),
+        Line::from(""),
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("D", t.key()),
+            Span::raw(" to declare one: a title and a severity are enough."),
+        ]),
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("i", t.key()),
+            Span::raw(" to open an earlier incident, "),
+            Span::styled("q", t.key()),
+            Span::raw(" to quit."),
+        ]),
+        Line::from(""),
+        Line::from(vec![
+            Span::raw("To look around first, quit and run "),
+            Span::styled("fireground demo", t.key()),
+            Span::raw(" for a sample incident."),
+        ]),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(block("Welcome", t)),
+        area,
+    );
+}

@@ -1,0 +1,220 @@
+//! A list to choose from that narrows as you type. Enter takes the
+//! highlighted entry; where the picker allows it and nothing matches, the
+//! typed text itself.
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::popup;
+use super::text_input::{Edit, TextInput};
+use super::theme::Theme;
+
+/// One choice: what is shown and what it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub label: String,
+    pub value: String,
+}
+
+impl Choice {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> Choice {
+        Choice {
+            label: label.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// What the picked value is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// First step of assigning: which role.
+    AssignRole,
+    /// Second step: who takes the role.
+    AssignPerson {
+        role: String,
+    },
+    Release,
+    Severity,
+    Stage,
+    Checklist,
+    Switch,
+    Filter,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picker {
+    pub title: String,
+    pub purpose: Purpose,
+    pub choices: Vec<Choice>,
+    pub query: TextInput,
+    /// Index into the filtered choices.
+    pub highlight: usize,
+    /// Whether typed text can be taken as is, and what to call it ("new
+    /// person"): it is offered after the entries that match.
+    pub typed_as: Option<&'static str>,
+}
+
+impl Picker {
+    pub fn new(title: impl Into<String>, purpose: Purpose, choices: Vec<Choice>) -> Picker {
+        Picker {
+            title: title.into(),
+            purpose,
+            choices,
+            query: TextInput::single(""),
+            highlight: 0,
+            typed_as: None,
+        }
+    }
+
+    pub fn accepting_typed(mut self, what: &'static str) -> Picker {
+        self.typed_as = Some(what);
+        self
+    }
+
+    /// Starts with the entry of that value highlighted.
+    pub fn highlighting(mut self, value: &str) -> Picker {
+        if let Some(i) = self.choices.iter().position(|c| c.value == value) {
+            self.highlight = i;
+        }
+        self
+    }
+
+    /// The choices that contain every typed word, case-insensitively, then
+    /// the typed text itself where the picker takes it and no entry is
+    /// exactly that.
+    pub fn filtered(&self) -> Vec<Choice> {
+        let q = self.query.text().to_lowercase();
+        let words: Vec<&str> = q.split_whitespace().collect();
+        let mut shown: Vec<Choice> = self
+            .choices
+            .iter()
+            .filter(|c| {
+                let hay = format!("{} {}", c.label, c.value).to_lowercase();
+                words.iter().all(|w| hay.contains(w))
+            })
+            .cloned()
+            .collect();
+        let typed = self.query.text().trim();
+        if let Some(what) = self.typed_as
+            && !typed.is_empty()
+            && !self
+                .choices
+                .iter()
+                .any(|c| c.value.eq_ignore_ascii_case(typed))
+        {
+            shown.push(Choice::new(format!("+ {what} '{typed}'"), typed));
+        }
+        shown
+    }
+
+    pub fn edit(&mut self, edit: Edit) {
+        self.query.apply(edit);
+        self.highlight = 0;
+    }
+
+    pub fn move_by(&mut self, delta: i32) {
+        let n = self.filtered().len();
+        if n == 0 {
+            return;
+        }
+        let i = self.highlight as i64 + i64::from(delta);
+        self.highlight = i.rem_euclid(n as i64) as usize;
+    }
+
+    /// The value Enter takes now, if anything.
+    pub fn picked(&self) -> Option<String> {
+        self.filtered()
+            .into_iter()
+            .nth(self.highlight)
+            .map(|c| c.value)
+    }
+
+    pub fn draw(&self, frame: &mut Frame, theme: Theme) {
+        let area = frame.area();
+        let filtered = self.filtered();
+        let list_rows = (area.height.saturating_sub(8)).max(1) as usize;
+        let shown = filtered.len().clamp(1, list_rows);
+        let width = (area.width.saturating_sub(4)).min(72);
+        let body = popup::open(
+            frame,
+            &self.title,
+            (width, shown as u16 + 4),
+            "type to filter · ↑↓ choose · Enter take · Esc cancel",
+            theme,
+        );
+        let mut lines = Vec::new();
+        let mut query = vec![Span::styled("› ", theme.key())];
+        query.extend(
+            self.query
+                .lines(ratatui::style::Style::new(), true)
+                .remove(0)
+                .spans,
+        );
+        lines.push(Line::from(query));
+        // Keep the highlight in view when the list is longer than the box.
+        let first = self.highlight.saturating_sub(shown.saturating_sub(1));
+        for (i, c) in filtered.iter().enumerate().skip(first).take(shown) {
+            let style = if i == self.highlight {
+                theme.selected()
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::from(Span::styled(format!(" {} ", c.label), style)));
+        }
+        if filtered.is_empty() {
+            lines.push(Line::from(Span::styled(" nothing matches", theme.dim())));
+        }
+        frame.render_widget(Paragraph::new(lines), body);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people() -> Picker {
+        Picker::new(
+            "Who takes Scribe?",
+            Purpose::AssignPerson {
+                role: "scribe".into(),
+            },
+            ["ana", "bo", "maria"]
+                .iter()
+                .map(|p| Choice::new(*p, *p))
+                .collect(),
+        )
+        .accepting_typed("new person")
+    }
+
+    #[test]
+    fn typing_narrows_the_list_and_enter_takes_the_highlight() {
+        let mut p = people();
+        p.edit(Edit::Insert('r'));
+        assert_eq!(p.filtered().len(), 2, "maria, then 'r' as a new person");
+        assert_eq!(p.picked().as_deref(), Some("maria"));
+        p.move_by(1);
+        assert_eq!(p.picked().as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn a_typed_name_is_offered_after_the_people_it_matches() {
+        let mut p = people();
+        for c in "zoe".chars() {
+            p.edit(Edit::Insert(c));
+        }
+        assert_eq!(p.picked().as_deref(), Some("zoe"));
+        // "bo" is someone, "b" may be someone new.
+        let mut p = people();
+        p.edit(Edit::Insert('b'));
+        let labels: Vec<String> = p.filtered().into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["bo", "+ new person 'b'"]);
+        p.edit(Edit::Insert('o'));
+        let labels: Vec<String> = p.filtered().into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["bo"], "an exact name is not offered twice");
+        let mut closed = Picker::new("Severity", Purpose::Severity, vec![Choice::new("P1", "P1")]);
+        closed.edit(Edit::Insert('x'));
+        assert_eq!(closed.picked(), None);
+    }
+}

@@ -1,0 +1,397 @@
+//! The console driven by keys, checked by what lands in the store.
+
+use chrono::Duration;
+use crossterm::event::{KeyCode, KeyModifiers};
+
+use super::{Fixture, text};
+use crate::domain::cadence::Cadence;
+use crate::domain::event::{EventKind, NoteKind};
+use crate::tui::Action;
+use crate::tui::app::Mode;
+
+#[test]
+fn a_role_is_assigned_and_handed_over_from_keys() {
+    let mut f = Fixture::with(
+        "P1",
+        vec![(
+            "bo",
+            EventKind::Note {
+                note: NoteKind::Note,
+                text: "here".into(),
+            },
+        )],
+    );
+    let before = f.events().len();
+    f.key(KeyCode::Char('a'));
+    f.type_text("comms");
+    f.key(KeyCode::Enter);
+    assert!(
+        matches!(f.app.mode, Mode::Picker(_)),
+        "second step: the person"
+    );
+    f.type_text("bo");
+    f.key(KeyCode::Enter);
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert_eq!(
+        f.kinds().last(),
+        Some(&EventKind::RoleAssigned {
+            role: "comms".into(),
+            person: "bo".into()
+        })
+    );
+    assert_eq!(
+        f.events().len(),
+        before + 1,
+        "one event, no confirmation step"
+    );
+    assert_eq!(f.app.incident.as_ref().unwrap().roles["comms"].person, "bo");
+
+    // Handing over: the same flow; a name nobody has is a new person.
+    f.key(KeyCode::Char('a'));
+    f.type_text("communications");
+    f.key(KeyCode::Enter);
+    f.type_text("zoe");
+    f.key(KeyCode::Enter);
+    let inc = f.app.incident.as_ref().unwrap();
+    assert_eq!(inc.roles["comms"].person, "zoe");
+    assert_eq!(
+        inc.timeline.last().unwrap().text,
+        "comms: bo hands over to zoe"
+    );
+    assert_eq!(f.events().last().unwrap().author, "ana");
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("zoe holds Communications lead."),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_free_form_role_is_typed_and_released_from_keys() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('a'));
+    f.type_text("sme:database");
+    f.key(KeyCode::Enter);
+    f.key(KeyCode::Down);
+    f.key(KeyCode::Enter);
+    assert!(
+        f.app
+            .incident
+            .as_ref()
+            .unwrap()
+            .roles
+            .contains_key("sme:database")
+    );
+    f.key(KeyCode::Char('r'));
+    f.type_text("database");
+    f.key(KeyCode::Enter);
+    assert_eq!(
+        f.kinds().last(),
+        Some(&EventKind::RoleReleased {
+            role: "sme:database".into()
+        })
+    );
+}
+
+#[test]
+fn a_role_that_does_not_exist_is_refused_and_nothing_is_written() {
+    let mut f = Fixture::p2();
+    let before = f.events().len();
+    f.key(KeyCode::Char('a'));
+    f.type_text("janitor");
+    f.key(KeyCode::Enter);
+    assert!(
+        matches!(f.app.mode, Mode::Picker(_)),
+        "the picker stays to mend"
+    );
+    let flash = f.app.flash.clone().unwrap();
+    assert!(
+        flash.error && flash.text.contains("unknown role 'janitor'"),
+        "{flash:?}"
+    );
+    assert_eq!(f.events().len(), before);
+}
+
+#[test]
+fn a_can_report_is_filed_from_its_form_for_the_role_held() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('c'));
+    f.type_text("5% of card payments fail");
+    f.key_with(KeyCode::Enter, KeyModifiers::ALT);
+    f.type_text("since 13:58");
+    f.key(KeyCode::Tab);
+    f.type_text("rolling back");
+    f.key(KeyCode::Tab);
+    f.type_text("a DBA");
+    f.key_with(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert_eq!(
+        f.kinds().last(),
+        Some(&EventKind::CanReport {
+            conditions: "5% of card payments fail\nsince 13:58".into(),
+            actions: "rolling back".into(),
+            needs: "a DBA".into(),
+            role: Some("commander".into()),
+        })
+    );
+}
+
+#[test]
+fn a_cancelled_form_writes_nothing() {
+    let mut f = Fixture::p2();
+    let before = f.events().len();
+    f.key(KeyCode::Char('n'));
+    f.type_text("half a thought");
+    f.key(KeyCode::Esc);
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert_eq!(f.events().len(), before);
+    assert_eq!(
+        f.app.flash.as_ref().unwrap().text,
+        "Cancelled; nothing recorded."
+    );
+    // Esc in a picker too.
+    f.key(KeyCode::Char('v'));
+    f.key(KeyCode::Esc);
+    assert_eq!(f.events().len(), before);
+}
+
+#[test]
+fn required_fields_are_checked_before_anything_is_written() {
+    let mut f = Fixture::p2();
+    let before = f.events().len();
+    f.key(KeyCode::Char('c'));
+    f.type_text("all fine");
+    f.key(KeyCode::Enter);
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the form stays open");
+    };
+    assert_eq!(form.error.as_deref(), Some("Actions cannot be empty"));
+    assert_eq!(
+        form.value("conditions"),
+        "all fine",
+        "what was typed is kept"
+    );
+    assert_eq!(f.events().len(), before);
+}
+
+#[test]
+fn a_note_takes_its_kind_from_the_form() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('n'));
+    f.key(KeyCode::BackTab);
+    f.key(KeyCode::Right);
+    f.key(KeyCode::Tab);
+    f.type_text("roll back now");
+    f.key(KeyCode::Enter);
+    assert_eq!(
+        f.kinds().last(),
+        Some(&EventKind::Note {
+            note: NoteKind::Decision,
+            text: "roll back now".into()
+        })
+    );
+}
+
+#[test]
+fn sending_an_update_from_the_prefilled_form_resets_the_timer() {
+    let mut f = Fixture::with("P1", vec![]);
+    f.advance(Duration::minutes(35));
+    assert!(
+        matches!(f.app.cadence(), Cadence::Due { remaining, .. } if remaining < Duration::zero())
+    );
+    f.key(KeyCode::Char('u'));
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("update form");
+    };
+    assert!(
+        form.value("status")
+            .starts_with("P1 Checkout failing: Detect."),
+        "{}",
+        form.value("status")
+    );
+    f.key(KeyCode::Enter);
+    let Some(EventKind::UpdateSent { next_update, .. }) = f.kinds().last().cloned() else {
+        panic!("no update recorded");
+    };
+    assert_eq!(next_update, Some(f.now() + Duration::minutes(30)));
+    assert!(
+        matches!(f.app.cadence(), Cadence::Due { remaining, .. } if remaining == Duration::minutes(30))
+    );
+}
+
+#[test]
+fn severity_stage_and_checklist_are_picked_from_lists() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('v'));
+    f.type_text("crit");
+    f.key(KeyCode::Enter);
+    f.key(KeyCode::Char('s'));
+    f.type_text("mitigate");
+    f.key(KeyCode::Enter);
+    f.key(KeyCode::Char('x'));
+    f.key(KeyCode::Down);
+    f.key(KeyCode::Enter);
+    let kinds = f.kinds();
+    let n = kinds.len();
+    // Ticking it again is refused rather than recorded twice.
+    f.key(KeyCode::Char('x'));
+    f.key(KeyCode::Down);
+    f.key(KeyCode::Enter);
+    assert!(
+        f.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Already ticked")
+    );
+    f.key(KeyCode::Esc);
+    assert_eq!(f.kinds().len(), n);
+    assert_eq!(
+        &kinds[n - 3..],
+        &[
+            EventKind::SeverityChanged {
+                severity: "P1".into()
+            },
+            EventKind::StageChanged {
+                stage: "mitigate".into()
+            },
+            EventKind::ChecklistTicked {
+                stage: "mitigate".into(),
+                item: "Announce destructive actions before running them".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn the_selected_entry_is_pinned_with_p() {
+    let mut f = Fixture::with(
+        "P2",
+        vec![(
+            "bo",
+            EventKind::Note {
+                note: NoteKind::Finding,
+                text: "v2.31 went out at 13:58".into(),
+            },
+        )],
+    );
+    f.key(KeyCode::Char('p'));
+    assert!(f.app.flash.as_ref().unwrap().error, "nothing selected yet");
+    f.key(KeyCode::Up);
+    f.key(KeyCode::Char('p'));
+    let target = f.events()[1].id;
+    assert_eq!(f.kinds().last(), Some(&EventKind::Pinned { target }));
+    assert!(f.app.incident.as_ref().unwrap().timeline[1].pinned);
+}
+
+#[test]
+fn link_action_item_and_resolve_are_recorded_from_forms() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('l'));
+    f.type_text("call");
+    f.key(KeyCode::Tab);
+    f.type_text("https://meet.example/x");
+    f.key(KeyCode::Enter);
+    f.key(KeyCode::Char('t'));
+    f.type_text("Add a pool alert");
+    f.key(KeyCode::Tab);
+    f.type_text("bo");
+    f.key(KeyCode::Tab);
+    f.type_text("2026-12-01");
+    f.key(KeyCode::Enter);
+    f.key(KeyCode::Char('R'));
+    f.type_text("rolled back");
+    f.key(KeyCode::Enter);
+    let kinds = f.kinds();
+    let n = kinds.len();
+    assert_eq!(
+        &kinds[n - 3..],
+        &[
+            EventKind::LinkAdded {
+                label: "call".into(),
+                url: "https://meet.example/x".into()
+            },
+            EventKind::ActionItemAdded {
+                text: "Add a pool alert".into(),
+                owner: Some("bo".into()),
+                due: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+            },
+            EventKind::Resolved {
+                summary: "rolled back".into()
+            },
+        ]
+    );
+    assert!(f.app.incident.as_ref().unwrap().is_resolved());
+}
+
+#[test]
+fn an_incident_is_declared_and_switched_to_from_keys() {
+    let mut f = Fixture::p2();
+    let first = f.id.unwrap();
+    f.key(KeyCode::Char('D'));
+    f.type_text("Search is slow");
+    f.key(KeyCode::Tab);
+    f.key(KeyCode::Right);
+    f.key(KeyCode::Enter);
+    let inc = f.app.incident.clone().unwrap();
+    assert_ne!(inc.id, first);
+    assert_eq!(
+        (inc.title.as_str(), inc.severity.as_str()),
+        ("Search is slow", "P2")
+    );
+    assert_eq!(inc.commander(), Some("ana"));
+    f.key(KeyCode::Char('i'));
+    f.type_text(&first.short());
+    f.key(KeyCode::Enter);
+    assert_eq!(f.app.incident.as_ref().unwrap().id, first);
+}
+
+#[test]
+fn writes_by_another_process_show_on_the_next_tick_and_an_idle_tick_folds_nothing() {
+    let mut f = Fixture::p2();
+    let folds = f.app.folds;
+    f.advance(Duration::seconds(1));
+    f.advance(Duration::seconds(1));
+    assert_eq!(f.app.folds, folds, "nothing changed, nothing refolded");
+    let id = f.id.unwrap();
+    f.write(
+        id,
+        "bo",
+        EventKind::Note {
+            note: NoteKind::Note,
+            text: "from the CLI".into(),
+        },
+    );
+    f.advance(Duration::seconds(1));
+    assert_eq!(f.app.folds, folds + 1);
+    assert_eq!(
+        f.app
+            .incident
+            .as_ref()
+            .unwrap()
+            .timeline
+            .last()
+            .unwrap()
+            .text,
+        "from the CLI"
+    );
+}
+
+#[test]
+fn q_quits_and_keys_do_nothing_to_a_missing_incident() {
+    let mut f = Fixture::empty();
+    f.key(KeyCode::Char('n'));
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert!(
+        f.app
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("press D to declare one")
+    );
+    f.app.update(Action::Redraw);
+    f.key(KeyCode::Char('q'));
+    assert!(f.app.quit);
+}

@@ -1,0 +1,329 @@
+//! The real console on a pseudo-terminal: start it, type keys, read the
+//! screen through a VT parser, quit, and check the terminal was given back.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+type Screen = Arc<Mutex<vt100::Parser>>;
+
+fn nz(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap()
+}
+
+fn size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn cli(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("fireground").unwrap();
+    cmd.env("FIREGROUND_DB", dir.join("fg.db"))
+        .env("FIREGROUND_USER", "ana")
+        .env("XDG_CONFIG_HOME", dir)
+        .env("XDG_DATA_HOME", dir)
+        .env("TZ", "UTC")
+        .env_remove("FIREGROUND_INCIDENT");
+    cmd
+}
+
+struct Console {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Screen,
+    /// How many terminal bells (BEL bytes) the console has written.
+    bells: Arc<AtomicUsize>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Console {
+    fn start(dir: &Path, cols: u16, rows: u16) -> Console {
+        Console::start_with(dir, cols, rows, &[])
+    }
+
+    fn start_with(dir: &Path, cols: u16, rows: u16, env: &[(&str, &str)]) -> Console {
+        let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_fireground"));
+        cmd.env("FIREGROUND_DB", dir.join("fg.db"));
+        cmd.env("FIREGROUND_USER", "ana");
+        cmd.env("XDG_CONFIG_HOME", dir);
+        cmd.env("XDG_DATA_HOME", dir);
+        cmd.env("TZ", "UTC");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("FIREGROUND_INCIDENT");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let sink = Arc::clone(&screen);
+        let bells = Arc::new(AtomicUsize::new(0));
+        let rung = Arc::clone(&bells);
+        let reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let bytes = &buf[..n];
+                rung.fetch_add(
+                    bytes.iter().filter(|&&b| b == 0x07).count(),
+                    Ordering::SeqCst,
+                );
+                sink.lock().unwrap().process(bytes);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Console {
+            master: pair.master,
+            writer,
+            child,
+            screen,
+            bells,
+            reader,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen if not.
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("'{text}' never appeared; the screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // One key at a time reaches the app as separate key events.
+        std::thread::sleep(Duration::from_millis(30));
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.screen.lock().unwrap().set_size(nz(rows), nz(cols));
+        self.master.resize(size(cols, rows)).unwrap();
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(Instant::now() < deadline, "the console did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Lets the reader take the last bytes the process wrote.
+    fn drain(self) -> Screen {
+        drop(self.writer);
+        drop(self.master);
+        let _ = self.reader.join();
+        self.screen
+    }
+}
+
+#[test]
+fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).arg("demo").assert().success();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Comms cadence");
+    {
+        let parser = console.screen.lock().unwrap();
+        let screen = parser.screen();
+        assert!(
+            screen.alternate_screen(),
+            "the console draws on the alternate screen"
+        );
+        assert!(screen.hide_cursor());
+    }
+    let contents = console.contents();
+    for text in [
+        "Checkout failing for card payments",
+        "Timeline",
+        "Roles",
+        "CAN reports",
+        "Checklist",
+        "next update due in",
+        "? help",
+    ] {
+        assert!(contents.contains(text), "{text} is missing:\n{contents}");
+    }
+
+    // Hand the scribe role over, without the mouse.
+    console.send("a");
+    console.wait_for("Assign which role?");
+    for c in "scribe".chars() {
+        console.send(&c.to_string());
+    }
+    console.send("\r");
+    console.wait_for("Who takes Scribe from lee?");
+    console.send("z");
+    console.send("o");
+    console.send("e");
+    console.send("\r");
+    console.wait_for("zoe holds Scribe.");
+
+    // Another process writes; the console shows it without a key press.
+    cli(dir.path())
+        .args(["log", "written by the command line"])
+        .assert()
+        .success();
+    console.wait_for("written by the command line");
+
+    console.send("?");
+    console.wait_for("any key closes");
+    console.send(" ");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    let screen = console.drain();
+    let parser = screen.lock().unwrap();
+    assert!(
+        !parser.screen().alternate_screen(),
+        "the alternate screen was left"
+    );
+    assert!(!parser.screen().hide_cursor(), "the cursor is shown again");
+
+    let status = cli(dir.path()).arg("status").assert().success();
+    let out = String::from_utf8(status.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.lines()
+            .any(|l| l.contains("Scribe") && l.contains("zoe")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_small_terminal_asks_to_be_bigger_and_a_resize_brings_the_console_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Console::start(dir.path(), 60, 20);
+    console.wait_for("Make the terminal bigger.");
+    console.resize(80, 24);
+    console.wait_for("No incident is open.");
+    console.wait_for("fireground demo");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    let screen = console.drain();
+    assert!(!screen.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn without_a_terminal_it_says_to_use_a_command_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path()).assert().code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert_eq!(
+        err,
+        "fireground: the console needs a terminal; in scripts use a command such as `fireground status`\n"
+    );
+    assert!(
+        out.get_output().stdout.is_empty(),
+        "no escape sequences written"
+    );
+}
+
+/// Every cell's colours: (foreground, background) not the terminal's own.
+fn coloured_cells(screen: &Screen) -> usize {
+    let parser = screen.lock().unwrap();
+    let s = parser.screen();
+    let (rows, cols) = s.size();
+    let (rows, cols) = (rows.get(), cols.get());
+    let mut n = 0;
+    for row in 0..rows {
+        for col in 0..cols {
+            if let Some(cell) = s.cell(row, col)
+                && (cell.fgcolor() != vt100::Color::Default
+                    || cell.bgcolor() != vt100::Color::Default)
+            {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn no_color_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).arg("demo").assert().success();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Comms cadence");
+    assert!(coloured_cells(&console.screen) > 0, "colour by default");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+
+    let mut console = Console::start_with(dir.path(), 120, 40, &[("NO_COLOR", "1")]);
+    console.wait_for("Comms cadence");
+    assert_eq!(coloured_cells(&console.screen), 0);
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+}
+
+#[test]
+fn an_unknown_incident_is_one_sentence_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .args(["--incident", "zzzz"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.starts_with("fireground: ") && err.contains("zzzz"),
+        "{err}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+}
+
+#[test]
+fn an_overdue_update_is_red_and_rings_the_bell_once() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path())
+        .args(["declare", "Search down", "--severity", "P1", "--at", "-31m"])
+        .assert()
+        .success();
+    let mut console = Console::start(dir.path(), 100, 30);
+    console.wait_for("update OVERDUE by 01:0");
+    // Three ticks later it is still late, and has rung only once.
+    std::thread::sleep(Duration::from_millis(3200));
+    assert!(console.contents().contains("update OVERDUE by 01:0"));
+    assert_eq!(console.bells.load(Ordering::SeqCst), 1);
+    {
+        let parser = console.screen.lock().unwrap();
+        let screen = parser.screen();
+        let row = (0..30)
+            .find(|&r| screen.contents_between(r, 0, r, 100).contains("OVERDUE"))
+            .unwrap();
+        let line = screen.contents_between(row, 0, row, 100);
+        let at = line.find("update OVERDUE").unwrap();
+        let col = line[..at].chars().count();
+        let cell = screen.cell(row, col as u16).unwrap();
+        assert_eq!(cell.fgcolor(), vt100::Color::Idx(1), "red");
+    }
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+}
