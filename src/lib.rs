@@ -7,4 +7,5 @@ pub mod paths;
 pub mod playbooks;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod zone;

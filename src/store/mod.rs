@@ -3,6 +3,7 @@
 
 mod error;
 mod schema;
+mod sync_state;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
@@ -16,6 +17,7 @@ use crate::domain::ids::{EventId, IncidentId, ReplicaId};
 use crate::domain::incident::Incident;
 
 pub use error::StoreError;
+pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
 
 /// How long a writer waits for another process's transaction before giving
 /// up. Incident writes are tiny, so this is only reached by a hung process.
@@ -135,13 +137,24 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<usize, StoreError> {
+        Ok(self.import_new(events)?.len())
+    }
+
+    /// As [`Store::import`], returning the positions (in the order given)
+    /// of the events that were new, so sync can say whose they were.
+    pub fn import_new<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Vec<usize>, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut hlc = read_hlc(&tx)?;
-        let mut added = 0;
-        for e in events {
-            added += insert(&tx, e)?;
+        let mut added = Vec::new();
+        for (i, e) in events.into_iter().enumerate() {
+            if insert(&tx, e)? > 0 {
+                added.push(i);
+            }
             hlc = Hlc::observe(hlc, e.hlc);
         }
         write_hlc(&tx, hlc)?;
