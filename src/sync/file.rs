@@ -23,9 +23,14 @@ pub fn sync(session: &mut Session<'_>, path: &Path) -> Result<(), SyncError> {
         .map_err(fail)?;
     session.check_cursors(|_, cursor| cursor_holds(&mut file, cursor).map_err(fail))?;
 
-    // Most of the reading happens without the lock, so a large import does
-    // not hold up other writers; what they append meanwhile is read under it.
+    // Reading needs no lock, so a large import does not hold up writers,
+    // and a sync with nothing to write never waits for one.
     session.pull(NAME, &mut file, &label)?;
+    if let Some(row) = session.up_to_date()? {
+        session.pushed(row, 0);
+        return Ok(());
+    }
+    // What others append meanwhile is read under the lock, before writing.
     file.lock().map_err(fail)?;
     session.pull(NAME, &mut file, &label)?;
     let out = append_outgoing(session, NAME, &mut file, &label)?;

@@ -43,7 +43,7 @@ pub fn sync(
     // One sync at a time per working copy (the console and the command line
     // may both sync the same database).
     std::fs::create_dir_all(dir.parent().unwrap_or(&dir)).map_err(wc_error)?;
-    let lock = File::create(dir.with_extension("lock")).map_err(wc_error)?;
+    let lock = File::create(lock_path(&dir)).map_err(wc_error)?;
     lock.lock().map_err(wc_error)?;
 
     let git = Git {
@@ -135,6 +135,13 @@ fn working_copy(data_dir: &Path, remote: &str, replica: ReplicaId) -> PathBuf {
     let name = if name.is_empty() { "repo" } else { name };
     let hash = fnv1a(format!("{replica}\n{remote}").as_bytes());
     data_dir.join("sync").join(format!("{name}-{hash:016x}"))
+}
+
+/// The lock file beside a working copy.
+fn lock_path(dir: &Path) -> PathBuf {
+    let mut name = dir.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
 }
 
 /// A stable hash (std's hashers may change between releases; directory
@@ -303,6 +310,7 @@ impl Git<'_> {
             if let Err(e) = self.create() {
                 // Half a working copy would confuse the next sync.
                 let _ = std::fs::remove_dir_all(&self.dir);
+                let _ = std::fs::remove_file(lock_path(&self.dir));
                 return Err(e);
             }
         }
@@ -379,22 +387,20 @@ impl Git<'_> {
     }
 }
 
-/// git's own explanation, in one line: its first `fatal:` or `error:` line,
-/// else its first line.
+/// git's own explanation, in one line: its first line that is not a hint,
+/// without the `fatal:` or `error:` in front.
 fn git_reason(stderr: &str, out: &Output) -> String {
-    let lines: Vec<&str> = stderr
+    let line = stderr
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let line = lines
-        .iter()
-        .find_map(|l| {
-            l.strip_prefix("fatal:")
+        .find(|l| !l.is_empty() && !l.starts_with("hint:") && !l.starts_with("warning:"))
+        .map(|l| {
+            let l = l
+                .strip_prefix("fatal:")
                 .or_else(|| l.strip_prefix("error:"))
-        })
-        .or(lines.first().copied())
-        .map(|l| single_line(l.trim()).trim_end_matches('.').to_string());
+                .unwrap_or(l);
+            single_line(l.trim()).trim_end_matches('.').to_string()
+        });
     match line {
         Some(l) if !l.is_empty() => l,
         _ => format!("git stopped with {}", out.status),

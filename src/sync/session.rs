@@ -111,6 +111,27 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
+    /// When the target lacks nothing (as far as this sync has read), the
+    /// last stored row, to move the push mark to; `None` when there is
+    /// something to write.
+    pub fn up_to_date(&self) -> Result<Option<i64>, SyncError> {
+        let mut after = self.state.pushed_rowid;
+        loop {
+            let page = self.store.events_after_rowid(after, PAGE)?;
+            let Some(last) = page.last() else {
+                return Ok(Some(after));
+            };
+            if page.iter().any(|e| !self.was_seen(&e.id)) {
+                return Ok(None);
+            }
+            after = last.rowid;
+        }
+    }
+
+    fn was_seen(&self, id: &str) -> bool {
+        id.parse().is_ok_and(|id: EventId| self.seen.contains(&id))
+    }
+
     /// Hands `write` the JSON of every event the target lacks, a page at a
     /// time, in the order they were stored.
     pub fn outgoing(
@@ -176,9 +197,14 @@ impl From<io::Error> for PullError {
 }
 
 pub fn file_error(label: &str, e: io::Error) -> SyncError {
+    let reason = match e.kind() {
+        io::ErrorKind::NotFound => "its folder does not exist".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    };
     SyncError::File {
         path: label.into(),
-        reason: e.to_string(),
+        reason,
     }
 }
 
