@@ -295,3 +295,22 @@ fn a_missing_folder_is_one_sentence_saying_what_to_check() {
     assert!(err.contains("its folder does not exist"), "{err}");
     assert!(err.ends_with("check the path and its permissions"), "{err}");
 }
+
+#[test]
+fn a_sync_with_nothing_new_writes_nothing_to_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = Target::File(dir.path().join("shared.jsonl"));
+    let db = dir.path().join("a.db");
+    let mut a = Store::open(&db).unwrap();
+    let inc = declare(&mut a, "ana");
+    note(&mut a, inc, "ana", "one");
+    sync(&mut a, &target).unwrap();
+    // Another connection (the console's) sees no change, so it has nothing
+    // to redraw.
+    let watcher = Store::open(&db).unwrap();
+    let version = watcher.data_version().unwrap();
+    sync(&mut a, &target).unwrap();
+    assert_eq!(watcher.data_version().unwrap(), version);
+    note(&mut a, inc, "ana", "two");
+    assert_ne!(watcher.data_version().unwrap(), version);
+}

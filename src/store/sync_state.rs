@@ -142,6 +142,20 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// As [`Store::events_after_rowid`], rows and ids only: enough to tell
+    /// whether any of them is missing from a target.
+    pub fn ids_after_rowid(
+        &self,
+        rowid: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rowid, id FROM events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![rowid, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 #[cfg(test)]

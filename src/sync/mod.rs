@@ -63,7 +63,9 @@ pub fn sync_with(
         Target::Git(remote) => git::sync(&mut session, remote, replica, options)?,
     }
     let report = session.finish()?;
-    store.set_sync_target(&key)?;
+    if store.sync_target()?.as_deref() != Some(key.as_str()) {
+        store.set_sync_target(&key)?;
+    }
     Ok(report)
 }
 

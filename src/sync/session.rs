@@ -26,6 +26,8 @@ pub struct Session<'a> {
     pub store: &'a mut Store,
     key: String,
     pub state: TargetState,
+    /// As it was saved, so a sync that changed nothing writes nothing.
+    saved: TargetState,
     /// Ids read from the target during this sync.
     seen: HashSet<EventId>,
     pub report: SyncReport,
@@ -52,6 +54,7 @@ impl<'a> Session<'a> {
         Ok(Session {
             store,
             key,
+            saved: state.clone(),
             state,
             seen: HashSet::new(),
             report: SyncReport::default(),
@@ -117,14 +120,14 @@ impl<'a> Session<'a> {
     pub fn up_to_date(&self) -> Result<Option<i64>, SyncError> {
         let mut after = self.state.pushed_rowid;
         loop {
-            let page = self.store.events_after_rowid(after, PAGE)?;
-            let Some(last) = page.last() else {
+            let page = self.store.ids_after_rowid(after, PAGE)?;
+            let Some((last, _)) = page.last() else {
                 return Ok(Some(after));
             };
-            if page.iter().any(|e| !self.was_seen(&e.id)) {
+            if page.iter().any(|(_, id)| !self.was_seen(id)) {
                 return Ok(None);
             }
-            after = last.rowid;
+            after = *last;
         }
     }
 
@@ -179,7 +182,9 @@ impl<'a> Session<'a> {
 
     /// Saves cursors and the push mark together; returns the report.
     pub fn finish(self) -> Result<SyncReport, SyncError> {
-        self.store.save_sync_state(&self.key, &self.state)?;
+        if self.state != self.saved {
+            self.store.save_sync_state(&self.key, &self.state)?;
+        }
         Ok(self.report)
     }
 }
