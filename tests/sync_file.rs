@@ -113,7 +113,7 @@ fn a_torn_last_line_is_read_once_it_is_complete() {
     let report = sync(&mut b, &target).unwrap();
     assert_eq!(report.pulled, 1);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    writer.write_all(second[30..].as_bytes()).unwrap();
+    writer.write_all(&second.as_bytes()[30..]).unwrap();
     writer.unlock().unwrap();
     let report = sync(&mut b, &target).unwrap();
     assert_eq!(report.pulled, 1, "the completed line is read");

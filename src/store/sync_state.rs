@@ -168,8 +168,10 @@ mod tests {
     fn state_round_trips_and_is_kept_per_target() {
         let mut s = Store::open_in_memory().unwrap();
         assert_eq!(s.sync_state("file /x").unwrap(), TargetState::default());
-        let mut state = TargetState::default();
-        state.pushed_rowid = 7;
+        let mut state = TargetState {
+            pushed_rowid: 7,
+            ..TargetState::default()
+        };
         state.cursors.insert(
             String::new(),
             FileCursor {

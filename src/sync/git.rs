@@ -306,13 +306,13 @@ impl Git<'_> {
 
     /// Creates the working copy on first use and makes sure it can commit.
     fn prepare(&self, replica: ReplicaId) -> Result<(), SyncError> {
-        if !self.dir.join(".git").is_dir() {
-            if let Err(e) = self.create() {
-                // Half a working copy would confuse the next sync.
-                let _ = std::fs::remove_dir_all(&self.dir);
-                let _ = std::fs::remove_file(lock_path(&self.dir));
-                return Err(e);
-            }
+        if !self.dir.join(".git").is_dir()
+            && let Err(e) = self.create()
+        {
+            // Half a working copy would confuse the next sync.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::remove_file(lock_path(&self.dir));
+            return Err(e);
         }
         // Only a fireground process holding the lock uses this working copy,
         // so a leftover index lock is from one that was killed.

@@ -169,7 +169,7 @@ mod tests {
         assert_eq!((n1, c1.line, c1.offset), (1, 1, a.len() as u64 + 1));
         assert!(w1.is_empty(), "a torn tail is not an error: {w1:?}");
         assert!(cursor_holds(&mut f, &c1).unwrap());
-        write!(f, "{}\n", &b[20..]).unwrap();
+        writeln!(f, "{}", &b[20..]).unwrap();
         let (c2, n2, w2) = read_all(&mut f, &c1);
         assert_eq!((n2, c2.line), (1, 2));
         assert!(w2.is_empty());
