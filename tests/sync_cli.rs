@@ -32,18 +32,7 @@ impl Responder {
     }
 
     fn cmd(&self) -> Command {
-        let mut cmd = Command::new(BIN);
-        self.env(&mut cmd);
-        cmd
-    }
-
-    fn env(&self, cmd: &mut Command) {
-        cmd.env("FIREGROUND_DB", &self.db)
-            .env("FIREGROUND_USER", self.name)
-            .env("XDG_CONFIG_HOME", self.home.join("config"))
-            .env("XDG_DATA_HOME", self.home.join("data"))
-            .env("TZ", "UTC")
-            .envs(git_env(&self.home));
+        Command::from_std(self.std_cmd(&[]))
     }
 
     fn std_cmd(&self, args: &[&str]) -> std::process::Command {
@@ -53,6 +42,7 @@ impl Responder {
             .env("FIREGROUND_USER", self.name)
             .env("XDG_CONFIG_HOME", self.home.join("config"))
             .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("TZ", "UTC")
             .envs(git_env(&self.home));
         cmd
     }
@@ -67,16 +57,20 @@ impl Responder {
     }
 }
 
+/// Ana, who has declared an incident, and Bo, and where their shared file
+/// goes.
+fn ana_and_bo(dir: &Path) -> (Responder, Responder, String) {
+    let (ana, bo) = (Responder::new(dir, "ana"), Responder::new(dir, "bo"));
+    ana.run(&["declare", "Checkout failing"]);
+    let shared = dir.join("shared.jsonl").to_string_lossy().into_owned();
+    (ana, bo, shared)
+}
+
 #[test]
 fn two_responders_share_a_file_and_the_target_is_remembered() {
     let dir = tempfile::tempdir().unwrap();
-    let (ana, bo) = (
-        Responder::new(dir.path(), "ana"),
-        Responder::new(dir.path(), "bo"),
-    );
-    let shared = dir.path().join("shared.jsonl");
-    let shared = shared.to_str().unwrap();
-    ana.run(&["declare", "Checkout failing"]);
+    let (ana, bo, shared) = ana_and_bo(dir.path());
+    let shared = shared.as_str();
     ana.run(&["log", "card payments return 500"]);
     assert_eq!(ana.run(&["sync", shared]), "pulled 0 events, pushed 2\n");
     assert_eq!(
@@ -129,11 +123,7 @@ fn a_skipped_line_is_a_warning_naming_file_and_line() {
 fn over_git_with_an_empty_bare_repository_and_no_git_identity() {
     let dir = tempfile::tempdir().unwrap();
     let repo = bare_repo(dir.path());
-    let (ana, bo) = (
-        Responder::new(dir.path(), "ana"),
-        Responder::new(dir.path(), "bo"),
-    );
-    ana.run(&["declare", "Checkout failing"]);
+    let (ana, bo, _) = ana_and_bo(dir.path());
     assert_eq!(
         ana.run(&["sync", repo.to_str().unwrap()]),
         "pulled 0 events, pushed 1\n"
@@ -242,13 +232,8 @@ fn wait_for(child: &mut Child, what: &str, mut done: impl FnMut() -> bool) {
 #[test]
 fn watch_keeps_pulling_what_others_push() {
     let dir = tempfile::tempdir().unwrap();
-    let (ana, bo) = (
-        Responder::new(dir.path(), "ana"),
-        Responder::new(dir.path(), "bo"),
-    );
-    let shared = dir.path().join("shared.jsonl");
-    let shared = shared.to_str().unwrap();
-    ana.run(&["declare", "Checkout failing"]);
+    let (ana, bo, shared) = ana_and_bo(dir.path());
+    let shared = shared.as_str();
     ana.run(&["sync", shared]);
     let mut watcher = bo
         .std_cmd(&["sync", shared, "--watch", "--every", "1s"])

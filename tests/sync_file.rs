@@ -4,9 +4,10 @@
 mod common;
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use chrono::{Duration, Utc};
-use common::{declare, note, order};
+use common::{declare, note, notes, order};
 use fireground::domain::event::EventKind;
 use fireground::store::Store;
 use fireground::sync::{Target, remembered_target, sync};
@@ -15,10 +16,17 @@ fn store() -> Store {
     Store::open_in_memory().unwrap()
 }
 
+/// A place for a shared file that does not exist yet.
+fn shared_file() -> (tempfile::TempDir, PathBuf, Target) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.jsonl");
+    let target = Target::File(path.clone());
+    (dir, path, target)
+}
+
 #[test]
 fn syncing_again_or_importing_the_same_file_twice_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = Target::File(dir.path().join("shared.jsonl"));
+    let (_dir, _, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
     note(&mut a, inc, "ana", "payments 500s");
@@ -58,8 +66,7 @@ fn syncing_again_or_importing_the_same_file_twice_changes_nothing() {
 
 #[test]
 fn the_target_is_remembered_per_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = Target::File(dir.path().join("shared.jsonl"));
+    let (_dir, _, target) = shared_file();
     let mut a = store();
     assert_eq!(remembered_target(&a).unwrap(), None);
     sync(&mut a, &target).unwrap();
@@ -69,14 +76,10 @@ fn the_target_is_remembered_per_database() {
 
 #[test]
 fn a_sync_with_nothing_new_reads_only_past_its_cursor() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.jsonl");
-    let target = Target::File(path.clone());
+    let (_dir, path, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
-    for i in 0..20 {
-        note(&mut a, inc, "ana", &format!("step {i}"));
-    }
+    notes(&mut a, inc, "ana", 20);
     sync(&mut a, &target).unwrap();
     sync(&mut b, &target).unwrap();
     // Spoil the first line in place. A sync that read the file from the
@@ -91,9 +94,7 @@ fn a_sync_with_nothing_new_reads_only_past_its_cursor() {
 
 #[test]
 fn a_torn_last_line_is_read_once_it_is_complete() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.jsonl");
-    let target = Target::File(path.clone());
+    let (_dir, path, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
     let late = note(&mut a, inc, "ana", "written in two halves");
@@ -122,9 +123,7 @@ fn a_torn_last_line_is_read_once_it_is_complete() {
 
 #[test]
 fn a_line_torn_by_a_crash_is_skipped_with_a_warning_and_writers_carry_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.jsonl");
-    let target = Target::File(path.clone());
+    let (_dir, path, target) = shared_file();
     let (mut a, mut b, mut c) = (store(), store(), store());
     let inc = declare(&mut a, "ana");
     sync(&mut a, &target).unwrap();
@@ -149,14 +148,10 @@ fn a_line_torn_by_a_crash_is_skipped_with_a_warning_and_writers_carry_on() {
 
 #[test]
 fn a_corrupted_file_never_stops_the_good_events_nor_harms_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.jsonl");
-    let target = Target::File(path.clone());
+    let (_dir, path, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
-    for i in 0..5 {
-        note(&mut a, inc, "ana", &format!("step {i}"));
-    }
+    notes(&mut a, inc, "ana", 5);
     sync(&mut a, &target).unwrap();
     let mine = declare(&mut b, "bo");
     note(&mut b, mine, "bo", "my own incident");
@@ -186,16 +181,12 @@ fn a_corrupted_file_never_stops_the_good_events_nor_harms_the_database() {
 
 #[test]
 fn a_lost_write_heals_when_the_file_is_replaced_or_truncated() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.jsonl");
-    let target = Target::File(path.clone());
+    let (_dir, path, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
     sync(&mut a, &target).unwrap();
     let old = std::fs::read(&path).unwrap();
-    for i in 0..3 {
-        note(&mut a, inc, "ana", &format!("step {i}"));
-    }
+    notes(&mut a, inc, "ana", 3);
     sync(&mut a, &target).unwrap();
 
     // The share restores an older copy: a's last three events are gone.
@@ -213,8 +204,7 @@ fn a_lost_write_heals_when_the_file_is_replaced_or_truncated() {
 
 #[test]
 fn a_replica_an_hour_ahead_does_not_reorder_what_others_record_after_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = Target::File(dir.path().join("shared.jsonl"));
+    let (_dir, _, target) = shared_file();
     let (mut fast, mut b) = (store(), store());
     fast.set_clock(|| Utc::now() + Duration::hours(1));
     let inc = declare(&mut b, "bo");
@@ -256,8 +246,7 @@ fn a_replica_an_hour_ahead_does_not_reorder_what_others_record_after_it() {
 
 #[test]
 fn a_backfilled_time_sorts_by_when_it_happened_on_every_replica() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = Target::File(dir.path().join("shared.jsonl"));
+    let (_dir, _, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
     let now_note = note(&mut a, inc, "ana", "rolled back");
@@ -298,8 +287,7 @@ fn a_missing_folder_is_one_sentence_saying_what_to_check() {
 
 #[test]
 fn a_sync_with_nothing_new_writes_nothing_to_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = Target::File(dir.path().join("shared.jsonl"));
+    let (_dir, _, target) = shared_file();
     let db = dir.path().join("a.db");
     let mut a = Store::open(&db).unwrap();
     let inc = declare(&mut a, "ana");

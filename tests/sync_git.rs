@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bare_repo, declare, git, note, options, order};
+use common::{bare_repo, declare, git, note, notes, options, order};
 use fireground::store::Store;
 use fireground::sync::{SyncReport, Target, sync_with};
 
@@ -182,9 +182,7 @@ fn a_replica_file_rewritten_on_the_remote_is_written_again() {
     let repo = bare_repo(dir.path());
     let mut a = store();
     let inc = declare(&mut a, "ana");
-    for i in 0..3 {
-        note(&mut a, inc, "ana", &format!("step {i}"));
-    }
+    notes(&mut a, inc, "ana", 3);
     run(&mut a, &repo, dir.path());
     let other = clone(&repo, dir.path(), "other");
     let file = format!("events/{}.jsonl", a.replica());

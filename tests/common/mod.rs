@@ -45,6 +45,13 @@ pub fn note(store: &mut Store, incident: IncidentId, author: &str, text: &str) -
         .unwrap()
 }
 
+/// Writes `n` notes, `step 0` to `step n-1`.
+pub fn notes(store: &mut Store, incident: IncidentId, author: &str, n: usize) {
+    for i in 0..n {
+        note(store, incident, author, &format!("step {i}"));
+    }
+}
+
 /// The ids of an incident's events, in timeline order.
 pub fn order(store: &Store, incident: IncidentId) -> Vec<String> {
     store
