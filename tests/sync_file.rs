@@ -26,7 +26,7 @@ fn shared_file() -> (tempfile::TempDir, PathBuf, Target) {
 
 #[test]
 fn syncing_again_or_importing_the_same_file_twice_changes_nothing() {
-    let (_dir, _, target) = shared_file();
+    let (_dir, path, target) = shared_file();
     let (mut a, mut b) = (store(), store());
     let inc = declare(&mut a, "ana");
     note(&mut a, inc, "ana", "payments 500s");
@@ -34,7 +34,7 @@ fn syncing_again_or_importing_the_same_file_twice_changes_nothing() {
     assert_eq!((first.pulled, first.pushed), (0, 2));
     let again = sync(&mut a, &target).unwrap();
     assert_eq!((again.pulled, again.pushed), (0, 0));
-    let bytes = std::fs::read(dir.path().join("shared.jsonl")).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
 
     let pulled = sync(&mut b, &target).unwrap();
     assert_eq!((pulled.pulled, pulled.pushed), (2, 0));
@@ -48,7 +48,7 @@ fn syncing_again_or_importing_the_same_file_twice_changes_nothing() {
     assert_eq!(b.incident(inc).unwrap(), state);
     assert_eq!(b.event_count().unwrap(), 2);
     assert_eq!(
-        std::fs::read(dir.path().join("shared.jsonl")).unwrap(),
+        std::fs::read(&path).unwrap(),
         bytes,
         "nothing was written twice"
     );
@@ -287,7 +287,7 @@ fn a_missing_folder_is_one_sentence_saying_what_to_check() {
 
 #[test]
 fn a_sync_with_nothing_new_writes_nothing_to_the_database() {
-    let (_dir, _, target) = shared_file();
+    let (dir, _, target) = shared_file();
     let db = dir.path().join("a.db");
     let mut a = Store::open(&db).unwrap();
     let inc = declare(&mut a, "ana");
