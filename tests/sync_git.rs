@@ -249,6 +249,17 @@ fn three_replicas_pushing_at_the_same_time_lose_nothing() {
     for s in &stores {
         assert_eq!(s.event_count().unwrap() as usize, expected);
     }
+    // Retried pushes did not write anything twice.
+    let files = git(&repo, dir.path(), &["ls-tree", "-r", "--name-only", "main"]);
+    let lines: usize = files
+        .lines()
+        .map(|f| {
+            git(&repo, dir.path(), &["show", &format!("main:{f}")])
+                .lines()
+                .count()
+        })
+        .sum();
+    assert_eq!(lines, expected);
     assert_eq!(order(&stores[0], inc), order(&stores[1], inc));
     assert_eq!(order(&stores[0], inc), order(&stores[2], inc));
 }
@@ -281,4 +292,27 @@ fn git_errors_are_one_sentence_that_says_what_to_check() {
         .map(|d| d.map(|e| e.unwrap().file_name()).collect())
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_checkout_that_is_not_bare_works_as_a_target_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let checkout = dir.path().join("team-log");
+    std::fs::create_dir(&checkout).unwrap();
+    git(&checkout, dir.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(checkout.join("README.md"), "incident logs\n").unwrap();
+    git(&checkout, dir.path(), &["add", "-A"]);
+    git(&checkout, dir.path(), &["commit", "-q", "-m", "start"]);
+
+    let (mut a, mut b) = (store(), store());
+    let inc = declare(&mut a, "ana");
+    assert_eq!(run(&mut a, &checkout, dir.path()).pushed, 1);
+    assert_eq!(run(&mut b, &checkout, dir.path()).pulled, 1);
+    // The checkout's own files follow, since it had no changes of its own.
+    assert!(
+        checkout
+            .join(format!("events/{}.jsonl", a.replica()))
+            .is_file()
+    );
+    assert_eq!(order(&a, inc), order(&b, inc));
 }

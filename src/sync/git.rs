@@ -29,6 +29,9 @@ const DEFAULT_BRANCH: &str = "main";
 
 const EVENTS_DIR: &str = "events";
 
+const UPDATE_CHECKOUT: &str =
+    "--receive-pack=git -c receive.denyCurrentBranch=updateInstead receive-pack";
+
 pub fn sync(
     session: &mut Session<'_>,
     remote: &str,
@@ -99,7 +102,15 @@ pub fn sync(
             return Ok(());
         }
         let refspec = format!("HEAD:refs/heads/{branch}");
-        let pushed = git.output(&["push", "-q", "--no-verify", "origin", &refspec])?;
+        let mut push = vec!["push", "-q", "--no-verify"];
+        if Path::new(remote).is_absolute() {
+            // A repository on a path may be someone's checkout, with the
+            // branch checked out: update their files too, as long as they
+            // have no changes of their own.
+            push.push(UPDATE_CHECKOUT);
+        }
+        push.extend(["origin", &refspec]);
+        let pushed = git.output(&push)?;
         if pushed.status.success() {
             session.pushed(out.last_rowid, written);
             return Ok(());

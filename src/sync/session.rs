@@ -136,9 +136,10 @@ impl<'a> Session<'a> {
     }
 
     /// Hands `write` the JSON of every event the target lacks, a page at a
-    /// time, in the order they were stored.
+    /// time, in the order they were stored. Once written they count as
+    /// seen, so a retry within this sync does not write them twice.
     pub fn outgoing(
-        &self,
+        &mut self,
         mut write: impl FnMut(&[&str]) -> Result<(), SyncError>,
     ) -> Result<Outgoing, SyncError> {
         let mut out = Outgoing {
@@ -149,26 +150,25 @@ impl<'a> Session<'a> {
             let page: Vec<OutgoingEvent> = self.store.events_after_rowid(out.last_rowid, PAGE)?;
             let Some(last) = page.last() else { break };
             out.last_rowid = last.rowid;
-            let fresh: Vec<&str> = page
+            let fresh: Vec<(Option<EventId>, &str)> = page
                 .iter()
-                .filter(|e| {
-                    !e.id
-                        .parse()
-                        .is_ok_and(|id: EventId| self.seen.contains(&id))
-                })
-                .map(|e| e.json.as_str())
+                .map(|e| (e.id.parse().ok(), e.json.as_str()))
+                .filter(|(id, _)| !id.is_some_and(|id| self.seen.contains(&id)))
                 .collect();
-            for json in &fresh {
+            if fresh.is_empty() {
+                continue;
+            }
+            for (_, json) in &fresh {
                 if let Ok(a) = serde_json::from_str::<AuthorOnly>(json)
                     && !out.authors.contains(&a.author)
                 {
                     out.authors.push(a.author);
                 }
             }
+            let lines: Vec<&str> = fresh.iter().map(|(_, json)| *json).collect();
+            write(&lines)?;
             out.count += fresh.len();
-            if !fresh.is_empty() {
-                write(&fresh)?;
-            }
+            self.seen.extend(fresh.iter().filter_map(|(id, _)| *id));
         }
         Ok(out)
     }
