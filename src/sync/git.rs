@@ -16,6 +16,7 @@ use std::time::Duration;
 use super::reader::cursor_holds;
 use super::report::names;
 use super::session::{Session, append_outgoing};
+use super::target::redacted;
 use super::{SyncError, SyncOptions};
 use crate::domain::ids::ReplicaId;
 use crate::domain::text::single_line;
@@ -45,7 +46,7 @@ pub fn sync(
     };
     // One sync at a time per working copy (the console and the command line
     // may both sync the same database).
-    std::fs::create_dir_all(dir.parent().unwrap_or(&dir)).map_err(wc_error)?;
+    private_dir(dir.parent().unwrap_or(&dir)).map_err(wc_error)?;
     let lock = File::create(lock_path(&dir)).map_err(wc_error)?;
     lock.lock().map_err(wc_error)?;
 
@@ -124,7 +125,7 @@ pub fn sync(
         }
     }
     Err(SyncError::PushRejected {
-        remote: single_line(remote),
+        remote: single_line(&redacted(remote)),
         attempts: ATTEMPTS,
     })
 }
@@ -146,6 +147,16 @@ fn working_copy(data_dir: &Path, remote: &str, replica: ReplicaId) -> PathBuf {
     let name = if name.is_empty() { "repo" } else { name };
     let hash = fnv1a(format!("{replica}\n{remote}").as_bytes());
     data_dir.join("sync").join(format!("{name}-{hash:016x}"))
+}
+
+/// Creates a folder only its owner can read: working copies hold the
+/// incident's log.
+fn private_dir(path: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
 }
 
 /// The lock file beside a working copy.
@@ -275,7 +286,7 @@ impl Git<'_> {
             io::ErrorKind::NotFound => SyncError::GitMissing,
             _ => SyncError::Git {
                 action: "run for",
-                remote: single_line(self.remote),
+                remote: single_line(&redacted(self.remote)),
                 reason: e.to_string(),
             },
         })
@@ -294,8 +305,10 @@ impl Git<'_> {
     fn error(&self, action: &'static str, out: &Output) -> SyncError {
         SyncError::Git {
             action,
-            remote: single_line(self.remote),
-            reason: git_reason(&String::from_utf8_lossy(&out.stderr), out),
+            remote: single_line(&redacted(self.remote)),
+            // git may quote the remote, password and all.
+            reason: git_reason(&String::from_utf8_lossy(&out.stderr), out)
+                .replace(self.remote, &redacted(self.remote)),
         }
     }
 
@@ -347,7 +360,7 @@ impl Git<'_> {
     }
 
     fn create(&self) -> Result<(), SyncError> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| SyncError::WorkingCopy {
+        private_dir(&self.dir).map_err(|e| SyncError::WorkingCopy {
             path: self.dir.clone(),
             reason: e.to_string(),
         })?;

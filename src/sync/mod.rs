@@ -2,8 +2,10 @@
 //! repository. Each sync pulls the events this database lacks and pushes
 //! the events the target lacks; it is idempotent and incremental.
 //!
-//! The console calls [`sync`] from a background thread; it blocks for as
-//! long as the file or git takes and never prompts.
+//! The console calls [`sync`] from a background thread, with a `Store` of
+//! its own opened on the same database; it blocks for as long as the file
+//! or git takes and never prompts. [`remembered_target`] gives the target
+//! `fireground sync` used last.
 
 mod codec;
 mod error;

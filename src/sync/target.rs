@@ -58,8 +58,25 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Target::File(p) => write!(f, "{}", p.display()),
-            Target::Git(r) => write!(f, "{r}"),
+            Target::Git(r) => write!(f, "{}", redacted(r)),
         }
+    }
+}
+
+/// The remote as it may be shown: a password or token written into a URL
+/// (`https://user:token@host/…`) is replaced by `***`.
+pub fn redacted(remote: &str) -> String {
+    let Some((scheme, rest)) = remote.split_once("://") else {
+        return remote.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let user = rest[..at].split(':').next().unwrap_or("");
+            let secret = if rest[..at].contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{secret}{}", &rest[at..])
+        }
+        None => remote.to_string(),
     }
 }
 
@@ -111,6 +128,20 @@ mod tests {
             Target::Git(_)
         ));
         assert!(Target::parse("  ").is_err());
+    }
+
+    #[test]
+    fn a_password_in_a_url_is_never_shown() {
+        let t = Target::Git("https://ana:s3cret@example.org/ops/log.git".into());
+        assert_eq!(t.to_string(), "https://ana:***@example.org/ops/log.git");
+        assert_eq!(
+            redacted("ssh://git@example.org/ops/log"),
+            "ssh://git@example.org/ops/log"
+        );
+        assert_eq!(
+            redacted("git@example.org:ops/log.git"),
+            "git@example.org:ops/log.git"
+        );
     }
 
     #[test]
