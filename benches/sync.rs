@@ -9,11 +9,19 @@ use fireground::domain::ids::IncidentId;
 use fireground::store::Store;
 use fireground::sync::{Target, sync};
 
-const EVENTS: usize = 100_000;
+/// `cargo bench` measures at 100,000 events; `cargo test` only checks
+/// that the benchmarks run, on a small file, to keep the suite quick.
+fn events() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        100_000
+    } else {
+        1_000
+    }
+}
 
 /// A shared file holding one incident's 100,000 events, as another
 /// responder's sync would have written it.
-fn shared_file(dir: &Path) -> Target {
+fn shared_file(dir: &Path, events: usize) -> Target {
     let mut source = Store::open_in_memory().unwrap();
     let incident = IncidentId::generate();
     source
@@ -31,7 +39,7 @@ fn shared_file(dir: &Path) -> Target {
             },
         )
         .unwrap();
-    for i in 1..EVENTS {
+    for i in 1..events {
         let kind = EventKind::Note {
             note: NoteKind::Note,
             text: format!("observation {i}: p99 latency on the checkout API is still above 2s"),
@@ -45,7 +53,8 @@ fn shared_file(dir: &Path) -> Target {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let target = shared_file(dir.path());
+    let events = events();
+    let target = shared_file(dir.path(), events);
     let mut group = c.benchmark_group("sync");
     group.sample_size(10);
 
@@ -58,7 +67,7 @@ fn bench(c: &mut Criterion) {
             },
             |mut store| {
                 let report = sync(&mut store, &target).unwrap();
-                assert_eq!(report.pulled, EVENTS);
+                assert_eq!(report.pulled, events);
                 store
             },
             BatchSize::PerIteration,
