@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use super::reader::cursor_holds;
 use super::report::names;
-use super::session::{Session, append_outgoing};
+use super::session::{Outgoing, Session, append_outgoing};
 use super::target::redacted;
 use super::{SyncError, SyncOptions};
 use crate::domain::ids::ReplicaId;
@@ -80,8 +80,17 @@ pub fn sync(
             session.pull(name, &mut f, name)?;
         }
 
-        let mut file = open_own(&dir, &own).map_err(wc_error)?;
-        let out = append_outgoing(session, &own, &mut file, &own)?;
+        // Our file is only touched when there is something to add to it.
+        let out = match session.up_to_date()? {
+            Some(last_rowid) => Outgoing {
+                last_rowid,
+                ..Outgoing::default()
+            },
+            None => {
+                let mut file = open_own(&dir, &own).map_err(wc_error)?;
+                append_outgoing(session, &own, &mut file, &own)?
+            }
+        };
         if out.count > 0 {
             written += out.count;
             git.run("commit to the working copy of", &["add", "-f", "--", &own])?;
