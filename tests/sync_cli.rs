@@ -255,3 +255,20 @@ fn watch_keeps_pulling_what_others_push() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_interval_shorter_than_a_second_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ana, _, shared) = ana_and_bo(dir.path());
+    ana.cmd()
+        .args(["sync", &shared, "--watch", "--every", "0s"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use --every 1s or more"));
+    ana.cmd()
+        .args(["sync", &shared, "--every", "5s"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--watch"));
+    assert!(!Path::new(&shared).exists(), "nothing was synced");
+}
