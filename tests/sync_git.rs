@@ -316,3 +316,60 @@ fn a_checkout_that_is_not_bare_works_as_a_target_too() {
     );
     assert_eq!(order(&a, inc), order(&b, inc));
 }
+
+#[test]
+fn a_push_refused_again_and_again_is_reported_and_goes_out_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bare_repo(dir.path());
+    let (mut a, mut b) = (store(), store());
+    let inc = declare(&mut a, "ana");
+    run(&mut a, &repo, dir.path());
+    // Another pusher's lock on the branch that never goes away.
+    let stale = repo.join("refs/heads/main.lock");
+    std::fs::write(&stale, "").unwrap();
+    note(&mut a, inc, "ana", "rolled back");
+    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let err = sync_with(&mut a, &target, &options(dir.path()))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "the push to {} was refused 8 times because others pushed at the same moment; run sync again",
+            repo.display()
+        )
+    );
+    std::fs::remove_file(&stale).unwrap();
+    let report = run(&mut a, &repo, dir.path());
+    assert_eq!((report.pulled, report.pushed), (0, 1));
+    assert_eq!(run(&mut b, &repo, dir.path()).pulled, 2);
+    assert_eq!(order(&a, inc), order(&b, inc));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_push_the_remote_declines_is_not_retried_and_says_why() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bare_repo(dir.path());
+    let hook = repo.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'frozen for the incident review' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut a = store();
+    declare(&mut a, "ana");
+    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let err = sync_with(&mut a, &target, &options(dir.path()))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "git could not push to {}: remote: frozen for the incident review; check the address and your access to it",
+            repo.display()
+        )
+    );
+}

@@ -58,7 +58,6 @@ pub fn sync(
     git.prepare(replica)?;
     let branch = git.branch()?;
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
-    let mut written = 0;
     for attempt in 1..=ATTEMPTS {
         git.run(
             "fetch from",
@@ -92,7 +91,6 @@ pub fn sync(
             }
         };
         if out.count > 0 {
-            written += out.count;
             git.run("commit to the working copy of", &["add", "-f", "--", &own])?;
             let message = format!(
                 "fireground: {} {} from {} ({})",
@@ -108,9 +106,12 @@ pub fn sync(
         }
         let head = git.rev("HEAD")?;
         if head.is_none() || head == upstream {
-            session.pushed(out.last_rowid, written);
+            session.pushed(out.last_rowid, 0);
             return Ok(());
         }
+        // What goes out includes lines committed by an earlier sync whose
+        // push failed.
+        let pending = git.lines_added(upstream.as_deref(), &own)?;
         let refspec = format!("HEAD:refs/heads/{branch}");
         let mut push = vec!["push", "-q", "--no-verify"];
         if Path::new(remote).is_absolute() {
@@ -122,7 +123,7 @@ pub fn sync(
         push.extend(["origin", &refspec]);
         let pushed = git.output(&push)?;
         if pushed.status.success() {
-            session.pushed(out.last_rowid, written);
+            session.pushed(out.last_rowid, pending);
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&pushed.stderr);
@@ -328,6 +329,24 @@ impl Git<'_> {
             .status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
+    }
+
+    /// Lines added to `file` since `upstream` (all of them when the remote
+    /// has nothing yet).
+    fn lines_added(&self, upstream: Option<&str>, file: &str) -> Result<usize, SyncError> {
+        let Some(upstream) = upstream else {
+            let text = std::fs::read(self.dir.join(file)).unwrap_or_default();
+            return Ok(text.iter().filter(|&&b| b == b'\n').count());
+        };
+        let stat = self.run(
+            "read the working copy of",
+            &["diff", "--numstat", upstream, "HEAD", "--", file],
+        )?;
+        Ok(stat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0))
     }
 
     fn branch(&self) -> Result<String, SyncError> {
