@@ -210,10 +210,11 @@ fn a_replica_an_hour_ahead_does_not_reorder_what_others_record_after_it() {
     let inc = declare(&mut b, "bo");
     sync(&mut b, &target).unwrap();
     sync(&mut fast, &target).unwrap();
+    // fay's laptop runs an hour ahead; she raises the severity.
     let ahead = fast
         .append(
             inc,
-            Some(Utc::now()),
+            None,
             "fay",
             EventKind::SeverityChanged {
                 severity: "sev1".into(),
@@ -222,26 +223,31 @@ fn a_replica_an_hour_ahead_does_not_reorder_what_others_record_after_it() {
         .unwrap();
     sync(&mut fast, &target).unwrap();
     sync(&mut b, &target).unwrap();
-    // b saw fay's change, then changes it back at the same wall time.
-    let after = b
+    // bo sees it, then lowers it again and notes why: both recorded after
+    // seeing fay's change, so both come after it, and bo's change wins.
+    let lowered = b
         .append(
             inc,
-            Some(ahead.at),
+            None,
             "bo",
             EventKind::SeverityChanged {
                 severity: "sev2".into(),
             },
         )
         .unwrap();
-    assert!(after.hlc > ahead.hlc, "b's clock moved past what it saw");
+    let why = note(&mut b, inc, "bo", "only one region affected");
     sync(&mut b, &target).unwrap();
     sync(&mut fast, &target).unwrap();
     for s in [&fast, &b] {
         assert_eq!(s.incident(inc).unwrap().unwrap().severity, "sev2");
         let ids = order(s, inc);
-        let pos = |id: &str| ids.iter().position(|x| x == id).unwrap();
-        assert!(pos(&ahead.id.to_string()) < pos(&after.id.to_string()));
+        let pos = |id: &fireground::domain::ids::EventId| {
+            ids.iter().position(|x| *x == id.to_string()).unwrap()
+        };
+        assert!(pos(&ahead.id) < pos(&lowered.id));
+        assert!(pos(&lowered.id) < pos(&why.id));
     }
+    assert_eq!(order(&fast, inc), order(&b, inc));
 }
 
 #[test]

@@ -120,7 +120,10 @@ impl Store {
             replica,
             seq,
             hlc,
-            at: at.unwrap_or(now),
+            // Unless backfilled, an event happens when it is recorded, on
+            // the hybrid clock: never before anything this replica has
+            // seen, even from a replica whose clock runs ahead.
+            at: at.unwrap_or_else(|| DateTime::from_timestamp_millis(hlc.ms).unwrap_or(now)),
             author: author.to_string(),
             body: Body::Known(kind),
         };
