@@ -27,7 +27,7 @@ pub struct TargetState {
     /// replica file).
     pub cursors: BTreeMap<String, FileCursor>,
     /// Every local row up to this one is known to be in the target, or was
-    /// written to it.
+    /// written to it. Rows are never deleted, so row ids only grow.
     pub pushed_rowid: i64,
 }
 

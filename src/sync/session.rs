@@ -17,6 +17,7 @@ use super::report::{SyncReport, Warning};
 use super::{SyncError, reader};
 use crate::domain::event::Event;
 use crate::domain::ids::EventId;
+use crate::domain::text::single_line;
 use crate::store::{FileCursor, OutgoingEvent, Store, TargetState};
 
 /// Rows fetched from the store at a time when writing out.
@@ -159,10 +160,12 @@ impl<'a> Session<'a> {
                 continue;
             }
             for (_, json) in &fresh {
-                if let Ok(a) = serde_json::from_str::<AuthorOnly>(json)
-                    && !out.authors.contains(&a.author)
-                {
-                    out.authors.push(a.author);
+                // Names go into commit messages: no escape sequences.
+                if let Ok(a) = serde_json::from_str::<AuthorOnly>(json) {
+                    let name = single_line(&a.author);
+                    if !out.authors.contains(&name) {
+                        out.authors.push(name);
+                    }
                 }
             }
             let lines: Vec<&str> = fresh.iter().map(|(_, json)| *json).collect();
