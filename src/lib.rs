@@ -7,5 +7,6 @@ pub mod paths;
 pub mod playbooks;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod tui;
 pub mod zone;

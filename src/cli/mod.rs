@@ -8,6 +8,7 @@ mod playbook_cmd;
 mod print_cmd;
 mod record;
 mod show;
+mod sync_cmd;
 
 use std::path::PathBuf;
 
@@ -210,6 +211,22 @@ pub enum Command {
     /// Playbooks: list them, or check a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// Merge logs with other responders over a shared file or a git repository
+    Sync {
+        /// A shared file's path, or a git repository (URL or path) [default: the last one used]
+        target: Option<String>,
+        /// Keep syncing until interrupted
+        #[arg(long)]
+        watch: bool,
+        /// How often to sync with --watch
+        #[arg(
+            long,
+            value_name = "DURATION",
+            default_value = "15s",
+            requires = "watch"
+        )]
+        every: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -281,6 +298,11 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
         Command::Status { json } => show::status(&ctx, json.json),
         Command::Print(args) => print_cmd::run(&ctx, &args),
         Command::Demo => demo::run(&mut ctx),
+        Command::Sync {
+            target,
+            watch,
+            every,
+        } => sync_cmd::run(&mut ctx, target.as_deref(), watch, &every),
         Command::Playbook(_) => unreachable!("handled above"),
         other => record::run(&mut ctx, other),
     }

@@ -3,6 +3,7 @@
 
 mod error;
 mod schema;
+mod sync_state;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration as StdDuration;
@@ -16,6 +17,7 @@ use crate::domain::ids::{EventId, IncidentId, ReplicaId};
 use crate::domain::incident::Incident;
 
 pub use error::StoreError;
+pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
 
 /// How long a writer waits for another process's transaction before giving
 /// up. Incident writes are tiny, so this is only reached by a hung process.
@@ -122,9 +124,9 @@ impl Store {
             replica,
             seq,
             hlc,
-            // Not backfilled: "now" on the hybrid clock, so an event recorded
-            // after seeing another replica's (even one whose clock runs
-            // ahead) never sorts before what was seen.
+            // Unless backfilled, an event happens when it is recorded, on
+            // the hybrid clock: never before anything this replica has
+            // seen, even from a replica whose clock runs ahead.
             at: at.unwrap_or_else(|| DateTime::from_timestamp_millis(hlc.ms).unwrap_or(now)),
             author: author.to_string(),
             body: Body::Known(kind),
@@ -142,6 +144,15 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<usize, StoreError> {
+        Ok(self.import_new(events)?.len())
+    }
+
+    /// As [`Store::import`], returning the positions (in the order given)
+    /// of the events that were new, so sync can say whose they were.
+    pub fn import_new<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Vec<usize>, StoreError> {
         // A clock further ahead than this is broken, not skewed: its events
         // are kept, but our clock does not jump to follow it.
         let horizon = self.now().timestamp_millis() + MAX_CLOCK_LEAD_MS;
@@ -149,9 +160,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut hlc = read_hlc(&tx)?;
-        let mut added = 0;
-        for e in events {
-            added += insert(&tx, e)?;
+        let mut added = Vec::new();
+        for (i, e) in events.into_iter().enumerate() {
+            if insert(&tx, e)? > 0 {
+                added.push(i);
+            }
             if e.hlc.ms <= horizon {
                 hlc = Hlc::observe(hlc, e.hlc);
             }

@@ -22,6 +22,21 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX events_by_incident ON events (incident, at_ms);
     CREATE INDEX events_by_kind ON events (kind, incident);",
+    // 2: sync state. Per target and per file read, how far it has been read
+    // (bytes and lines) and the bytes just before that point, to notice a
+    // file that was replaced; per target, the last local row pushed.
+    "CREATE TABLE sync_cursors (
+        target TEXT NOT NULL,
+        file   TEXT NOT NULL,
+        offset INTEGER NOT NULL,
+        line   INTEGER NOT NULL,
+        tail   BLOB NOT NULL,
+        PRIMARY KEY (target, file)
+    );
+    CREATE TABLE sync_targets (
+        target       TEXT PRIMARY KEY,
+        pushed_rowid INTEGER NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,83 @@
+//! `fireground sync`: merge this database with a shared file or a git
+//! repository, once or on an interval.
+
+use chrono::Utc;
+
+use super::{CliError, Context};
+use crate::domain::when::{human_duration, parse_duration};
+use crate::sync::{SyncError, SyncReport, Target, remembered_target, sync};
+use crate::zone::Zone;
+
+pub fn run(
+    ctx: &mut Context,
+    target: Option<&str>,
+    watch: bool,
+    every: &str,
+) -> Result<(), CliError> {
+    let target = match target {
+        Some(t) => Target::parse(t)?,
+        None => remembered_target(&ctx.store)?.ok_or(SyncError::NoTarget)?,
+    };
+    if !watch {
+        let report = sync(&mut ctx.store, &target)?;
+        show(&report, None);
+        return Ok(());
+    }
+    let every = parse_duration(every).map_err(CliError::Input)?;
+    let pause = every
+        .to_std()
+        .ok()
+        .filter(|d| d.as_secs() >= 1)
+        .ok_or_else(|| {
+            CliError::Input("sync at most once a second: use --every 1s or more".into())
+        })?;
+    eprintln!(
+        "syncing with {target} every {}; press Ctrl-C to stop",
+        human_duration(every)
+    );
+    // Quiet while nothing changes: a line when events move, on warnings,
+    // and when a failure starts, changes or ends.
+    let mut failing: Option<String> = None;
+    let mut first = true;
+    loop {
+        let now = Zone::Local.hms(Utc::now());
+        match sync(&mut ctx.store, &target) {
+            Ok(report) => {
+                let moved = report.pulled > 0 || report.pushed > 0 || !report.warnings.is_empty();
+                if first || moved || failing.is_some() {
+                    show(&report, Some(&now));
+                }
+                failing = None;
+            }
+            Err(e) => {
+                let message = e.to_string();
+                if failing.as_ref() != Some(&message) {
+                    eprintln!("{now} sync failed: {message}");
+                }
+                failing = Some(message);
+            }
+        }
+        first = false;
+        std::thread::sleep(pause);
+    }
+}
+
+fn show(report: &SyncReport, time: Option<&str>) {
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    match time {
+        Some(t) => println!("{t} {report}"),
+        None => println!("{report}"),
+    }
+}
+
+impl From<SyncError> for CliError {
+    fn from(e: SyncError) -> Self {
+        match e {
+            SyncError::Store(e) => CliError::Store(e),
+            e if e.is_bad_input() => CliError::Input(e.to_string()),
+            e => CliError::Io(e.to_string()),
+        }
+    }
+}
