@@ -65,6 +65,11 @@ pub const KEYS: &[KeyHelp] = &[
         "Resolve the incident (or reopen a resolved one)",
     ),
     k("i", "incidents", "Switch to another incident"),
+    k(
+        "S",
+        "sync",
+        "Sync now with the target of `fireground sync` (also every 30 s)",
+    ),
     k("D", "declare", "Declare a new incident"),
     k(
         "↑↓",
@@ -112,6 +117,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('D') => open(Open::Declare),
         KeyCode::Char('/') => open(Open::Filter),
         KeyCode::Char('p') => Some(Action::Pin),
+        KeyCode::Char('S') => Some(Action::SyncNow),
         KeyCode::Char('o') => Some(Action::ToggleOlderCan),
         KeyCode::Char('?') => Some(Action::Help),
         KeyCode::Char('q') => Some(Action::Quit),

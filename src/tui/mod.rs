@@ -3,6 +3,7 @@
 //! background results into actions.
 
 pub mod app;
+pub mod background_sync;
 pub mod form;
 pub mod keys;
 pub mod panes;
@@ -22,22 +23,26 @@ use tokio::sync::mpsc;
 
 use crate::cli::{CliError, Context};
 pub use app::{Action, App, Background};
+use background_sync::{SYNC_EVERY, SyncWorker};
 pub use sync_state::{SyncHealth, SyncState};
 
 /// How often timers move and other writers are looked for.
 const TICK: StdDuration = StdDuration::from_secs(1);
 
-/// Opens the console; returns when the user quits.
+/// Opens the console, syncing in the background; returns when the user
+/// quits.
 pub fn run(ctx: Context) -> Result<(), CliError> {
-    // Nothing sends yet; background sync will hold the sender.
-    let (_tx, rx) = mpsc::unbounded_channel();
-    run_with(ctx, rx)
+    let (tx, rx) = mpsc::unbounded_channel();
+    let worker = SyncWorker::spawn(ctx.store.path().to_path_buf(), SYNC_EVERY, tx);
+    run_with(ctx, rx, Some(worker))
 }
 
-/// Opens the console with a channel that background work reports on.
+/// Opens the console with a channel that background work reports on and,
+/// if given, the sync worker that the sync key wakes.
 pub fn run_with(
     ctx: Context,
     background: mpsc::UnboundedReceiver<Background>,
+    worker: Option<SyncWorker>,
 ) -> Result<(), CliError> {
     // Open the log before touching the terminal, so a bad --incident or an
     // unreadable database is one plain sentence.
@@ -47,7 +52,7 @@ pub fn run_with(
         .build()
         .map_err(|e| CliError::Io(format!("cannot start the console: {e}")))?;
     let mut terminal = Terminal::enter()?;
-    let result = runtime.block_on(event_loop(&mut terminal.0, app, background));
+    let result = runtime.block_on(event_loop(&mut terminal.0, app, background, worker));
     drop(terminal);
     result
 }
@@ -112,6 +117,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
     mut background: mpsc::UnboundedReceiver<Background>,
+    worker: Option<SyncWorker>,
 ) -> Result<(), CliError> {
     let io = |e: std::io::Error| CliError::Io(format!("the terminal failed: {e}"));
     let mut input = spawn_input();
@@ -148,6 +154,11 @@ async fn event_loop(
                 }
                 None => background_open = false,
             },
+        }
+        if app.take_sync_request()
+            && let Some(w) = &worker
+        {
+            w.sync_now();
         }
         if app.quit {
             return Ok(());

@@ -51,6 +51,8 @@ pub enum Action {
     Submit,
     Cancel,
     Background(Background),
+    /// Sync now rather than at the next interval.
+    SyncNow,
 }
 
 /// The pickers and forms a key opens.
@@ -121,6 +123,7 @@ pub struct App {
     /// Every CAN report rather than the latest from each reporter.
     pub older_can: bool,
     pub sync: SyncState,
+    sync_requested: bool,
     pub flash: Option<Flash>,
     pub quit: bool,
     bell: bool,
@@ -160,6 +163,7 @@ impl App {
             filter: None,
             older_can: false,
             sync: SyncState::default(),
+            sync_requested: false,
             flash: None,
             quit: false,
             bell: false,
@@ -179,6 +183,12 @@ impl App {
     /// Whether the terminal bell should ring now (it rings once).
     pub fn take_bell(&mut self) -> bool {
         std::mem::take(&mut self.bell)
+    }
+
+    /// Whether the user asked for a sync since the last call; the event
+    /// loop passes it to the background worker.
+    pub fn take_sync_request(&mut self) -> bool {
+        std::mem::take(&mut self.sync_requested)
     }
 
     /// The comms cadence at this moment.
@@ -215,6 +225,7 @@ impl App {
             Action::Redraw => {}
             Action::Quit => self.quit = true,
             Action::Background(Background::Sync(state)) => self.sync = state,
+            Action::SyncNow => self.sync_requested = true,
             Action::Open(what) => self.open(what),
             Action::Help => {
                 self.mode = match self.mode {

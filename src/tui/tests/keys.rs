@@ -395,3 +395,15 @@ fn q_quits_and_keys_do_nothing_to_a_missing_incident() {
     f.key(KeyCode::Char('q'));
     assert!(f.app.quit);
 }
+
+#[test]
+fn shift_s_asks_for_a_sync_once_and_writes_nothing() {
+    let mut f = Fixture::with("P1", vec![]);
+    let before = f.events().len();
+    assert!(!f.app.take_sync_request());
+    f.key(KeyCode::Char('S'));
+    f.key(KeyCode::Char('S'));
+    assert!(f.app.take_sync_request(), "the key asks the worker");
+    assert!(!f.app.take_sync_request(), "presses fold into one request");
+    assert_eq!(f.events().len(), before);
+}
