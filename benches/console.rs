@@ -2,7 +2,8 @@
 //! SQLite to the first frame), a key press that moves the selection and
 //! redraws, and the idle tick that finds nothing changed.
 
-use chrono::{DateTime, Duration, Utc};
+mod support;
+
 use clap::Parser;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
@@ -10,33 +11,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use fireground::cli::{Cli, Context};
-use fireground::domain::clock::Hlc;
-use fireground::domain::event::{Body, Event, EventKind, FORMAT_VERSION, NoteKind};
-use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 use fireground::tui::{Action, App, view};
 
-const EVENTS: usize = 100_000;
-
-fn event(incident: IncidentId, replica: ReplicaId, n: usize, kind: EventKind) -> Event {
-    let start: DateTime<Utc> = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
-    let at = start + Duration::seconds(n as i64);
-    Event {
-        v: FORMAT_VERSION,
-        id: EventId::from_parts(at.timestamp_millis() as u64, n as u128),
-        incident,
-        replica,
-        seq: n as u64 + 1,
-        hlc: Hlc {
-            ms: at.timestamp_millis(),
-            c: 0,
-        },
-        at,
-        author: ["ana", "bo", "maria", "devi"][n % 4].to_string(),
-        body: Body::Known(kind),
-    }
-}
-
-/// A database holding one incident of `EVENTS` events.
+/// A database holding the benchmarks' large incident.
 fn seeded(dir: &std::path::Path) -> Cli {
     let cli = Cli::parse_from([
         "fireground",
@@ -46,40 +23,7 @@ fn seeded(dir: &std::path::Path) -> Cli {
         "ana",
     ]);
     let mut ctx = Context::open(&cli).unwrap();
-    let incident = IncidentId::generate();
-    let replica = ReplicaId::generate();
-    let mut events = vec![event(
-        incident,
-        replica,
-        0,
-        EventKind::Declared {
-            title: "Checkout failing".into(),
-            severity: "P1".into(),
-            summary: String::new(),
-            playbook: "default".into(),
-            commander: "ana".into(),
-            stage: "detect".into(),
-        },
-    )];
-    for n in 1..EVENTS {
-        let kind = match n % 50 {
-            0 => EventKind::CanReport {
-                conditions: "errors at 1%".into(),
-                actions: "watching".into(),
-                needs: "nothing".into(),
-                role: Some("tech".into()),
-            },
-            1 => EventKind::RoleAssigned {
-                role: "scribe".into(),
-                person: format!("person{}", n % 40),
-            },
-            _ => EventKind::Note {
-                note: NoteKind::ALL[n % 6],
-                text: format!("entry {n}: the pool is at {} of 500 connections", n % 500),
-            },
-        };
-        events.push(event(incident, replica, n, kind));
-    }
+    let (_, events) = support::incident_events(support::size());
     ctx.store.import(&events).unwrap();
     cli
 }

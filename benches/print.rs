@@ -1,13 +1,11 @@
 //! `fireground print` of a 100,000-event incident in each format, and the
 //! steps before rendering (reading the log, folding it) for comparison.
 
+mod support;
+
 use std::hint::black_box;
 
-use chrono::{DateTime, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use fireground::domain::clock::Hlc;
-use fireground::domain::event::{Body, Event, EventKind, NoteKind};
-use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 use fireground::domain::incident::Incident;
 use fireground::playbooks::Catalog;
 use fireground::report::filter::Filter;
@@ -15,97 +13,8 @@ use fireground::report::{PrintOptions, Printout, html, json, markdown, text};
 use fireground::store::Store;
 use fireground::zone::Zone;
 
-const EVENTS: usize = 100_000;
-
-/// A long incident, one event every 3 seconds over about three and a half
-/// days: mostly notes of every kind, with the updates, CAN reports, role
-/// handovers, stage and severity changes and corrections a real one has.
-fn log() -> (IncidentId, Vec<Event>) {
-    let incident = IncidentId::from_parts(1_700_000_000_000, 1);
-    let replicas = [ReplicaId::from_parts(1, 1), ReplicaId::from_parts(1, 2)];
-    let people = ["maria", "sam", "devi", "lee", "omar"];
-    let stages = ["assemble", "verify", "dispatch", "mitigate", "repair"];
-    let start: DateTime<Utc> = DateTime::from_timestamp(1_763_938_800, 0).unwrap();
-    let mut events = Vec::with_capacity(EVENTS);
-    for i in 0..EVENTS {
-        let at = start + Duration::seconds(3 * i as i64);
-        let kind = match i {
-            0 => EventKind::Declared {
-                title: "Checkout failing for card payments".into(),
-                severity: "P1".into(),
-                summary: "Card payments fail at checkout.".into(),
-                playbook: "default".into(),
-                commander: "maria".into(),
-                stage: "detect".into(),
-            },
-            i if i % 600 == 0 => EventKind::UpdateSent {
-                status: format!("Update {i}: still rolling back region by region"),
-                impact: "About 1 in 20 card payments fail.".into(),
-                action: "Rollback continues.".into(),
-                next_update: None,
-            },
-            i if i % 997 == 0 => EventKind::CanReport {
-                conditions: "Error rate 4% and falling".into(),
-                actions: "Draining the bad pool".into(),
-                needs: "Nothing".into(),
-                role: Some("tech".into()),
-            },
-            i if i % 1499 == 0 => EventKind::RoleAssigned {
-                role: ["commander", "comms", "tech", "scribe"][i / 1499 % 4].into(),
-                person: people[i / 7 % people.len()].into(),
-            },
-            i if i % 4999 == 0 => EventKind::StageChanged {
-                stage: stages[i / 4999 % stages.len()].into(),
-            },
-            i if i % 9973 == 0 => EventKind::SeverityChanged {
-                severity: ["P1", "P2"][i / 9973 % 2].into(),
-            },
-            i if i % 211 == 0 => EventKind::Amended {
-                target: events_id(i - 1),
-                text: "corrected: the pool limit was 500, not 50".into(),
-            },
-            i if i % 307 == 0 => EventKind::Pinned {
-                target: events_id(i - 2),
-            },
-            i if i % 5003 == 0 => EventKind::Redacted {
-                target: events_id(i - 3),
-                reason: "secret".into(),
-            },
-            i => EventKind::Note {
-                note: NoteKind::ALL[i % NoteKind::ALL.len()],
-                text: format!(
-                    "Entry {i}: checked the connection pool on db-{}; saturation at {}% with {} waiting clients, see https://grafana.example.com/d/payments?from={i}",
-                    i % 7,
-                    i % 100,
-                    i % 37
-                ),
-            },
-        };
-        let replica = replicas[i % 2];
-        events.push(Event {
-            v: 1,
-            id: events_id(i),
-            incident,
-            replica,
-            seq: i as u64 / 2 + 1,
-            hlc: Hlc {
-                ms: at.timestamp_millis(),
-                c: 0,
-            },
-            at,
-            author: people[i % people.len()].into(),
-            body: Body::Known(kind),
-        });
-    }
-    (incident, events)
-}
-
-fn events_id(i: usize) -> EventId {
-    EventId::from_parts(1_700_000_000_000 + i as u64, i as u128 + 1)
-}
-
 fn benches(c: &mut Criterion) {
-    let (id, events) = log();
+    let (id, events) = support::incident_events(support::size());
     let catalog = Catalog::built_in();
     let playbook = catalog.get("default").unwrap();
     let inc = Incident::fold(id, &events).unwrap();

@@ -10,7 +10,7 @@ use fireground::store::Store;
 fn open_large_incident(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = dir.path().join("bench.db");
-    let (id, events) = support::incident_events(100_000);
+    let (id, events) = support::incident_events(support::size());
     {
         let mut store = Store::open(&path).expect("opens");
         store.import(&events).expect("imports");

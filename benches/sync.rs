@@ -1,6 +1,8 @@
 //! Sync over a shared file at 100,000 events: importing them all into a
 //! new database, and a sync with nothing new to do.
 
+mod support;
+
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -8,16 +10,6 @@ use fireground::domain::event::{EventKind, NoteKind};
 use fireground::domain::ids::IncidentId;
 use fireground::store::Store;
 use fireground::sync::{Target, sync};
-
-/// `cargo bench` measures at 100,000 events; `cargo test` only checks
-/// that the benchmarks run, on a small file, to keep the suite quick.
-fn events() -> usize {
-    if std::env::args().any(|a| a == "--bench") {
-        100_000
-    } else {
-        1_000
-    }
-}
 
 /// A shared file holding one incident's 100,000 events, as another
 /// responder's sync would have written it.
@@ -53,7 +45,7 @@ fn shared_file(dir: &Path, events: usize) -> Target {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let events = events();
+    let events = support::size();
     let target = shared_file(dir.path(), events);
     let mut group = c.benchmark_group("sync");
     group.sample_size(10);

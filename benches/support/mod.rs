@@ -1,79 +1,106 @@
-//! A large, realistic incident for benchmarks: a long P1 with notes, role
-//! hand-overs, CAN reports and updates from several replicas.
+//! A large, realistic incident for the benchmarks, shared so that every
+//! benchmark measures the same log.
 
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, Utc};
 use fireground::domain::clock::Hlc;
-use fireground::domain::event::{Body, Event, EventKind, FORMAT_VERSION, NoteKind};
+use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 
-/// `n` events of one incident, spread over replicas and a day and a half.
-pub fn incident_events(n: usize) -> (IncidentId, Vec<Event>) {
-    let incident = IncidentId::from_parts(1_700_000_000_000, 7);
-    let replicas: Vec<ReplicaId> = (0..4)
-        .map(|r| ReplicaId::from_parts(1_700_000_000_000, 100 + r))
-        .collect();
+/// 100,000 events under `cargo bench`; a thousand when `cargo test` runs
+/// the benchmarks once to check they work, to keep the suite quick.
+pub fn size() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        100_000
+    } else {
+        1_000
+    }
+}
+
+/// A long incident (at 100,000 events, one every 3 seconds over about three
+/// and a half days): mostly notes of every kind, with the updates, CAN reports, role
+/// handovers, stage and severity changes and corrections a real one has.
+pub fn incident_events(count: usize) -> (IncidentId, Vec<Event>) {
+    let incident = IncidentId::from_parts(1_700_000_000_000, 1);
+    let replicas = [ReplicaId::from_parts(1, 1), ReplicaId::from_parts(1, 2)];
     let people = ["maria", "sam", "devi", "lee", "omar"];
-    let start: DateTime<Utc> = DateTime::from_timestamp(1_700_000_000, 0).expect("a valid time");
-    let mut seqs = [0u64; 4];
-    let events = (0..n)
-        .map(|i| {
-            let r = i % replicas.len();
-            seqs[r] += 1;
-            let at = start + Duration::milliseconds(i as i64 * 1_300);
-            let kind = if i == 0 {
-                EventKind::Declared {
-                    title: "Checkout failing for card payments".into(),
-                    severity: "P1".into(),
-                    summary: "Card payments fail at checkout.".into(),
-                    playbook: "default".into(),
-                    commander: "maria".into(),
-                    stage: "detect".into(),
-                }
-            } else {
-                match i % 50 {
-                    0 => EventKind::RoleAssigned {
-                        role: ["comms", "tech", "scribe"][i % 3].into(),
-                        person: people[i % people.len()].into(),
-                    },
-                    1 => EventKind::CanReport {
-                        conditions: format!("error rate {}%", i % 7),
-                        actions: "rolling back payments-api".into(),
-                        needs: "a database expert".into(),
-                        role: Some("tech".into()),
-                    },
-                    2 => EventKind::UpdateSent {
-                        status: "Mitigating".into(),
-                        impact: "Some card payments fail".into(),
-                        action: "Rollback in progress".into(),
-                        next_update: None,
-                    },
-                    _ => EventKind::Note {
-                        note: NoteKind::ALL[i % NoteKind::ALL.len()],
-                        text: format!(
-                            "observation {i}: p99 latency {} ms on checkout-api, pool at {}%",
-                            200 + i % 900,
-                            i % 100
-                        ),
-                    },
-                }
-            };
-            Event {
-                v: FORMAT_VERSION,
-                id: EventId::from_parts(at.timestamp_millis() as u64, i as u128),
-                incident,
-                replica: replicas[r],
-                seq: seqs[r],
-                hlc: Hlc {
-                    ms: at.timestamp_millis(),
-                    c: 0,
-                },
-                at,
-                author: people[i % people.len()].to_string(),
-                body: Body::Known(kind),
-            }
-        })
-        .collect();
+    let stages = ["assemble", "verify", "dispatch", "mitigate", "repair"];
+    let start: DateTime<Utc> = DateTime::from_timestamp(1_763_938_800, 0).unwrap();
+    let mut events = Vec::with_capacity(count);
+    for i in 0..count {
+        let at = start + Duration::seconds(3 * i as i64);
+        let kind = match i {
+            0 => EventKind::Declared {
+                title: "Checkout failing for card payments".into(),
+                severity: "P1".into(),
+                summary: "Card payments fail at checkout.".into(),
+                playbook: "default".into(),
+                commander: "maria".into(),
+                stage: "detect".into(),
+            },
+            i if i % 600 == 0 => EventKind::UpdateSent {
+                status: format!("Update {i}: still rolling back region by region"),
+                impact: "About 1 in 20 card payments fail.".into(),
+                action: "Rollback continues.".into(),
+                next_update: None,
+            },
+            i if i % 997 == 0 => EventKind::CanReport {
+                conditions: "Error rate 4% and falling".into(),
+                actions: "Draining the bad pool".into(),
+                needs: "Nothing".into(),
+                role: Some("tech".into()),
+            },
+            i if i % 1499 == 0 => EventKind::RoleAssigned {
+                role: ["commander", "comms", "tech", "scribe"][i / 1499 % 4].into(),
+                person: people[i / 7 % people.len()].into(),
+            },
+            i if i % 4999 == 0 => EventKind::StageChanged {
+                stage: stages[i / 4999 % stages.len()].into(),
+            },
+            i if i % 9973 == 0 => EventKind::SeverityChanged {
+                severity: ["P1", "P2"][i / 9973 % 2].into(),
+            },
+            i if i % 211 == 0 => EventKind::Amended {
+                target: events_id(i - 1),
+                text: "corrected: the pool limit was 500, not 50".into(),
+            },
+            i if i % 307 == 0 => EventKind::Pinned {
+                target: events_id(i - 2),
+            },
+            i if i % 5003 == 0 => EventKind::Redacted {
+                target: events_id(i - 3),
+                reason: "secret".into(),
+            },
+            i => EventKind::Note {
+                note: NoteKind::ALL[i % NoteKind::ALL.len()],
+                text: format!(
+                    "Entry {i}: checked the connection pool on db-{}; saturation at {}% with {} waiting clients, see https://grafana.example.com/d/payments?from={i}",
+                    i % 7,
+                    i % 100,
+                    i % 37
+                ),
+            },
+        };
+        let replica = replicas[i % 2];
+        events.push(Event {
+            v: 1,
+            id: events_id(i),
+            incident,
+            replica,
+            seq: i as u64 / 2 + 1,
+            hlc: Hlc {
+                ms: at.timestamp_millis(),
+                c: 0,
+            },
+            at,
+            author: people[i % people.len()].into(),
+            body: Body::Known(kind),
+        });
+    }
     (incident, events)
+}
+
+fn events_id(i: usize) -> EventId {
+    EventId::from_parts(1_700_000_000_000 + i as u64, i as u128 + 1)
 }
