@@ -12,7 +12,9 @@ mod sync_cmd;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::domain::event::NoteKind;
 
 pub use context::Context;
 pub use error::CliError;
@@ -95,8 +97,8 @@ pub enum Command {
     /// Add a timeline entry
     Log {
         text: String,
-        #[arg(long, short, value_enum, default_value = "note")]
-        kind: NoteKindArg,
+        #[arg(long, short, default_value = "note", value_parser = note_kind, value_name = "note|decision|finding|action|command|destructive")]
+        kind: NoteKind,
         #[command(flatten)]
         when: When,
     },
@@ -261,14 +263,12 @@ pub enum PlaybookCommand {
     Check { file: PathBuf },
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum NoteKindArg {
-    Note,
-    Decision,
-    Finding,
-    Action,
-    Command,
-    Destructive,
+/// A note's sub-kind, as `--kind` takes it.
+fn note_kind(s: &str) -> Result<NoteKind, String> {
+    NoteKind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = NoteKind::ALL.iter().map(|k| k.name()).collect();
+        format!("valid kinds are: {}", all.join(", "))
+    })
 }
 
 /// Runs a non-interactive command.

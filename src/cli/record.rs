@@ -2,10 +2,10 @@
 
 use chrono::{Duration, Local};
 
-use super::{ActionCommand, CliError, Command, Context, NoteKindArg, When};
+use super::{ActionCommand, CliError, Command, Context, When};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::draft::update_draft;
-use crate::domain::event::{EventKind, NoteKind};
+use crate::domain::event::EventKind;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 use crate::domain::input::{
@@ -57,8 +57,11 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         _ => ctx.incident()?,
     };
     let (kind, when, said) = match command {
-        Command::Log { text, kind, when } => {
-            let note = note_kind(kind);
+        Command::Log {
+            text,
+            kind: note,
+            when,
+        } => {
             let text = required("the note", &text)?;
             (
                 EventKind::Note { note, text },
@@ -259,17 +262,6 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
     ctx.record(inc.id, &when, kind)?;
     println!("{said} ({} {}).", inc.id.short(), inc.title);
     Ok(())
-}
-
-fn note_kind(k: NoteKindArg) -> NoteKind {
-    match k {
-        NoteKindArg::Note => NoteKind::Note,
-        NoteKindArg::Decision => NoteKind::Decision,
-        NoteKindArg::Finding => NoteKind::Finding,
-        NoteKindArg::Action => NoteKind::Action,
-        NoteKindArg::Command => NoteKind::Command,
-        NoteKindArg::Destructive => NoteKind::Destructive,
-    }
 }
 
 fn print_draft(

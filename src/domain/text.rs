@@ -2,6 +2,32 @@
 //! terminal escape sequences or control characters, and none may reach a
 //! terminal.
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// The display width of `s` in a terminal's columns.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` columns, with an ellipsis when it was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
 /// Removes escape sequences, control characters (C0 and C1, except newline
 /// and tab) and bidirectional overrides; keeps everything else.
 pub fn sanitize(input: &str) -> String {

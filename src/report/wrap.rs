@@ -1,11 +1,8 @@
 //! Word wrapping by display width, for the fixed-width text printout.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
-/// The display width of `s` in a terminal's columns.
-pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
-}
+pub use crate::domain::text::{truncate, width};
 
 /// Lines of at most `max` columns. Paragraphs (split on newlines) stay
 /// apart, spaces between words are where lines break, and a word wider
@@ -60,25 +57,6 @@ pub fn each_line(text: &str, max: usize, mut f: impl FnMut(&str)) {
         f(&line);
         line.clear();
     }
-}
-
-/// `s` cut to at most `max` columns, with an ellipsis when it was cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out.push('…');
-    out
 }
 
 /// `s` padded with spaces to `cols` display columns.
