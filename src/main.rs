@@ -9,7 +9,20 @@ fn console(cli: &Cli) -> Result<(), CliError> {
     fireground::tui::run(Context::open(cli)?)
 }
 
+/// Rust ignores SIGPIPE, which turns `fireground status | head` into a
+/// panic on the first write after `head` exits; a command-line tool should
+/// just stop, as `cat` does.
+fn stop_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of a signal before any
+    // thread is started has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
+    stop_quietly_on_closed_pipe();
     let mut cli = Cli::parse();
     let result = match cli.command.take() {
         Some(command) => cli::run(cli, command),

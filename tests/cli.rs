@@ -488,3 +488,20 @@ fn a_time_in_the_future_is_refused_for_what_already_happened() {
     let e = s.fails(&["log", "x", "--at", "-9000000000000s"]);
     assert!(e.contains("too far"), "{e}");
 }
+
+#[test]
+fn a_closed_pipe_stops_output_without_a_panic() {
+    let s = Sandbox::new();
+    s.ok(&["demo"]);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("\"$F\" print | head -1")
+        .env("F", assert_cmd::cargo::cargo_bin("fireground"))
+        .env("FIREGROUND_DB", s.db())
+        .env("FIREGROUND_USER", "ana")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}
