@@ -495,7 +495,7 @@ fn a_closed_pipe_stops_output_without_a_panic() {
     s.ok(&["demo"]);
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg("\"$F\" print | head -1")
+        .arg("\"$F\" status | true; \"$F\" list | head -1")
         .env("F", assert_cmd::cargo::cargo_bin("fireground"))
         .env("FIREGROUND_DB", s.db())
         .env("FIREGROUND_USER", "ana")
