@@ -505,3 +505,30 @@ fn a_closed_pipe_stops_output_without_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 }
+
+#[test]
+fn an_update_says_what_was_recorded_and_a_promise_must_be_later() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "declare",
+        "X",
+        "--severity",
+        "P1",
+        "--summary",
+        "Logins fail for 3% of users",
+    ]);
+    let out = s.ok(&["update", "--status", "Investigating"]);
+    assert!(out.contains("Update recorded: Investigating"), "{out}");
+    assert!(
+        out.contains("Impact: Logins fail for 3% of users"),
+        "the draft's impact, shown: {out}"
+    );
+    assert!(out.contains("next one due at"), "{out}");
+    let e = s.fails(&["update", "--status", "x", "--next", "2026-01-01T00:00:00Z"]);
+    assert!(e.contains("--next must be after the update"), "{e}");
+    let draft = s.json(&["update", "--json"]);
+    assert!(draft["status"].as_str().unwrap().contains("X"), "{draft}");
+    s.ok(&["tick", "1"]);
+    let e = s.fails(&["tick", "1"]);
+    assert!(e.contains("already ticked"), "{e}");
+}

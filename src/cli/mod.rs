@@ -154,6 +154,9 @@ pub enum Command {
         next: Option<String>,
         #[command(flatten)]
         when: When,
+        /// With no other flags: print the draft as JSON
+        #[command(flatten)]
+        json: Json,
     },
     /// Add a command-center link (call, channel, document)
     Link {

@@ -120,12 +120,27 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
             action,
             next,
             when,
+            json,
         } => {
             let playbook = ctx.playbook(&inc)?;
             let now = chrono::Utc::now();
             let draft = update_draft(&inc, playbook, now);
             if status.is_none() && impact.is_none() && action.is_none() && next.is_none() {
-                print_draft(&inc, &draft, &next_update(&inc, playbook, now), now);
+                let next = next_update_by_cadence(playbook, &inc.severity, now);
+                if json.json {
+                    let doc = serde_json::json!({
+                        "status": draft.status,
+                        "impact": draft.impact,
+                        "action": draft.action,
+                        "next_update": next,
+                    });
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&doc).expect("a draft serialises")
+                    );
+                } else {
+                    print_draft(&inc, &draft, &next_update(&inc, playbook, now), now);
+                }
                 return Ok(());
             }
             let recorded_at = ctx.at(&when)?.unwrap_or(now);
@@ -136,16 +151,37 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
                 ),
                 None => next_update_by_cadence(playbook, &inc.severity, recorded_at),
             };
+            if next_update.is_some_and(|t| t <= recorded_at) {
+                return Err(CliError::Input(
+                    "--next must be after the update itself; give a duration like 30m or a later time".into(),
+                ));
+            }
             let kind = EventKind::UpdateSent {
                 status: required("--status", &status.unwrap_or(draft.status))?,
                 impact: impact.unwrap_or(draft.impact).trim().to_string(),
                 action: action.unwrap_or(draft.action).trim().to_string(),
                 next_update,
             };
-            let said = match next_update {
-                Some(t) => format!("Update recorded; next one due at {}", Zone::Local.hm(t)),
-                None => "Update recorded".to_string(),
+            let EventKind::UpdateSent {
+                status,
+                impact,
+                action,
+                ..
+            } = &kind
+            else {
+                unreachable!("built just above")
             };
+            let next = match next_update {
+                Some(t) => format!(
+                    "next one due at {} {}",
+                    Zone::Local.hm(t),
+                    Zone::Local.label(t)
+                ),
+                None => "no fixed cadence at this severity".to_string(),
+            };
+            let said = format!(
+                "Update recorded: {status}\n  Impact: {impact}\n  Action: {action}\n  {next}"
+            );
             (kind, when, said)
         }
         Command::Link { label, url, when } => {
@@ -190,6 +226,13 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
                     stage.checklist.len()
                 ))
             })?;
+            if inc
+                .ticks
+                .iter()
+                .any(|t| t.stage == stage.id && t.item == text)
+            {
+                return Err(CliError::Input(format!("'{text}' is already ticked")));
+            }
             let said = format!("Ticked: {text}");
             let kind = EventKind::ChecklistTicked {
                 stage: stage.id.clone(),
@@ -260,7 +303,7 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         other => unreachable!("{other:?} is dispatched elsewhere"),
     };
     ctx.record(inc.id, &when, kind)?;
-    println!("{said} ({} {}).", inc.id.short(), inc.title);
+    println!("{} {}: {said}", inc.id.short(), inc.title);
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use super::{CliError, Context};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::incident::Incident;
 use crate::domain::roster::{RoleRow, role_rows};
+use crate::domain::text::truncate;
 use crate::domain::when::{clock_duration, human_duration};
 use crate::zone::Zone;
 
@@ -59,23 +60,25 @@ pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     let now = Utc::now();
+    let z = Zone::Local;
+    println!("Times in {}", z.label(now));
     println!(
-        "{:<7} {:<4} {:<13} {:<9} {:<17} TITLE",
-        "REF", "SEV", "STAGE", "STATE", "DECLARED"
+        "{:<7} {:<4} {:<12} {:<16} {:<12} {:<16} TITLE",
+        "REF", "SEV", "STAGE", "STATE", "IC", "DECLARED"
     );
     for i in &incidents {
-        let state = if i.is_resolved() {
-            "resolved".to_string()
-        } else {
-            human_duration(now - i.declared_at)
+        let state = match i.resolved_at {
+            Some(t) => format!("resolved {}", z.hm(t)),
+            None => format!("open {}", human_duration(now - i.declared_at)),
         };
         println!(
-            "{:<7} {:<4} {:<13} {:<9} {:<17} {}",
+            "{:<7} {:<4} {:<12} {:<16} {:<12} {:<16} {}",
             i.id.short(),
             i.severity,
             i.stage,
             state,
-            Zone::Local.date_hm(i.declared_at),
+            truncate(i.commander().unwrap_or("—"), 12),
+            z.date_hm(i.declared_at),
             i.title
         );
     }
