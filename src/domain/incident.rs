@@ -3,6 +3,7 @@
 //! collections grow, corrections (amend, redact) apply after the fold so
 //! their own position in the order does not matter.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -210,19 +211,49 @@ impl Incident {
         id: IncidentId,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Option<Incident> {
-        let mut mine: Vec<&Event> = events
-            .into_iter()
-            .filter(|e| e.incident == id && e.known().is_some())
-            .collect();
+        let mut mine: Vec<&Event> = events.into_iter().filter(|e| e.incident == id).collect();
         mine.sort_by_key(|e| e.order_key());
-        let declared = mine
-            .iter()
-            .find(|e| matches!(e.known(), Some(EventKind::Declared { .. })))?;
-        let mut inc = Incident::from_declaration(declared)?;
-        let mut corrections: Vec<&Event> = Vec::new();
-        for e in &mine {
-            inc.apply(e, &mut corrections);
+        Incident::fold_ordered(id, mine)
+    }
+
+    /// As [`Incident::fold`], for events already in the agreed order (as
+    /// the store reads them): nothing is collected or sorted, so a large
+    /// incident can be folded straight from the database rows.
+    pub fn fold_ordered<E: Borrow<Event>>(
+        id: IncidentId,
+        events: impl IntoIterator<Item = E>,
+    ) -> Option<Incident> {
+        // Entries backfilled to before the declaration wait for it.
+        let mut before: Vec<E> = Vec::new();
+        let mut inc: Option<Incident> = None;
+        let mut corrections: Vec<Event> = Vec::new();
+        for e in events {
+            let (mine, declares) = {
+                let ev = e.borrow();
+                let known = ev.known();
+                (
+                    ev.incident == id && known.is_some(),
+                    matches!(known, Some(EventKind::Declared { .. })),
+                )
+            };
+            if !mine {
+                continue;
+            }
+            match &mut inc {
+                Some(i) => i.apply(e.borrow(), &mut corrections),
+                None if declares => {
+                    let mut i = Incident::from_declaration(e.borrow())?;
+                    for b in &before {
+                        i.apply(b.borrow(), &mut corrections);
+                    }
+                    before.clear();
+                    i.apply(e.borrow(), &mut corrections);
+                    inc = Some(i);
+                }
+                None => before.push(e),
+            }
         }
+        let mut inc = inc?;
         inc.apply_corrections(&corrections);
         Some(inc)
     }
@@ -266,7 +297,7 @@ impl Incident {
         })
     }
 
-    fn apply<'a>(&mut self, e: &'a Event, corrections: &mut Vec<&'a Event>) {
+    fn apply(&mut self, e: &Event, corrections: &mut Vec<Event>) {
         let Some(kind) = e.known() else { return };
         let author = single_line(&e.author);
         self.people.insert(author.clone());
@@ -408,7 +439,7 @@ impl Incident {
                 (EntryKind::ActionItem, text)
             }
             EventKind::ActionItemDone { item } => {
-                corrections.push(e);
+                corrections.push(e.clone());
                 (
                     EntryKind::ActionItem,
                     format!("Action item #{} done", item.short()),
@@ -444,7 +475,7 @@ impl Incident {
                 (EntryKind::Reopened, text)
             }
             EventKind::Amended { .. } | EventKind::Redacted { .. } | EventKind::Pinned { .. } => {
-                corrections.push(e);
+                corrections.push(e.clone());
                 return;
             }
         };
@@ -494,7 +525,7 @@ impl Incident {
         Some(holder.person)
     }
 
-    fn apply_corrections(&mut self, corrections: &[&Event]) {
+    fn apply_corrections(&mut self, corrections: &[Event]) {
         let index: HashMap<EventId, usize> = self
             .timeline
             .iter()

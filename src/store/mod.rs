@@ -23,6 +23,10 @@ pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
 /// up. Incident writes are tiny, so this is only reached by a hung process.
 const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
+/// One incident's events in the order every replica agrees on.
+const EVENTS_IN_ORDER: &str = "SELECT id, json FROM events WHERE incident = ?1
+     ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
+
 /// How far ahead of ours another replica's clock may be before we stop
 /// following it.
 const MAX_CLOCK_LEAD_MS: i64 = 24 * 3600 * 1000;
@@ -176,10 +180,7 @@ impl Store {
 
     /// Every event of one incident, in the agreed order.
     pub fn events(&self, incident: IncidentId) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, json FROM events WHERE incident = ?1
-             ORDER BY at_ms, hlc_ms, hlc_c, replica, id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(EVENTS_IN_ORDER)?;
         let rows = stmt.query_map([incident.to_string()], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
@@ -196,7 +197,32 @@ impl Store {
 
     /// One incident's state, if it has been declared.
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
-        Ok(Incident::fold(id, &self.events(id)?))
+        // Folded straight from the rows, in the agreed order (the columns
+        // sort as the domain does: `at` has millisecond precision on the
+        // wire, and ULID text sorts as the ids do), so a large incident is
+        // never held twice in memory.
+        let mut stmt = self.conn.prepare_cached(EVENTS_IN_ORDER)?;
+        let rows = stmt.query_map([id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut failed = None;
+        let events = rows.map_while(|row| {
+            match row
+                .map_err(StoreError::from)
+                .and_then(|(id, json)| parse_stored(&id, &json))
+            {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
+            }
+        });
+        let incident = Incident::fold_ordered(id, events);
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(incident),
+        }
     }
 
     /// Every declared incident, most recently active first.

@@ -179,3 +179,57 @@ fn a_clock_days_ahead_is_imported_but_not_followed() {
     let mine = s.append(inc, None, "bo", note("x")).unwrap();
     assert!(mine.at < Utc::now() + chrono::Duration::minutes(1));
 }
+
+#[test]
+fn folding_from_the_rows_matches_folding_in_memory() {
+    // Three replicas, ties in time, backfills before the declaration and a
+    // correction: the row order must be the domain's order.
+    let mut replicas: Vec<Store> = (0..3).map(|_| Store::open_in_memory().unwrap()).collect();
+    let fixed = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    for r in &mut replicas {
+        r.set_clock(move || fixed);
+    }
+    let inc = declare(&mut replicas[0]);
+    let early = Some(fixed - chrono::Duration::minutes(10));
+    replicas[1]
+        .append(inc, early, "bo", note("alert fired"))
+        .unwrap();
+    for i in 0..30 {
+        let r = i % 3;
+        let kind = match i % 4 {
+            0 => EventKind::StageChanged {
+                stage: format!("s{i}"),
+            },
+            1 => EventKind::RoleAssigned {
+                role: "tech".into(),
+                person: format!("p{r}"),
+            },
+            _ => note(&format!("n{i}")),
+        };
+        replicas[r].append(inc, None, "x", kind).unwrap();
+    }
+    let target = replicas[2].events(inc).unwrap()[0].id;
+    replicas[0]
+        .append(
+            inc,
+            None,
+            "ana",
+            EventKind::Amended {
+                target,
+                text: "fixed".into(),
+            },
+        )
+        .unwrap();
+    let mut all = Store::open_in_memory().unwrap();
+    for r in &replicas {
+        all.import(&r.events(inc).unwrap()).unwrap();
+    }
+    let streamed = all.incident(inc).unwrap().unwrap();
+    let in_memory = Incident::fold(inc, &all.events(inc).unwrap()).unwrap();
+    assert_eq!(streamed, in_memory);
+    assert_eq!(
+        streamed.timeline[0].text, "alert fired",
+        "backfilled before the declaration"
+    );
+    assert_eq!(streamed.event_count, 33);
+}
