@@ -373,3 +373,44 @@ fn a_push_the_remote_declines_is_not_retried_and_says_why() {
         )
     );
 }
+
+#[test]
+fn a_replica_joining_after_someone_pushed_another_branch_still_finds_the_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bare_repo(dir.path());
+    let (mut a, mut c) = (store(), store());
+    let inc = declare(&mut a, "ana");
+    run(&mut a, &repo, dir.path());
+    // A person pushes a README to the repository's default branch, which
+    // is not the branch the first replica created.
+    let human = dir.path().join("human");
+    std::fs::create_dir(&human).unwrap();
+    git(&human, dir.path(), &["init", "-q", "-b", "master"]);
+    std::fs::write(human.join("README.md"), "incident logs\n").unwrap();
+    git(&human, dir.path(), &["add", "-A"]);
+    git(&human, dir.path(), &["commit", "-q", "-m", "readme"]);
+    git(
+        &human,
+        dir.path(),
+        &["push", "-q", repo.to_str().unwrap(), "master"],
+    );
+    git(
+        &repo,
+        dir.path(),
+        &["symbolic-ref", "HEAD", "refs/heads/master"],
+    );
+
+    assert_eq!(
+        run(&mut c, &repo, dir.path()).pulled,
+        1,
+        "the joiner reads the events' branch"
+    );
+    note(&mut c, inc, "cy", "joined");
+    run(&mut c, &repo, dir.path());
+    assert_eq!(
+        run(&mut a, &repo, dir.path()).pulled,
+        1,
+        "and writes where the others read"
+    );
+    assert_eq!(order(&a, inc), order(&c, inc));
+}

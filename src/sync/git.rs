@@ -387,6 +387,46 @@ impl Git<'_> {
         Ok(())
     }
 
+    /// The branch every replica should use: one that already holds
+    /// fireground's events (the remote's default first), so that a replica
+    /// joining later never settles on a different branch than the others;
+    /// else the remote's default branch; else, for an empty repository, a
+    /// fixed default that every replica agrees on.
+    fn choose_branch(&self) -> Result<String, SyncError> {
+        let head = self.run("reach", &["ls-remote", "--symref", "origin", "HEAD"])?;
+        let default = head
+            .lines()
+            .find_map(|l| l.strip_prefix("ref: refs/heads/")?.split_once('\t'))
+            .map(|(b, _)| b.to_string());
+        self.run("fetch from", &["fetch", "-q", "origin"])?;
+        let listed = self.run(
+            "read the working copy of",
+            &[
+                "for-each-ref",
+                "--format=%(refname:lstrip=3)",
+                "refs/remotes/origin",
+            ],
+        )?;
+        let mut branches: Vec<&str> = listed.lines().filter(|b| *b != "HEAD").collect();
+        // The default branch is looked at first.
+        branches.sort_by_key(|b| Some(*b) != default.as_deref());
+        for b in branches {
+            let events = self.run(
+                "read the working copy of",
+                &[
+                    "ls-tree",
+                    "--name-only",
+                    &format!("refs/remotes/origin/{b}"),
+                    "events/",
+                ],
+            )?;
+            if !events.is_empty() {
+                return Ok(b.to_string());
+            }
+        }
+        Ok(default.unwrap_or_else(|| DEFAULT_BRANCH.to_string()))
+    }
+
     fn create(&self) -> Result<(), SyncError> {
         private_dir(&self.dir).map_err(|e| SyncError::WorkingCopy {
             path: self.dir.clone(),
@@ -395,14 +435,7 @@ impl Git<'_> {
         let setup = "set up a working copy for";
         self.run(setup, &["init", "-q"])?;
         self.run(setup, &["remote", "add", "origin", self.remote])?;
-        // Follow the remote's default branch; an empty repository has none
-        // to offer, and every replica then agrees on the same default.
-        let head = self.run("reach", &["ls-remote", "--symref", "origin", "HEAD"])?;
-        let branch = head
-            .lines()
-            .find_map(|l| l.strip_prefix("ref: refs/heads/")?.split_once('\t'))
-            .map(|(b, _)| b.to_string())
-            .unwrap_or_else(|| DEFAULT_BRANCH.to_string());
+        let branch = self.choose_branch()?;
         self.run(
             setup,
             &["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")],
