@@ -165,16 +165,32 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut hlc = read_hlc(&tx)?;
         let mut added = Vec::new();
+        let mut twin = false;
         for (i, e) in events.into_iter().enumerate() {
             if insert(&tx, e)? > 0 {
                 added.push(i);
+                twin |= e.replica == self.replica;
             }
             if e.hlc.ms <= horizon {
                 hlc = Hlc::observe(hlc, e.hlc);
             }
         }
         write_hlc(&tx, hlc)?;
+        // An event we never wrote carries our replica id: another copy of
+        // this database (a restored backup, a copied file) is writing too.
+        // From now on this one writes under a new id, so the two never
+        // reuse each other's sequence numbers again.
+        let renamed = twin.then(ReplicaId::generate);
+        if let Some(new) = renamed {
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'replica'",
+                [new.to_string()],
+            )?;
+        }
         tx.commit()?;
+        if let Some(new) = renamed {
+            self.replica = new;
+        }
         Ok(added)
     }
 

@@ -37,6 +37,28 @@ pub const MIGRATIONS: &[&str] = &[
         target       TEXT PRIMARY KEY,
         pushed_rowid INTEGER NOT NULL
     );",
+    // 3: (replica, seq) is no longer unique. A database restored from a
+    // backup, or copied, reuses its replica id and sequence numbers; the
+    // constraint then silently dropped the other copy's events. Ids stay
+    // unique, rows keep their rowids (sync marks refer to them).
+    "CREATE TABLE events_v3 (
+        id       TEXT PRIMARY KEY,
+        incident TEXT NOT NULL,
+        replica  TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        hlc_ms   INTEGER NOT NULL,
+        hlc_c    INTEGER NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        json     TEXT NOT NULL
+    );
+    INSERT INTO events_v3 (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+        SELECT rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json FROM events;
+    DROP TABLE events;
+    ALTER TABLE events_v3 RENAME TO events;
+    CREATE INDEX events_by_incident ON events (incident, at_ms);
+    CREATE INDEX events_by_kind ON events (kind, incident);
+    CREATE INDEX events_by_replica ON events (replica, seq);",
 ];
 
 /// The schema version this build writes.

@@ -233,3 +233,82 @@ fn folding_from_the_rows_matches_folding_in_memory() {
     );
     assert_eq!(streamed.event_count, 33);
 }
+
+#[test]
+fn a_restored_backup_and_the_original_keep_each_others_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let (orig_path, backup_path) = (dir.path().join("a.db"), dir.path().join("backup.db"));
+    let mut original = Store::open(&orig_path).unwrap();
+    let inc = declare(&mut original);
+    drop(original);
+    std::fs::copy(&orig_path, &backup_path).unwrap();
+    let mut original = Store::open(&orig_path).unwrap();
+    let mut backup = Store::open(&backup_path).unwrap();
+    assert_eq!(
+        original.replica(),
+        backup.replica(),
+        "a copy shares the replica id"
+    );
+    // Both write the same sequence number under the same replica id.
+    let a = original
+        .append(inc, None, "ana", note("written after the backup"))
+        .unwrap();
+    let b = backup
+        .append(inc, None, "ana", note("written after the restore"))
+        .unwrap();
+    assert_eq!((a.replica, a.seq), (b.replica, b.seq));
+
+    assert_eq!(backup.import(&original.events(inc).unwrap()).unwrap(), 1);
+    assert_eq!(original.import(&backup.events(inc).unwrap()).unwrap(), 1);
+    for s in [&original, &backup] {
+        let texts: Vec<String> = s
+            .incident(inc)
+            .unwrap()
+            .unwrap()
+            .timeline
+            .iter()
+            .map(|e| e.text.clone())
+            .collect();
+        assert!(
+            texts.contains(&"written after the backup".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"written after the restore".to_string()),
+            "{texts:?}"
+        );
+    }
+    assert_ne!(original.replica(), backup.replica(), "the copies part ways");
+    let replica = backup.replica();
+    drop(backup);
+    assert_eq!(
+        Store::open(&backup_path).unwrap().replica(),
+        replica,
+        "the new id is kept"
+    );
+}
+
+#[test]
+fn a_database_of_the_first_schema_migrates_without_losing_rows_or_sync_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('schema_version', '2'), ('replica', '01JD0000000000000000000000');
+             INSERT INTO events (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+             VALUES (7, 'x', 'i', 'r', 1, 0, 0, 0, 'note', '{}');",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let (rowid, id): (i64, String) = s
+        .connection()
+        .query_row("SELECT rowid, id FROM events", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((rowid, id.as_str()), (7, "x"));
+}
