@@ -414,3 +414,45 @@ fn a_replica_joining_after_someone_pushed_another_branch_still_finds_the_events(
     );
     assert_eq!(order(&a, inc), order(&c, inc));
 }
+
+/// The session id of a process, from /proc.
+#[cfg(target_os = "linux")]
+fn session_of(stat: &str) -> String {
+    // Fields after the command name, which is in parentheses.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    rest.split_whitespace().nth(3).unwrap().to_string()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn git_and_ssh_run_without_the_terminal_so_they_can_never_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("ssh-session");
+    let fake_ssh = dir.path().join("fake-ssh");
+    std::fs::write(
+        &fake_ssh,
+        format!(
+            "#!/bin/sh\ncat /proc/$$/stat > '{}'\nexit 1\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake_ssh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut opts = options(dir.path());
+    opts.git_env
+        .push(("GIT_SSH_COMMAND".into(), fake_ssh.clone().into()));
+    let mut a = store();
+    declare(&mut a, "ana");
+    let target = Target::Git("ssh://example.invalid/incidents.git".into());
+    assert!(
+        sync_with(&mut a, &target, &opts).is_err(),
+        "the fake ssh refuses"
+    );
+    let ours = session_of(&std::fs::read_to_string("/proc/self/stat").unwrap());
+    let theirs = session_of(&std::fs::read_to_string(&seen).expect("git ran ssh"));
+    assert_ne!(
+        ours, theirs,
+        "ssh ran in a session of its own, with no terminal"
+    );
+}

@@ -288,6 +288,7 @@ impl Git<'_> {
             .env("LC_ALL", "C")
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null());
+        detach_from_terminal(&mut cmd);
         cmd
     }
 
@@ -490,6 +491,28 @@ fn git_reason(stderr: &str, out: &Output) -> String {
         Some(l) if !l.is_empty() => l,
         _ => format!("git stopped with {}", out.status),
     }
+}
+
+/// Runs git in a session of its own, with no controlling terminal: ssh
+/// then cannot open /dev/tty to ask for a passphrase or a host key, which
+/// would hang a background sync or write over the console. It fails
+/// instead, and the failure is reported like any other.
+fn detach_from_terminal(cmd: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid is async-signal-safe and touches no memory of the
+        // parent; it only fails if the child already leads a group, which
+        // a fresh child never does.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = cmd;
 }
 
 #[cfg(test)]
