@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::incident::Incident;
+use super::incident::{EntryKind, Incident, Update};
 use super::playbook::Playbook;
 
 /// Inside this window before the deadline, the timer warns.
@@ -65,17 +65,34 @@ pub fn next_update(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>)
     let Some(every) = playbook.cadence_minutes(&incident.severity) else {
         return Cadence::None;
     };
-    let last = incident.updates.last();
-    let due_at = deadline(
-        last.map_or(incident.declared_at, |u| u.at),
-        last.and_then(|u| u.next_update),
-        every,
-        incident.severity_since(),
-    );
+    let (base, promised) = clock_start(incident, incident.updates.last(), now);
+    let due_at = deadline(base, promised, every, incident.severity_since());
     Cadence::Due {
         due_at,
         every,
         remaining: due_at - now,
+    }
+}
+
+/// Where the cadence clock started, as seen at `at`: the last update sent
+/// (and what it promised), or the declaration; a reopening restarts the
+/// clock, so the time an incident spent resolved never counts as late.
+fn clock_start(
+    incident: &Incident,
+    last_update: Option<&Update>,
+    at: DateTime<Utc>,
+) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+    let reopened = incident
+        .timeline
+        .iter()
+        .filter(|e| e.kind == EntryKind::Reopened && e.at <= at)
+        .map(|e| e.at)
+        .next_back();
+    match (last_update, reopened) {
+        (Some(u), Some(r)) if u.at < r => (r, None),
+        (Some(u), _) => (u.at, u.next_update),
+        (None, Some(r)) => (r, None),
+        (None, None) => (incident.declared_at, None),
     }
 }
 
@@ -92,13 +109,13 @@ pub struct Punctuality {
 /// Every update of the incident, each judged against the deadline that was
 /// running when it was sent.
 pub fn punctuality(incident: &Incident, playbook: &Playbook) -> Vec<Punctuality> {
-    let mut previous: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = None;
+    let mut previous: Option<&Update> = None;
     incident
         .updates
         .iter()
         .map(|u| {
-            let (last, promised) = previous.unwrap_or((incident.declared_at, None));
-            previous = Some((u.at, u.next_update));
+            let (last, promised) = clock_start(incident, previous, u.at);
+            previous = Some(u);
             let severity = incident.severity_at(u.at);
             let since = incident
                 .severity_history
@@ -208,6 +225,48 @@ mod tests {
             panic!()
         };
         assert_eq!(due_at, t(25));
+    }
+
+    #[test]
+    fn time_spent_resolved_never_counts_as_late() {
+        let inc = incident(&[
+            (0, declared("P1")),
+            (10, update(None)),
+            (
+                20,
+                EventKind::Resolved {
+                    summary: String::new(),
+                },
+            ),
+            (
+                600,
+                EventKind::Reopened {
+                    reason: String::new(),
+                },
+            ),
+            (625, update(None)),
+        ]);
+        let p = punctuality(&inc, &playbook());
+        assert_eq!(p[1].late_by, None, "due 30 min after the reopening");
+        let inc = incident(&[
+            (0, declared("P1")),
+            (
+                10,
+                EventKind::Resolved {
+                    summary: String::new(),
+                },
+            ),
+            (
+                600,
+                EventKind::Reopened {
+                    reason: String::new(),
+                },
+            ),
+        ]);
+        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(601)) else {
+            panic!()
+        };
+        assert_eq!(due_at, t(630));
     }
 
     #[test]

@@ -548,6 +548,11 @@ impl Incident {
                         let entry = &mut self.timeline[i];
                         entry.text = REDACTED.to_string();
                         entry.redacted = true;
+                        // The declaration's words live on as the title.
+                        if entry.kind == EntryKind::Declared {
+                            self.title = REDACTED.to_string();
+                            self.summary = REDACTED.to_string();
+                        }
                     }
                     self.redact_records(*target);
                 }
@@ -969,6 +974,24 @@ mod tests {
         let inc = Incident::fold(log.incident, &log.events).unwrap();
         assert_eq!(inc.links[0].url, "[redacted]");
         assert!(!format!("{inc:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn redacting_the_declaration_hides_the_title_and_summary() {
+        let mut log = busy_log();
+        let declaration = log.events[0].id;
+        log.add(
+            1,
+            40,
+            "dee",
+            EventKind::Redacted {
+                target: declaration,
+                reason: String::new(),
+            },
+        );
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        assert_eq!(inc.title, "[redacted]");
+        assert!(!format!("{inc:?}").contains("Checkout failing"));
     }
 
     #[test]

@@ -98,6 +98,11 @@ fn inline_to(out: &mut String, text: &str) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // Leading blanks do not stop a heading or list from starting.
+            ' ' | '\t' if at_start => {
+                out.push(' ');
+                continue;
+            }
             '\n' => out.push_str("<br>"),
             '\r' => {}
             '\t' => out.push(' '),
@@ -132,6 +137,13 @@ fn inline_to(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_blanks_do_not_let_a_heading_or_list_through() {
+        assert_eq!(inline("  # Injected"), r"  \# Injected");
+        assert_eq!(inline(" - item"), r" \- item");
+        assert_eq!(inline("   1. first"), r"   1\. first");
+    }
 
     #[test]
     fn formatting_and_html_in_text_are_neutralised() {
