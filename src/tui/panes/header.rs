@@ -43,7 +43,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let right = Line::from(vec![
         Span::styled("Stage ", t.dim()),
-        Span::styled(stage.to_string(), t.title()),
+        // A stage name is playbook or synced text: never let it crowd out
+        // the title.
+        Span::styled(fit(stage, 24), t.title()),
         Span::raw("  "),
         state,
     ]);
@@ -57,7 +59,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let room = (inner.width as usize).saturating_sub(right.width() + 2);
     let left = format!("{} {sev_name} · {}", inc.severity, single_line(&inc.title));
     let left = fit(&left, room.saturating_sub(inc.id.short().len() + 1));
-    let (sev_part, rest) = left.split_at(inc.severity.len().min(left.len()));
+    // The severity is coloured when it survived the cut whole.
+    let (sev_part, rest) = match left.strip_prefix(inc.severity.as_str()) {
+        Some(rest) => (inc.severity.as_str(), rest),
+        None => ("", left.as_str()),
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(format!("{} ", inc.id.short()), t.dim()),
