@@ -327,3 +327,30 @@ fn an_overdue_update_is_red_and_rings_the_bell_once() {
     console.send("q");
     assert_eq!(console.wait_exit(), 0);
 }
+
+#[test]
+fn being_terminated_or_hung_up_still_restores_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        cli(dir.path()).arg("demo").assert().success();
+        let mut console = Console::start(dir.path(), 100, 30);
+        console.wait_for("Comms cadence");
+        let pid = console.child.process_id().expect("a running console");
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        console.wait_exit();
+        let screen = console.drain();
+        let parser = screen.lock().unwrap();
+        assert!(
+            !parser.screen().alternate_screen(),
+            "SIG{signal}: the alternate screen was left"
+        );
+        assert!(
+            !parser.screen().hide_cursor(),
+            "SIG{signal}: the cursor is shown again"
+        );
+    }
+}

@@ -48,7 +48,7 @@ pub fn run_with(
     // unreadable database is one plain sentence.
     let app = App::new(ctx)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build()
         .map_err(|e| CliError::Io(format!("cannot start the console: {e}")))?;
     let mut terminal = Terminal::enter()?;
@@ -121,6 +121,9 @@ async fn event_loop(
 ) -> Result<(), CliError> {
     let io = |e: std::io::Error| CliError::Io(format!("the terminal failed: {e}"));
     let mut input = spawn_input();
+    // Being killed or losing the terminal is a way out like any other: the
+    // terminal is put back on the way.
+    let mut stop = Stop::new().map_err(io)?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut background_open = true;
@@ -147,6 +150,7 @@ async fn event_loop(
                 app.update(Action::Tick);
                 dirty = true;
             }
+            () = stop.recv() => return Ok(()),
             message = background.recv(), if background_open => match message {
                 Some(message) => {
                     app.update(Action::Background(message));
@@ -163,6 +167,39 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
+    }
+}
+
+/// SIGTERM and SIGHUP, as one future.
+struct Stop {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    fn new() -> std::io::Result<Stop> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Stop {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Stop {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
     }
 }
 

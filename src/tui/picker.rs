@@ -38,7 +38,11 @@ pub enum Purpose {
     Release,
     Severity,
     Stage,
-    Checklist,
+    /// Ticking an item of the stage the list was made for, even if the
+    /// incident moved on while the picker was open.
+    Checklist {
+        stage: String,
+    },
     Switch,
     Filter,
 }

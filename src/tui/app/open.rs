@@ -112,7 +112,9 @@ impl App {
                     .collect();
                 Mode::Picker(Picker::new(
                     format!("Tick an item of {}", stage.name),
-                    PickPurpose::Checklist,
+                    PickPurpose::Checklist {
+                        stage: stage.id.clone(),
+                    },
                     choices,
                 ))
             }

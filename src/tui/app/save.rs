@@ -87,6 +87,9 @@ impl App {
                 )
             }
             PickPurpose::Release => {
+                if !inc.roles.contains_key(&value) {
+                    return Err(format!("Nobody holds {} any more.", pb.role_name(&value)));
+                }
                 let said = format!("Released {}.", pb.role_name(&value));
                 (EventKind::RoleReleased { role: value }, said)
             }
@@ -115,14 +118,14 @@ impl App {
                     said,
                 )
             }
-            PickPurpose::Checklist => {
-                if ticked(inc, &inc.stage, &value) {
+            PickPurpose::Checklist { stage } => {
+                if ticked(inc, stage, &value) {
                     return Err(format!("Already ticked: {value}"));
                 }
                 let said = format!("Ticked: {value}");
                 (
                     EventKind::ChecklistTicked {
-                        stage: inc.stage.clone(),
+                        stage: stage.clone(),
                         item: value,
                     },
                     said,

@@ -407,3 +407,24 @@ fn shift_s_asks_for_a_sync_once_and_writes_nothing() {
     assert!(!f.app.take_sync_request(), "presses fold into one request");
     assert_eq!(f.events().len(), before);
 }
+
+#[test]
+fn a_tick_goes_to_the_stage_its_list_was_made_for_even_if_the_stage_moved() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('x'));
+    // Someone moves the incident on while the picker is open.
+    let id = f.id.unwrap();
+    f.write(
+        id,
+        "bo",
+        EventKind::StageChanged {
+            stage: "mitigate".into(),
+        },
+    );
+    f.advance(Duration::seconds(1));
+    f.key(KeyCode::Enter);
+    match f.kinds().last() {
+        Some(EventKind::ChecklistTicked { stage, .. }) => assert_eq!(stage, "detect"),
+        other => panic!("expected a tick, got {other:?}"),
+    }
+}
