@@ -423,7 +423,7 @@ fn a_multi_line_note_keeps_one_row_with_its_breaks_marked() {
 #[test]
 fn a_huge_synced_stage_name_never_breaks_the_header_at_80_columns() {
     let long = "s".repeat(67);
-    let mut f = Fixture::with("P1", vec![("bo", EventKind::StageChanged { stage: long })]);
+    let f = Fixture::with("P1", vec![("bo", EventKind::StageChanged { stage: long })]);
     for width in 80..=100 {
         let screen = text(&f.draw(width, 24));
         let header = screen.lines().next().unwrap();
