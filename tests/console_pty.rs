@@ -354,3 +354,16 @@ fn being_terminated_or_hung_up_still_restores_the_terminal() {
         );
     }
 }
+
+#[test]
+fn without_a_name_to_record_under_it_says_so_before_the_terminal_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path())
+        .env_remove("FIREGROUND_USER")
+        .env_remove("USER")
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--as NAME"), "{err}");
+    assert!(out.get_output().stdout.is_empty());
+}

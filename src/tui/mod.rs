@@ -44,8 +44,10 @@ pub fn run_with(
     background: mpsc::UnboundedReceiver<Background>,
     worker: Option<SyncWorker>,
 ) -> Result<(), CliError> {
-    // Open the log before touching the terminal, so a bad --incident or an
-    // unreadable database is one plain sentence.
+    // Open the log before touching the terminal, so a bad --incident, an
+    // unreadable database or an unknown user is one plain sentence: every
+    // save would fail without a name to record under.
+    ctx.author()?;
     let app = App::new(ctx)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -121,6 +123,9 @@ async fn event_loop(
 ) -> Result<(), CliError> {
     let io = |e: std::io::Error| CliError::Io(format!("the terminal failed: {e}"));
     let mut input = spawn_input();
+    if let Ok(size) = terminal.size() {
+        app.screen = Some((size.width, size.height));
+    }
     // Being killed or losing the terminal is a way out like any other: the
     // terminal is put back on the way.
     let mut stop = Stop::new().map_err(io)?;

@@ -124,6 +124,8 @@ pub struct App {
     pub older_can: bool,
     pub sync: SyncState,
     sync_requested: bool,
+    /// The terminal's size, when known (the event loop tells it).
+    pub screen: Option<(u16, u16)>,
     pub flash: Option<Flash>,
     pub quit: bool,
     bell: bool,
@@ -164,6 +166,7 @@ impl App {
             older_can: false,
             sync: SyncState::default(),
             sync_requested: false,
+            screen: None,
             flash: None,
             quit: false,
             bell: false,
@@ -183,6 +186,12 @@ impl App {
     /// Whether the terminal bell should ring now (it rings once).
     pub fn take_bell(&mut self) -> bool {
         std::mem::take(&mut self.bell)
+    }
+
+    /// Whether the screen is below the console's minimum size.
+    pub fn too_small(&self) -> bool {
+        self.screen
+            .is_some_and(|(w, h)| w < super::view::MIN_WIDTH || h < super::view::MIN_HEIGHT)
     }
 
     /// Whether the user asked for a sync since the last call; the event
@@ -212,8 +221,15 @@ impl App {
     /// Returns whether the screen may have changed.
     pub fn handle_event(&mut self, event: TermEvent) -> bool {
         let action = match event {
-            TermEvent::Key(key) => keys::action(&self.mode, key),
-            TermEvent::Resize(..) => Some(Action::Redraw),
+            // Behind "make the terminal bigger" nothing is visible, so only
+            // quitting works: no blind writes.
+            TermEvent::Key(key) => {
+                keys::action(&self.mode, key).filter(|a| !self.too_small() || *a == Action::Quit)
+            }
+            TermEvent::Resize(w, h) => {
+                self.screen = Some((w, h));
+                Some(Action::Redraw)
+            }
             _ => None,
         };
         action.map(|a| self.update(a)).is_some()

@@ -428,3 +428,26 @@ fn a_tick_goes_to_the_stage_its_list_was_made_for_even_if_the_stage_moved() {
         other => panic!("expected a tick, got {other:?}"),
     }
 }
+
+#[test]
+fn behind_make_the_terminal_bigger_only_quit_works() {
+    let mut f = Fixture::p2();
+    let before = f.events().len();
+    f.app.handle_event(crossterm::event::Event::Resize(60, 20));
+    f.key(KeyCode::Char('n'));
+    f.type_text("blind");
+    f.key(KeyCode::Enter);
+    assert_eq!(
+        f.app.mode,
+        Mode::Normal,
+        "no form opened where nobody can see it"
+    );
+    assert_eq!(f.events().len(), before);
+    f.app.handle_event(crossterm::event::Event::Resize(80, 24));
+    f.key(KeyCode::Char('n'));
+    assert!(matches!(f.app.mode, Mode::Form(_)));
+    f.key(KeyCode::Esc);
+    f.app.handle_event(crossterm::event::Event::Resize(60, 20));
+    f.key(KeyCode::Char('q'));
+    assert!(f.app.quit);
+}
