@@ -430,3 +430,18 @@ fn a_huge_synced_stage_name_never_breaks_the_header_at_80_columns() {
         assert!(header.contains("open"), "{width}: {header}");
     }
 }
+
+#[test]
+fn the_help_lists_every_key_even_at_80x24() {
+    let mut f = Fixture::p2();
+    f.app.update(Action::Help);
+    let screen = text(&f.draw(80, 24));
+    for k in KEYS {
+        assert!(
+            screen.contains(&format!("{} {}", k.key, k.short)),
+            "{} missing:\n{screen}",
+            k.key
+        );
+    }
+    assert!(screen.contains("Timeline: j/k move"), "{screen}");
+}
