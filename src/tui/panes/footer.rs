@@ -24,8 +24,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .filter(|k| k.key == "?" || k.key == "q")
         .flat_map(hint)
         .collect();
+    // With no incident open, only the keys that work without one.
+    let usable =
+        |k: &&crate::tui::keys::KeyHelp| app.incident.is_some() || matches!(k.key, "D" | "i");
     let mut spans: Vec<Span> = Vec::new();
-    for k in KEYS.iter().filter(|k| k.key.chars().count() == 1) {
+    for k in KEYS
+        .iter()
+        .filter(|k| k.key.chars().count() == 1)
+        .filter(usable)
+    {
         if k.key == "?" || k.key == "q" {
             continue;
         }

@@ -445,3 +445,12 @@ fn the_help_lists_every_key_even_at_80x24() {
     }
     assert!(screen.contains("Timeline: j/k move"), "{screen}");
 }
+
+#[test]
+fn with_no_incident_the_footer_offers_only_keys_that_work() {
+    let f = Fixture::empty();
+    let screen = text(&f.draw(80, 24));
+    let footer = screen.lines().rev().find(|l| l.contains("quit")).unwrap();
+    assert!(footer.contains("D declare"), "{footer}");
+    assert!(!footer.contains("assign"), "{footer}");
+}
