@@ -476,18 +476,36 @@ impl Git<'_> {
 /// git's own explanation, in one line: its first line that is not a hint,
 /// without the `fatal:` or `error:` in front.
 fn git_reason(stderr: &str, out: &Output) -> String {
-    let line = stderr
+    let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("hint:") && !l.starts_with("warning:"))
-        .map(|l| {
-            let l = l
-                .strip_prefix("fatal:")
-                .or_else(|| l.strip_prefix("error:"))
-                .unwrap_or(l);
-            single_line(l.trim()).trim_end_matches('.').to_string()
-        });
-    match line {
+        .filter(|l| !l.is_empty() && !l.starts_with("hint:") && !l.starts_with("warning:"))
+        .collect();
+    // A refused ref says why in parentheses: "! [remote rejected] HEAD ->
+    // main (Working directory has unstaged changes)"; that beats the
+    // generic "failed to push some refs" that follows it.
+    let rejected = lines.iter().find_map(|l| {
+        let rest = l.strip_prefix('!')?;
+        let (_, why) = rest.rsplit_once('(')?;
+        Some(why.trim_end_matches(')').to_string())
+    });
+    // The remote's own words (a hook's message) say the most.
+    let remote = lines
+        .iter()
+        .find(|l| l.starts_with("remote:") && l.len() > "remote:".len())
+        .map(|l| l.to_string());
+    let line = remote.or(rejected).or_else(|| {
+        let pick = lines
+            .iter()
+            .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+            .or_else(|| lines.iter().find(|l| !l.starts_with("To ")))?;
+        let l = pick
+            .strip_prefix("fatal:")
+            .or_else(|| pick.strip_prefix("error:"))
+            .unwrap_or(pick);
+        Some(l.to_string())
+    });
+    match line.map(|l| single_line(l.trim()).trim_end_matches('.').to_string()) {
         Some(l) if !l.is_empty() => l,
         _ => format!("git stopped with {}", out.status),
     }
@@ -547,5 +565,35 @@ mod tests {
         assert!(!someone_pushed_first(
             " ! [remote rejected] main -> main (pre-receive hook declined)"
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed() -> Output {
+        Command::new("false").output().expect("false runs")
+    }
+
+    #[test]
+    fn a_refused_push_gives_the_reason_not_the_address() {
+        let stderr = "To /srv/team-log\n ! [remote rejected] HEAD -> main (Working directory has unstaged changes)\nerror: failed to push some refs to '/srv/team-log'\n";
+        assert_eq!(
+            git_reason(stderr, &failed()),
+            "Working directory has unstaged changes"
+        );
+    }
+
+    #[test]
+    fn the_remote_s_own_words_come_first_then_fatal_lines() {
+        let hook = "remote: frozen for the review\nTo x\n ! [remote rejected] HEAD -> main (pre-receive hook declined)\n";
+        assert_eq!(git_reason(hook, &failed()), "remote: frozen for the review");
+        let fatal = "hint: try again\nfatal: repository 'x' does not exist\n";
+        assert_eq!(
+            git_reason(fatal, &failed()),
+            "repository 'x' does not exist"
+        );
+        assert!(git_reason("", &failed()).starts_with("git stopped with"));
     }
 }
