@@ -566,11 +566,6 @@ mod tests {
             " ! [remote rejected] main -> main (pre-receive hook declined)"
         ));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     fn failed() -> Output {
         Command::new("false").output().expect("false runs")
