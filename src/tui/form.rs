@@ -154,8 +154,11 @@ impl Form {
         }
     }
 
-    fn body(&self, theme: Theme) -> Vec<Line<'static>> {
+    /// The form's lines, and how many of them run to the end of the
+    /// focused field (what must stay in view).
+    fn body(&self, theme: Theme) -> (Vec<Line<'static>>, usize) {
         let mut lines = Vec::new();
+        let mut focus_end = 0;
         if let Some(note) = &self.note {
             lines.push(Line::from(Span::styled(note.clone(), theme.dim())));
         }
@@ -198,19 +201,24 @@ impl Form {
                     }
                 }
             }
+            if focused {
+                focus_end = lines.len();
+            }
         }
-        lines
+        (lines, focus_end)
     }
 
     pub fn draw(&self, frame: &mut Frame, theme: Theme) {
         let area = frame.area();
         let width = area.width.saturating_sub(4).min(84);
-        let lines = self.body(theme);
+        let (lines, focus_end) = self.body(theme);
         let inner_width = width.saturating_sub(2).max(1) as usize;
-        let rows: usize = lines
-            .iter()
-            .map(|l| l.width().max(1).div_ceil(inner_width))
-            .sum();
+        let rows_of = |ls: &[Line]| -> usize {
+            ls.iter()
+                .map(|l| l.width().max(1).div_ceil(inner_width))
+                .sum()
+        };
+        let rows = rows_of(&lines);
         let height = (rows as u16 + 4).min(area.height.saturating_sub(2));
         let inner = popup::open(
             frame,
@@ -223,7 +231,15 @@ impl Form {
             height: inner.height.saturating_sub(1),
             ..inner
         };
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+        // A long field on a short terminal scrolls so the field being
+        // typed into stays in view.
+        let scroll = rows_of(&lines[..focus_end]).saturating_sub(body.height as usize);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll.min(u16::MAX as usize) as u16, 0)),
+            body,
+        );
         if let Some(e) = &self.error {
             let error = Rect {
                 y: inner.bottom().saturating_sub(1),

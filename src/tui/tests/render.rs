@@ -454,3 +454,23 @@ fn with_no_incident_the_footer_offers_only_keys_that_work() {
     assert!(footer.contains("D declare"), "{footer}");
     assert!(!footer.contains("assign"), "{footer}");
 }
+
+#[test]
+fn a_long_form_scrolls_so_the_field_being_typed_into_stays_in_view() {
+    let mut f = Fixture::p2();
+    f.app.update(Action::Open(Open::Can));
+    // Conditions and Actions fill the box; Needs is typed below them.
+    for _ in 0..2 {
+        for _ in 0..700 {
+            f.app
+                .update(Action::Edit(crate::tui::text_input::Edit::Insert('x')));
+        }
+        f.app.update(Action::NextField);
+    }
+    for c in "the-end".chars() {
+        f.app
+            .update(Action::Edit(crate::tui::text_input::Edit::Insert(c)));
+    }
+    let screen = text(&f.draw(80, 24));
+    assert!(screen.contains("the-end"), "{screen}");
+}
