@@ -11,7 +11,7 @@ mod save;
 use super::form::Form;
 use super::keys;
 use super::picker::Picker;
-use super::sync_state::SyncState;
+use super::sync_state::{SyncHealth, SyncState};
 use super::text_input::Edit;
 use super::theme::Theme;
 use crate::cli::{CliError, Context, When};
@@ -241,7 +241,15 @@ impl App {
             Action::Redraw => {}
             Action::Quit => self.quit = true,
             Action::Background(Background::Sync(state)) => self.sync = state,
-            Action::SyncNow => self.sync_requested = true,
+            Action::SyncNow => {
+                self.sync_requested = true;
+                match self.sync.health {
+                    SyncHealth::NotConfigured => self.error(
+                        "Sync has no target yet: run `fireground sync FILE_OR_GIT_REMOTE` once.",
+                    ),
+                    _ => self.info("Syncing…"),
+                }
+            }
             Action::Open(what) => self.open(what),
             Action::Help => {
                 self.mode = match self.mode {

@@ -406,6 +406,11 @@ fn shift_s_asks_for_a_sync_once_and_writes_nothing() {
     assert!(f.app.take_sync_request(), "the key asks the worker");
     assert!(!f.app.take_sync_request(), "presses fold into one request");
     assert_eq!(f.events().len(), before);
+    let said = &f.app.flash.as_ref().expect("a message").text;
+    assert!(
+        said.contains("fireground sync"),
+        "says how to set a target: {said}"
+    );
 }
 
 #[test]
