@@ -192,6 +192,7 @@ fn incident() -> Log {
         ],
     );
     log.run("omar", &["log", HOSTILE, "--at", "2026-11-10T00:40:00Z"]);
+    log.run("devi", &["stage", "repair", "--at", "2026-11-10T00:50:00Z"]);
     log.run(
         "omar",
         &[
@@ -370,8 +371,8 @@ fn markdown_draft_has_key_times_roles_and_punctuality() {
     for row in [
         "| Declared | 2026-11-09 23:40 | 0s |  |",
         "| First update | 2026-11-09 23:50 | 10m | 10m |",
-        "| Mitigated | 2026-11-10 00:30 | 50m | 40m |",
-        "| Resolved | 2026-11-10 01:05 | 1h 25m | 35m |",
+        "| Mitigated | 2026-11-10 00:50 | 1h 10m | 1h 00m |",
+        "| Resolved | 2026-11-10 01:05 | 1h 25m | 15m |",
         "| Incident commander | maria | 2026-11-09 23:40 | 2026-11-10 00:10 | 30m |",
         "| Incident commander | dee | 2026-11-10 00:10 | resolution | 55m |",
         "| Communications lead | sam | 2026-11-09 23:44 | resolution | 1h 21m |",
@@ -473,7 +474,7 @@ fn html_parses_holds_the_content_and_no_script() {
         .map(|tr| tr.text().collect::<Vec<_>>().join("|"))
         .filter(|t| t.starts_with("Mitigated"))
         .collect();
-    assert_eq!(mitigated, ["Mitigated|2026-11-10 00:30|50m|40m"]);
+    assert_eq!(mitigated, ["Mitigated|2026-11-10 00:50|1h 10m|1h 00m"]);
     assert!(!html.contains("hunter2"));
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::incident::Incident;
 use super::playbook::Playbook;
 
-/// The stage whose first entry counts as "mitigated".
+/// The stage whose end counts as "mitigated": impact stopped.
 pub const MITIGATE_STAGE: &str = "mitigate";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -52,10 +52,11 @@ pub fn key_times(incident: &Incident, playbook: &Playbook) -> [KeyTime; 4] {
     .map(|(milestone, at)| KeyTime { milestone, at })
 }
 
-/// The first time the incident entered the mitigate stage or any stage the
-/// playbook places after it: a team that went straight from dispatch to
-/// repair had stopped the bleeding by then too. `None` when the playbook
-/// has no mitigate stage or the incident never got that far.
+/// When the impact stopped: the first time the incident entered a stage the
+/// playbook places after the mitigate stage (entering Mitigate is when the
+/// work to stop the bleeding started, not when it worked); failing that,
+/// when it was resolved, since the bleeding had stopped by then. `None`
+/// when neither happened, or the playbook has no mitigate stage.
 pub fn mitigated_at(incident: &Incident, playbook: &Playbook) -> Option<DateTime<Utc>> {
     let position = |id: &str| {
         playbook
@@ -67,9 +68,10 @@ pub fn mitigated_at(incident: &Incident, playbook: &Playbook) -> Option<DateTime
     incident
         .stage_history
         .iter()
-        .filter(|c| position(&c.value).is_some_and(|p| p >= mitigate))
+        .filter(|c| position(&c.value).is_some_and(|p| p > mitigate))
         .map(|c| c.at)
         .min()
+        .or(incident.resolved_at)
 }
 
 #[cfg(test)]
@@ -83,17 +85,18 @@ mod tests {
     }
 
     #[test]
-    fn mitigated_is_the_first_entry_into_mitigate_or_beyond() {
+    fn mitigated_is_when_the_mitigate_stage_was_left_for_a_later_one() {
         let pb = playbook();
         let inc = incident(&[
             (0, declared("P1")),
             (10, stage("verify")),
+            (20, stage("mitigate")),
             (30, stage("repair")),
             (35, stage("mitigate")),
         ]);
         assert_eq!(mitigated_at(&inc, &pb), Some(t(30)));
-        let never = incident(&[(0, declared("P1")), (10, stage("dispatch"))]);
-        assert_eq!(mitigated_at(&never, &pb), None);
+        let never = incident(&[(0, declared("P1")), (10, stage("mitigate"))]);
+        assert_eq!(mitigated_at(&never, &pb), None, "still mitigating");
     }
 
     #[test]
@@ -118,6 +121,7 @@ mod tests {
             ),
         ]);
         let times: Vec<_> = key_times(&inc, &playbook()).iter().map(|k| k.at).collect();
-        assert_eq!(times, [Some(t(0)), Some(t(12)), Some(t(40)), Some(t(55))]);
+        // Resolved straight from Mitigate: the bleeding stopped by then.
+        assert_eq!(times, [Some(t(0)), Some(t(12)), Some(t(55)), Some(t(55))]);
     }
 }

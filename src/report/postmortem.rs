@@ -156,7 +156,7 @@ fn key_times(p: &Printout) -> Section {
         rows,
     }));
     s.push(Block::Prompt(format!(
-        "Mitigated is the first time the incident entered the {} stage or a later one. Times are in {}.",
+        "Mitigated is when the incident left the {} stage for a later one (or was resolved). Times are in {}.",
         p.playbook
             .stage(crate::domain::milestones::MITIGATE_STAGE)
             .map_or("mitigate", |st| st.name.as_str()),
