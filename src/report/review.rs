@@ -412,7 +412,7 @@ mod tests {
             (
                 20,
                 EventKind::StageChanged {
-                    stage: "mitigate".into(),
+                    stage: "repair".into(),
                 },
             ),
             (
@@ -437,7 +437,8 @@ mod tests {
             .map(|k| (k.milestone, k.since_declared, k.since_previous))
             .collect();
         let m = |n| Some(Duration::minutes(n));
-        // Mitigated before the first update: the table follows the clock.
+        // Mitigated (Repair reached) before the first update: the table
+        // follows the clock.
         assert_eq!(
             rows,
             [
