@@ -43,9 +43,9 @@ impl Cadence {
 }
 
 /// The deadline for the next update, given the last one (or the declaration)
-/// and the cadence in force. A promised "next update at" that is earlier than
-/// the cadence wins: stakeholders were told to expect it then. Raising the
-/// severity never makes the deadline earlier than the moment it was raised.
+/// and the cadence in force. A promised "next update at" wins: stakeholders
+/// were told to expect it then. Raising the severity never makes the
+/// deadline earlier than the moment it was raised.
 fn deadline(
     last_sent: DateTime<Utc>,
     promised: Option<DateTime<Utc>>,
@@ -53,7 +53,14 @@ fn deadline(
     severity_since: DateTime<Utc>,
 ) -> DateTime<Utc> {
     let by_cadence = last_sent + Duration::minutes(i64::from(every));
-    let due = promised.map_or(by_cadence, |p| p.min(by_cadence));
+    let due = match promised {
+        // What stakeholders were told wins, sooner or later than the
+        // cadence: it is the commitment they are waiting on.
+        Some(p) if severity_since <= last_sent => p,
+        // The severity changed since: the new cadence may bring it forward.
+        Some(p) => p.min(by_cadence),
+        None => by_cadence,
+    };
     due.max(severity_since)
 }
 
@@ -267,6 +274,29 @@ mod tests {
             panic!()
         };
         assert_eq!(due_at, t(630));
+    }
+
+    #[test]
+    fn a_later_promise_is_kept_until_the_severity_changes() {
+        let inc = incident(&[(0, declared("P1")), (10, update(Some(t(55))))]);
+        let Cadence::Due { due_at, .. } = next_update(&inc, &playbook(), t(11)) else {
+            panic!()
+        };
+        assert_eq!(due_at, t(55), "stakeholders were told 45 minutes");
+        let raised = incident(&[
+            (0, declared("P2")),
+            (10, update(Some(t(70)))),
+            (
+                20,
+                EventKind::SeverityChanged {
+                    severity: "P1".into(),
+                },
+            ),
+        ]);
+        let Cadence::Due { due_at, .. } = next_update(&raised, &playbook(), t(21)) else {
+            panic!()
+        };
+        assert_eq!(due_at, t(40), "raising to P1 brings it forward");
     }
 
     #[test]
