@@ -532,3 +532,33 @@ fn an_update_says_what_was_recorded_and_a_promise_must_be_later() {
     let e = s.fails(&["tick", "1"]);
     assert!(e.contains("already ticked"), "{e}");
 }
+
+#[test]
+fn a_change_that_changes_nothing_is_refused_and_a_late_clock_time_means_yesterday() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "X", "--severity", "P1"]);
+    s.ok(&["assign", "comms", "sam"]);
+    assert!(
+        s.fails(&["assign", "Communications lead", "sam"])
+            .contains("sam already holds comms")
+    );
+    assert!(s.fails(&["severity", "critical"]).contains("already P1"));
+    assert!(s.fails(&["stage", "detect"]).contains("already in detect"));
+    // A clock time later than now is last night, never refused as future.
+    let now = chrono::Utc::now();
+    let later = (now + chrono::Duration::minutes(30))
+        .format("%H:%M")
+        .to_string();
+    s.ok(&["log", "late last night", "--at", &later]);
+    let events = s.json(&["print", "--format", "json"]);
+    let at = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["text"] == "late last night")
+        .and_then(|e| e["at"].as_str())
+        .unwrap()
+        .to_string();
+    let at = chrono::DateTime::parse_from_rfc3339(&at).unwrap();
+    assert!(at < now, "{at} is in the past");
+}

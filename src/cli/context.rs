@@ -8,7 +8,7 @@ use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 use crate::domain::playbook::Playbook;
-use crate::domain::when::parse_time;
+use crate::domain::when::parse_past_time;
 use crate::paths;
 use crate::playbooks::Catalog;
 use crate::store::Store;
@@ -93,11 +93,11 @@ impl Context {
         let Some(input) = when.at.as_deref() else {
             return Ok(None);
         };
-        let at = parse_time(input, &now).map_err(CliError::Input)?;
+        let at = parse_past_time(input, &now).map_err(CliError::Input)?;
         // A minute of slack for clocks; anything later is a typo.
         if at > now.with_timezone(&Utc) + chrono::Duration::minutes(1) {
             return Err(CliError::Input(format!(
-                "--at {input} is in the future; --at records when something already happened"
+                "--at {input} is in the future; --at records when something already happened (HH:MM, -40m or RFC 3339)"
             )));
         }
         Ok(Some(at))

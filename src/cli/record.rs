@@ -72,6 +72,11 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         Command::Assign { role, person, when } => {
             let role = ctx.playbook(&inc)?.find_role(&role)?;
             let person = required("the person", &person)?;
+            // A backfill may restate what held then; "now" may not repeat
+            // what holds now, or the timeline fills with non-events.
+            if when.at.is_none() && inc.roles.get(&role).is_some_and(|h| h.person == person) {
+                return Err(CliError::Input(format!("{person} already holds {role}")));
+            }
             let said = format!("{person} holds {role}");
             (EventKind::RoleAssigned { role, person }, when, said)
         }
@@ -87,11 +92,21 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         }
         Command::Severity { level, when } => {
             let severity = ctx.playbook(&inc)?.find_severity(&level)?.id.clone();
+            if when.at.is_none() && severity == inc.severity {
+                return Err(CliError::Input(format!(
+                    "the severity is already {severity}"
+                )));
+            }
             let said = format!("Severity is now {severity}");
             (EventKind::SeverityChanged { severity }, when, said)
         }
         Command::Stage { stage, when } => {
             let stage = ctx.playbook(&inc)?.find_stage(&stage)?.id.clone();
+            if when.at.is_none() && stage == inc.stage {
+                return Err(CliError::Input(format!(
+                    "the incident is already in {stage}"
+                )));
+            }
             let said = format!("Stage is now {stage}");
             (EventKind::StageChanged { stage }, when, said)
         }

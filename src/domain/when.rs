@@ -28,6 +28,22 @@ pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateT
         .ok_or_else(|| format!("'{input}' does not exist today in the local time zone"))
 }
 
+/// A moment that has already happened: as [`parse_time`], but a bare clock
+/// time later than now means yesterday (at 00:20, `23:50` is ten minutes
+/// before midnight, not tomorrow night).
+pub fn parse_past_time<Tz: TimeZone>(
+    input: &str,
+    now: &DateTime<Tz>,
+) -> Result<DateTime<Utc>, String> {
+    let t = parse_time(input, now)?;
+    let clock_only = NaiveTime::parse_from_str(input.trim(), "%H:%M").is_ok()
+        || NaiveTime::parse_from_str(input.trim(), "%H:%M:%S").is_ok();
+    if clock_only && t > now.with_timezone(&Utc) {
+        return offset(&t, -Duration::days(1), input);
+    }
+    Ok(t)
+}
+
 /// `now + d`, refusing results outside the calendar instead of panicking.
 fn offset<Tz: TimeZone>(
     now: &DateTime<Tz>,
@@ -171,6 +187,15 @@ mod tests {
         let e = parse_time("-9000000000000s", &now()).unwrap_err();
         assert!(e.contains("too far"), "{e}");
         assert!(parse_time_or_duration("99999999999999m", &now()).is_err());
+    }
+
+    #[test]
+    fn a_clock_time_still_to_come_means_yesterday_for_what_happened() {
+        let n = now(); // 15:00 at +01:00
+        let t = parse_past_time("23:50", &n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-22T22:50:00+00:00");
+        let t = parse_past_time("14:30", &n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T13:30:00+00:00");
     }
 
     #[test]
