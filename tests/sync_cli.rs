@@ -272,3 +272,15 @@ fn an_interval_shorter_than_a_second_is_refused() {
         .stderr(predicate::str::contains("--watch"));
     assert!(!Path::new(&shared).exists(), "nothing was synced");
 }
+
+#[test]
+fn a_shared_file_that_did_not_exist_is_announced_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ana, bo, shared) = ana_and_bo(dir.path());
+    let first = ana.cmd().args(["sync", &shared]).assert().success();
+    let said = String::from_utf8_lossy(&first.get_output().stderr).into_owned();
+    assert!(said.contains("did not exist and was created"), "{said}");
+    let second = bo.cmd().args(["sync", &shared]).assert().success();
+    let said = String::from_utf8_lossy(&second.get_output().stderr).into_owned();
+    assert!(!said.contains("was created"), "{said}");
+}

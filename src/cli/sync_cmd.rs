@@ -18,11 +18,26 @@ pub fn run(
         Some(t) => Target::parse(t)?,
         None => remembered_target(&ctx.store)?.ok_or(SyncError::NoTarget)?,
     };
+    // A typo in a path makes a new, empty file that nobody else reads: say
+    // so, loudly, the first time.
+    let new_file = match &target {
+        Target::File(path) => !path.exists(),
+        Target::Git(_) => false,
+    };
+    let announce_new = |target: &Target| {
+        if new_file {
+            eprintln!(
+                "note: {target} did not exist and was created; the others must sync with exactly this path"
+            );
+        }
+    };
     if !watch {
         let report = sync(&mut ctx.store, &target)?;
+        announce_new(&target);
         show(&report, None);
         return Ok(());
     }
+    announce_new(&target);
     let every = parse_duration(every).map_err(CliError::Input)?;
     let pause = every
         .to_std()
