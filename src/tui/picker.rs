@@ -58,6 +58,10 @@ pub struct Picker {
     /// Whether typed text can be taken as is, and what to call it ("new
     /// person"): it is offered after the entries that match.
     pub typed_as: Option<&'static str>,
+    /// A character typed text must hold to be offered (`:` for a free-form
+    /// role such as `sme:database`), so nothing is offered that would only
+    /// be refused.
+    typed_needs: Option<char>,
 }
 
 impl Picker {
@@ -69,11 +73,19 @@ impl Picker {
             query: TextInput::single(""),
             highlight: 0,
             typed_as: None,
+            typed_needs: None,
         }
     }
 
     pub fn accepting_typed(mut self, what: &'static str) -> Picker {
         self.typed_as = Some(what);
+        self
+    }
+
+    /// As [`Picker::accepting_typed`], for typed text that holds `mark`.
+    pub fn accepting_typed_with(mut self, what: &'static str, mark: char) -> Picker {
+        self.typed_as = Some(what);
+        self.typed_needs = Some(mark);
         self
     }
 
@@ -103,6 +115,7 @@ impl Picker {
         let typed = self.query.text().trim();
         if let Some(what) = self.typed_as
             && !typed.is_empty()
+            && self.typed_needs.is_none_or(|m| typed.contains(m))
             && !self
                 .choices
                 .iter()

@@ -25,7 +25,12 @@ impl App {
         let pb = &self.playbook;
         self.mode = match what {
             Open::Assign => {
-                let choices = role_rows(inc, pb)
+                // Unfilled roles first: they are what an assignment usually
+                // fills, and a stray Enter then never hands over the
+                // commander's role.
+                let mut rows = role_rows(inc, pb);
+                rows.sort_by_key(|r| r.holder.is_some());
+                let choices = rows
                     .into_iter()
                     .map(|r| {
                         let holder = r.holder.as_deref().unwrap_or("unfilled");
@@ -44,7 +49,8 @@ impl App {
                     format!("Assign which role? (or type {})", families.join(", "))
                 };
                 Mode::Picker(
-                    Picker::new(title, PickPurpose::AssignRole, choices).accepting_typed("role"),
+                    Picker::new(title, PickPurpose::AssignRole, choices)
+                        .accepting_typed_with("role", ':'),
                 )
             }
             Open::Release => {

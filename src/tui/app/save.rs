@@ -38,6 +38,12 @@ impl App {
 
     fn submit_picker(&mut self, p: &Picker) -> Result<(), String> {
         let Some(value) = p.picked() else {
+            // A role name nobody has: say which ones exist.
+            if p.purpose == PickPurpose::AssignRole {
+                self.playbook
+                    .find_role(p.query.text())
+                    .map_err(|e| e.to_string())?;
+            }
             return Err("Nothing matches; change the filter or press Esc.".to_string());
         };
         if p.purpose == PickPurpose::Switch {

@@ -456,3 +456,29 @@ fn behind_make_the_terminal_bigger_only_quit_works() {
     f.key(KeyCode::Char('q'));
     assert!(f.app.quit);
 }
+
+#[test]
+fn the_role_picker_puts_unfilled_roles_first_and_offers_only_free_form_names() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('a'));
+    f.type_text("comm");
+    let Mode::Picker(p) = &f.app.mode else {
+        panic!("a picker")
+    };
+    let shown = p.filtered();
+    assert_eq!(
+        shown[0].value, "comms",
+        "the unfilled comms lead comes before the held commander"
+    );
+    assert!(
+        !shown.iter().any(|c| c.label.starts_with("+ role")),
+        "'comm' would only be refused"
+    );
+    f.key(KeyCode::Esc);
+    f.key(KeyCode::Char('a'));
+    f.type_text("sme:db");
+    let Mode::Picker(p) = &f.app.mode else {
+        panic!("a picker")
+    };
+    assert!(p.filtered().iter().any(|c| c.label == "+ role 'sme:db'"));
+}
