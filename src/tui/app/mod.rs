@@ -90,6 +90,9 @@ pub enum Background {
     Sync(SyncState),
 }
 
+/// The message shown while a sync asked for by key runs.
+const SYNCING: &str = "Syncing…";
+
 /// What is in front of the console.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Mode {
@@ -240,14 +243,26 @@ impl App {
             Action::Tick => self.tick(),
             Action::Redraw => {}
             Action::Quit => self.quit = true,
-            Action::Background(Background::Sync(state)) => self.sync = state,
+            Action::Background(Background::Sync(state)) => {
+                // Answer a pending "Syncing…" with how it went.
+                if self.flash.as_ref().is_some_and(|f| f.text == SYNCING) {
+                    match &state.health {
+                        SyncHealth::Failing(why) => self.error(format!("Sync failed: {why}")),
+                        _ => self.info(format!(
+                            "Synced: {} in, {} out.",
+                            state.events_in, state.events_out
+                        )),
+                    }
+                }
+                self.sync = state;
+            }
             Action::SyncNow => {
                 self.sync_requested = true;
                 match self.sync.health {
                     SyncHealth::NotConfigured => self.error(
                         "Sync has no target yet: run `fireground sync FILE_OR_GIT_REMOTE` once.",
                     ),
-                    _ => self.info("Syncing…"),
+                    _ => self.info(SYNCING),
                 }
             }
             Action::Open(what) => self.open(what),

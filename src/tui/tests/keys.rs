@@ -482,3 +482,22 @@ fn the_role_picker_puts_unfilled_roles_first_and_offers_only_free_form_names() {
     };
     assert!(p.filtered().iter().any(|c| c.label == "+ role 'sme:db'"));
 }
+
+#[test]
+fn a_sync_asked_for_by_key_says_how_it_went() {
+    use crate::tui::app::Background;
+    use crate::tui::sync_state::{SyncHealth, SyncState};
+    let mut f = Fixture::p2();
+    let ok = SyncState {
+        health: SyncHealth::Ok,
+        last_sync: None,
+        events_in: 3,
+        events_out: 1,
+    };
+    f.app
+        .update(Action::Background(Background::Sync(ok.clone())));
+    f.key(KeyCode::Char('S'));
+    assert_eq!(f.app.flash.as_ref().unwrap().text, "Syncing…");
+    f.app.update(Action::Background(Background::Sync(ok)));
+    assert_eq!(f.app.flash.as_ref().unwrap().text, "Synced: 3 in, 1 out.");
+}
