@@ -456,3 +456,23 @@ fn git_and_ssh_run_without_the_terminal_so_they_can_never_prompt() {
         "ssh ran in a session of its own, with no terminal"
     );
 }
+
+#[test]
+fn a_new_bare_repository_gets_the_events_on_the_branch_its_head_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("trunk.git");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, dir.path(), &["init", "-q", "--bare", "-b", "trunk"]);
+    let mut a = store();
+    declare(&mut a, "ana");
+    run(&mut a, &repo, dir.path());
+    let files = git(
+        &repo,
+        dir.path(),
+        &["ls-tree", "-r", "--name-only", "trunk"],
+    );
+    assert!(
+        files.contains(&format!("events/{}.jsonl", a.replica())),
+        "{files}"
+    );
+}

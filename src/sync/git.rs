@@ -425,6 +425,16 @@ impl Git<'_> {
                 return Ok(b.to_string());
             }
         }
+        // An empty repository on this machine still names the branch it
+        // expects (its unborn HEAD), which `ls-remote` cannot show: follow
+        // it, so a later `git clone` checks the events out.
+        if default.is_none() && Path::new(self.remote).is_dir() {
+            let head = self.output(&["-C", self.remote, "symbolic-ref", "--short", "HEAD"])?;
+            let name = String::from_utf8_lossy(&head.stdout).trim().to_string();
+            if head.status.success() && !name.is_empty() {
+                return Ok(name);
+            }
+        }
         Ok(default.unwrap_or_else(|| DEFAULT_BRANCH.to_string()))
     }
 

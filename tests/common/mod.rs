@@ -183,6 +183,6 @@ pub fn git(dir: &Path, home: &Path, args: &[&str]) -> String {
 pub fn bare_repo(dir: &Path) -> PathBuf {
     let repo = dir.join("incidents.git");
     std::fs::create_dir_all(&repo).unwrap();
-    git(&repo, dir, &["init", "-q", "--bare"]);
+    git(&repo, dir, &["init", "-q", "--bare", "-b", "main"]);
     repo
 }
