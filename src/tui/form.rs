@@ -138,6 +138,8 @@ impl Form {
     }
 
     pub fn edit(&mut self, edit: Edit) {
+        // Once the user acts on a refusal, it has said its piece.
+        self.error = None;
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };

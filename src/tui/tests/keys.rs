@@ -172,6 +172,12 @@ fn required_fields_are_checked_before_anything_is_written() {
         "what was typed is kept"
     );
     assert_eq!(f.events().len(), before);
+    f.key(KeyCode::Tab);
+    f.type_text("r");
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the form stays open");
+    };
+    assert_eq!(form.error, None, "typing clears the refusal");
 }
 
 #[test]
