@@ -24,9 +24,18 @@ pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>
     let stage_name = playbook
         .stage(&incident.stage)
         .map_or_else(|| incident.stage.clone(), |s| s.name.clone());
-    let impact = match latest {
-        Some(r) if !r.conditions.is_empty() => r.conditions.clone(),
+    // Impact is what stakeholders were last told, else the declaration's
+    // summary: a responder's internal CAN report is the last resort, not
+    // the first, for words that go out to customers.
+    let told = incident
+        .updates
+        .last()
+        .map(|u| u.impact.clone())
+        .filter(|i| !i.is_empty());
+    let impact = match (told, latest) {
+        (Some(i), _) => i,
         _ if !incident.summary.is_empty() => incident.summary.clone(),
+        (None, Some(r)) if !r.conditions.is_empty() => r.conditions.clone(),
         _ => "Under investigation.".to_string(),
     };
     let actions = match latest {
@@ -54,5 +63,49 @@ pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>
         status: fill_template(&t.status, &values),
         impact: fill_template(&t.impact, &values),
         action: fill_template(&t.action, &values),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::EventKind;
+    use crate::domain::fixtures::{declared, incident, playbook, t};
+
+    fn can(conditions: &str) -> EventKind {
+        EventKind::CanReport {
+            conditions: conditions.into(),
+            actions: "rolling back".into(),
+            needs: "nothing".into(),
+            role: None,
+        }
+    }
+
+    #[test]
+    fn the_impact_is_what_stakeholders_were_last_told_not_an_internal_report() {
+        let first = incident(&[(0, declared("P1")), (5, can("support queue 3x normal"))]);
+        assert_eq!(
+            update_draft(&first, &playbook(), t(6)).impact,
+            "support queue 3x normal"
+        );
+        let later = incident(&[
+            (0, declared("P1")),
+            (
+                10,
+                EventKind::UpdateSent {
+                    status: "Investigating".into(),
+                    impact: "5% of card payments fail".into(),
+                    action: "rolling back".into(),
+                    next_update: None,
+                },
+            ),
+            (12, can("support queue 3x normal")),
+        ]);
+        let d = update_draft(&later, &playbook(), t(13));
+        assert_eq!(d.impact, "5% of card payments fail");
+        assert_eq!(
+            d.action, "rolling back",
+            "the latest actions still feed the draft"
+        );
     }
 }
