@@ -131,9 +131,9 @@ fn a_whole_incident_from_declaration_to_resolution() {
             .position(|l| l.contains(needle))
             .unwrap_or_else(|| panic!("{needle} in {printed}"))
     };
-    assert!(pos("Declared P2") < pos("sam takes comms"));
+    assert!(pos("Declared P2") < pos("sam takes Communications lead"));
     assert!(pos("Severity P2 → P1") < pos("Rolling back payments-api"));
-    assert!(pos("commander: ana hands over to maria") > pos("Update sent"));
+    assert!(pos("Incident commander: ana hands over to maria") > pos("Update sent"));
 
     s.ok(&["resolve", "--summary", "rolled back"]);
     assert!(s.ok(&["list"]).contains("No open incidents"));

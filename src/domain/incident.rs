@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::clock::Hlc;
 use super::event::{Event, EventKind, NoteKind};
 use super::ids::{EventId, IncidentId};
-use super::playbook::COMMANDER;
+use super::playbook::{COMMANDER, Playbook};
 use super::redaction::REDACTED;
 use super::text::{sanitize, single_line};
 
@@ -92,10 +92,50 @@ pub struct Entry {
     pub at: DateTime<Utc>,
     pub author: String,
     pub kind: EntryKind,
+    /// The text with roles by id, as the fold can write it without the
+    /// playbook; [`Entry::text_for`] names them for people.
     pub text: String,
     pub amended: bool,
     pub redacted: bool,
     pub pinned: bool,
+    #[serde(skip)]
+    role_change: Option<RoleChange>,
+}
+
+/// A role entry's parts, so the text can be written with the playbook's
+/// role names where the playbook is at hand.
+#[derive(Clone, Debug, PartialEq)]
+struct RoleChange {
+    role: String,
+    /// Who took the role; `None` for a release.
+    person: Option<String>,
+    /// Who held it before.
+    previous: Option<String>,
+}
+
+impl RoleChange {
+    fn describe(&self, name: impl Fn(&str) -> String) -> String {
+        let role = name(&self.role);
+        match (&self.person, &self.previous) {
+            (Some(p), Some(prev)) if prev != p => format!("{role}: {prev} hands over to {p}"),
+            (Some(p), _) => format!("{p} takes {role}"),
+            (None, Some(prev)) => format!("{prev} releases {role}"),
+            (None, None) => format!("{role} released (it was not held)"),
+        }
+    }
+}
+
+impl Entry {
+    /// The text as people read it: role ids become the playbook's names
+    /// ("sam takes Communications lead"). Corrections keep their own text.
+    pub fn text_for(&self, playbook: &Playbook) -> std::borrow::Cow<'_, str> {
+        match &self.role_change {
+            Some(rc) if !self.amended && !self.redacted => {
+                rc.describe(|r| playbook.role_name(r)).into()
+            }
+            _ => self.text.as_str().into(),
+        }
+    }
 }
 
 /// A value that changed over time, with who changed it.
@@ -309,6 +349,7 @@ impl Incident {
             value: single_line(value),
             author: author.clone(),
         };
+        let mut role_change = None;
         let (entry_kind, text) = match kind {
             EventKind::Declared {
                 title,
@@ -339,23 +380,24 @@ impl Incident {
             EventKind::Note { note, text } => (EntryKind::Note(*note), sanitize(text)),
             EventKind::RoleAssigned { role, person } => {
                 let (role, person) = (single_line(role), single_line(person));
-                let before = self.roles.get(&role).map(|h| h.person.clone());
+                let previous = self.roles.get(&role).map(|h| h.person.clone());
                 self.hand_over(&role, &person, e.at);
-                let text = match before {
-                    Some(prev) if prev != person => {
-                        format!("{role}: {prev} hands over to {person}")
-                    }
-                    _ => format!("{person} takes {role}"),
-                };
-                (EntryKind::Role, text)
+                role_change = Some(RoleChange {
+                    role,
+                    person: Some(person),
+                    previous,
+                });
+                (EntryKind::Role, String::new())
             }
             EventKind::RoleReleased { role } => {
                 let role = single_line(role);
-                let text = match self.release(&role, e.at) {
-                    Some(person) => format!("{person} releases {role}"),
-                    None => format!("{role} released (it was not held)"),
-                };
-                (EntryKind::Role, text)
+                let previous = self.release(&role, e.at);
+                role_change = Some(RoleChange {
+                    role,
+                    person: None,
+                    previous,
+                });
+                (EntryKind::Role, String::new())
             }
             EventKind::SeverityChanged { severity } => {
                 let from = std::mem::replace(&mut self.severity, single_line(severity));
@@ -479,6 +521,10 @@ impl Incident {
                 return;
             }
         };
+        let text = match &role_change {
+            Some(rc) => rc.describe(str::to_string),
+            None => text,
+        };
         self.timeline.push(Entry {
             id: e.id,
             at: e.at,
@@ -488,6 +534,7 @@ impl Incident {
             amended: false,
             redacted: false,
             pinned: false,
+            role_change,
         });
     }
 
@@ -992,6 +1039,31 @@ mod tests {
         let inc = Incident::fold(log.incident, &log.events).unwrap();
         assert_eq!(inc.title, "[redacted]");
         assert!(!format!("{inc:?}").contains("Checkout failing"));
+    }
+
+    #[test]
+    fn role_entries_read_with_the_playbook_s_names() {
+        let log = busy_log();
+        let inc = Incident::fold(log.incident, &log.events).unwrap();
+        let pb = Playbook::parse(include_str!("../../playbooks/default.toml")).unwrap();
+        let roles: Vec<String> = inc
+            .timeline
+            .iter()
+            .filter(|e| e.kind == EntryKind::Role)
+            .map(|e| e.text_for(&pb).into_owned())
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                "bo takes Technical lead",
+                "Incident commander: ana hands over to dee",
+                "bo releases Technical lead"
+            ]
+        );
+        assert_eq!(
+            inc.timeline[1].text, "bo takes tech",
+            "the stored text keeps the id"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::Printout;
 use super::document::{Block, Document, Section, Table};
 use crate::domain::incident::{Entry, EntryKind};
+use crate::domain::playbook::Playbook;
 use crate::domain::when::human_duration;
 
 /// Marks a pinned entry in the timeline.
@@ -120,7 +121,7 @@ fn summary(p: &Printout) -> Section {
         .collect();
     if let Some(last) = resolution.last() {
         s.push(Block::Subheading("Resolution".into()));
-        s.push(Block::Para(entry_text(last)));
+        s.push(Block::Para(entry_text(last, p.playbook)));
     }
     let links: Vec<String> = p
         .incident
@@ -228,7 +229,7 @@ fn timeline(p: &Printout) -> Section {
             p.zone().hm(e.at),
             e.author.clone(),
             e.kind.label().to_string(),
-            entry_text(e),
+            entry_text(e, p.playbook),
         ];
         if p.options.refs {
             row.insert(0, format!("#{}", e.id.short()));
@@ -240,13 +241,13 @@ fn timeline(p: &Printout) -> Section {
 }
 
 /// An entry's latest text with its marks: pinned, amended.
-pub fn entry_text(e: &Entry) -> String {
+pub fn entry_text(e: &Entry, playbook: &Playbook) -> String {
     let mut t = String::with_capacity(e.text.len() + 12);
     if e.pinned {
         t.push_str(PIN);
         t.push(' ');
     }
-    t.push_str(&e.text);
+    t.push_str(&e.text_for(playbook));
     if e.amended {
         t.push_str(" (amended)");
     }

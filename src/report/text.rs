@@ -132,7 +132,7 @@ fn timeline(out: &mut String, p: &Printout) {
         let text: Cow<str> = if e.amended {
             Cow::Owned(format!("{} (amended)", e.text))
         } else {
-            Cow::Borrowed(&e.text)
+            e.text_for(p.playbook)
         };
         let mut first = true;
         each_line(&text, WIDTH - indent, |line| {

@@ -39,7 +39,7 @@ fn entry_line(app: &App, e: &Entry, width: usize, selected: bool) -> Line<'stati
     let head = 5 + 1 + author_w + 1 + kind_w + 3;
     // One row per entry: line breaks show as ↵, tabs as spaces (ratatui
     // drops control characters, which would glue the words together).
-    let mut text = single_line(&e.text.replace('\n', " ↵ "));
+    let mut text = single_line(&e.text_for(&app.playbook).replace('\n', " ↵ "));
     if e.amended {
         text.push_str(" (amended)");
     }
@@ -76,7 +76,7 @@ fn detail_lines(app: &App, e: &Entry) -> Vec<Line<'static>> {
     }
     let mut lines = vec![Line::from(Span::styled(head, t.dim()))];
     lines.extend(
-        e.text
+        e.text_for(&app.playbook)
             .lines()
             .map(|l| Line::from(Span::styled(l.to_string(), t.entry(e.kind)))),
     );
