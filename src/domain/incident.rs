@@ -99,39 +99,67 @@ pub struct Entry {
     pub redacted: bool,
     pub pinned: bool,
     #[serde(skip)]
-    role_change: Option<RoleChange>,
+    named: Option<Named>,
 }
 
-/// A role entry's parts, so the text can be written with the playbook's
-/// role names where the playbook is at hand.
+/// The parts of an entry that name playbook things (roles, stages) by id,
+/// so the text can be written with the playbook's names where it is at
+/// hand.
 #[derive(Clone, Debug, PartialEq)]
-struct RoleChange {
-    role: String,
-    /// Who took the role; `None` for a release.
-    person: Option<String>,
-    /// Who held it before.
-    previous: Option<String>,
+enum Named {
+    Role {
+        role: String,
+        /// Who took the role; `None` for a release.
+        person: Option<String>,
+        /// Who held it before.
+        previous: Option<String>,
+    },
+    Stage {
+        from: String,
+        to: String,
+    },
 }
 
-impl RoleChange {
-    fn describe(&self, name: impl Fn(&str) -> String) -> String {
-        let role = name(&self.role);
-        match (&self.person, &self.previous) {
-            (Some(p), Some(prev)) if prev != p => format!("{role}: {prev} hands over to {p}"),
-            (Some(p), _) => format!("{p} takes {role}"),
-            (None, Some(prev)) => format!("{prev} releases {role}"),
-            (None, None) => format!("{role} released (it was not held)"),
+impl Named {
+    fn describe(
+        &self,
+        role_name: impl Fn(&str) -> String,
+        stage_name: impl Fn(&str) -> String,
+    ) -> String {
+        match self {
+            Named::Role {
+                role,
+                person,
+                previous,
+            } => {
+                let role = role_name(role);
+                match (person, previous) {
+                    (Some(p), Some(prev)) if prev != p => {
+                        format!("{role}: {prev} hands over to {p}")
+                    }
+                    (Some(p), _) => format!("{p} takes {role}"),
+                    (None, Some(prev)) => format!("{prev} releases {role}"),
+                    (None, None) => format!("{role} released (it was not held)"),
+                }
+            }
+            Named::Stage { from, to } => format!("Stage {} → {}", stage_name(from), stage_name(to)),
         }
     }
 }
 
 impl Entry {
-    /// The text as people read it: role ids become the playbook's names
-    /// ("sam takes Communications lead"). Corrections keep their own text.
+    /// The text as people read it: role and stage ids become the
+    /// playbook's names ("sam takes Communications lead"). Corrections keep
+    /// their own text.
     pub fn text_for(&self, playbook: &Playbook) -> std::borrow::Cow<'_, str> {
-        match &self.role_change {
-            Some(rc) if !self.amended && !self.redacted => {
-                rc.describe(|r| playbook.role_name(r)).into()
+        let stage_name = |id: &str| {
+            playbook
+                .stage(id)
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        };
+        match &self.named {
+            Some(n) if !self.amended && !self.redacted => {
+                n.describe(|r| playbook.role_name(r), stage_name).into()
             }
             _ => self.text.as_str().into(),
         }
@@ -349,7 +377,7 @@ impl Incident {
             value: single_line(value),
             author: author.clone(),
         };
-        let mut role_change = None;
+        let mut named = None;
         let (entry_kind, text) = match kind {
             EventKind::Declared {
                 title,
@@ -382,7 +410,7 @@ impl Incident {
                 let (role, person) = (single_line(role), single_line(person));
                 let previous = self.roles.get(&role).map(|h| h.person.clone());
                 self.hand_over(&role, &person, e.at);
-                role_change = Some(RoleChange {
+                named = Some(Named::Role {
                     role,
                     person: Some(person),
                     previous,
@@ -392,7 +420,7 @@ impl Incident {
             EventKind::RoleReleased { role } => {
                 let role = single_line(role);
                 let previous = self.release(&role, e.at);
-                role_change = Some(RoleChange {
+                named = Some(Named::Role {
                     role,
                     person: None,
                     previous,
@@ -410,7 +438,11 @@ impl Incident {
             EventKind::StageChanged { stage } => {
                 let from = std::mem::replace(&mut self.stage, single_line(stage));
                 self.stage_history.push(change(stage));
-                (EntryKind::Stage, format!("Stage {from} → {}", self.stage))
+                named = Some(Named::Stage {
+                    from,
+                    to: self.stage.clone(),
+                });
+                (EntryKind::Stage, String::new())
             }
             EventKind::CanReport {
                 conditions,
@@ -521,8 +553,8 @@ impl Incident {
                 return;
             }
         };
-        let text = match &role_change {
-            Some(rc) => rc.describe(str::to_string),
+        let text = match &named {
+            Some(n) => n.describe(str::to_string, str::to_string),
             None => text,
         };
         self.timeline.push(Entry {
@@ -534,7 +566,7 @@ impl Incident {
             amended: false,
             redacted: false,
             pinned: false,
-            role_change,
+            named,
         });
     }
 
@@ -1064,6 +1096,12 @@ mod tests {
             inc.timeline[1].text, "bo takes tech",
             "the stored text keeps the id"
         );
+        let stage = inc
+            .timeline
+            .iter()
+            .find(|e| e.kind == EntryKind::Stage)
+            .unwrap();
+        assert_eq!(stage.text_for(&pb), "Stage Detect → Mitigate");
     }
 
     #[test]
