@@ -440,7 +440,8 @@ impl App {
         Ok(())
     }
 
-    fn me(&self) -> String {
+    /// The name this console records under.
+    pub fn me(&self) -> String {
         self.ctx.author().unwrap_or_default()
     }
 }

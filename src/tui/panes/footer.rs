@@ -46,7 +46,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let message = match (&app.flash, &app.mode) {
         (Some(f), _) => Span::styled(f.text.clone(), if f.error { t.alarm() } else { t.good() }),
         (None, Mode::Normal) if app.incident.is_some() => {
-            Span::styled("↑↓ select an entry · / filter · o all CAN reports", t.dim())
+            // Who the console records as: on a shared screen, not obvious.
+            Span::styled(
+                format!(
+                    "recording as {} · ↑↓ select an entry · / filter · o all CAN reports",
+                    app.me()
+                ),
+                t.dim(),
+            )
         }
         _ => Span::raw(""),
     };

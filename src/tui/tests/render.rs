@@ -474,3 +474,10 @@ fn a_long_form_scrolls_so_the_field_being_typed_into_stays_in_view() {
     let screen = text(&f.draw(80, 24));
     assert!(screen.contains("the-end"), "{screen}");
 }
+
+#[test]
+fn the_footer_says_who_the_console_records_as() {
+    let f = Fixture::p2();
+    let screen = text(&f.draw(120, 40));
+    assert!(screen.contains("recording as ana"), "{screen}");
+}
