@@ -52,7 +52,7 @@ pub struct Cli {
 /// When an event happened, for commands that record one.
 #[derive(Debug, Args)]
 pub struct When {
-    /// When it happened: RFC 3339, HH:MM (today, local time) or relative like -15m [default: now]
+    /// When it happened: RFC 3339, HH:MM (local time; typed just after midnight, 23:50 is last night) or relative like -15m [default: now]
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub at: Option<String>,
 }

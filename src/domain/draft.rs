@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::incident::Incident;
 use super::playbook::{Playbook, fill_template};
+use super::redaction::REDACTED;
 use super::when::human_duration;
 
 /// The three parts of a stakeholder update.
@@ -27,14 +28,16 @@ pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>
     // Impact is what stakeholders were last told, else the declaration's
     // summary: a responder's internal CAN report is the last resort, not
     // the first, for words that go out to customers.
+    // Redacted words are never offered for sending again.
+    let usable = |s: &str| !s.is_empty() && s != REDACTED;
     let told = incident
         .updates
         .last()
         .map(|u| u.impact.clone())
-        .filter(|i| !i.is_empty());
+        .filter(|i| usable(i));
     let impact = match (told, latest) {
         (Some(i), _) => i,
-        _ if !incident.summary.is_empty() => incident.summary.clone(),
+        _ if usable(&incident.summary) => incident.summary.clone(),
         (None, Some(r)) if !r.conditions.is_empty() => r.conditions.clone(),
         _ => "Under investigation.".to_string(),
     };
@@ -107,5 +110,9 @@ mod tests {
             d.action, "rolling back",
             "the latest actions still feed the draft"
         );
+        let mut redacted = later.clone();
+        redacted.updates[0].impact = REDACTED.into();
+        let d = update_draft(&redacted, &playbook(), t(13));
+        assert_eq!(d.impact, "support queue 3x normal", "never '[redacted]'");
     }
 }

@@ -17,31 +17,55 @@ pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateT
         let d = parse_duration(rest)?;
         return offset(now, d, input);
     }
-    let clock = NaiveTime::parse_from_str(s, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
-        .map_err(|_| bad_time(input))?;
-    let local = now.date_naive().and_time(clock);
-    now.timezone()
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| format!("'{input}' does not exist today in the local time zone"))
+    let clock = parse_clock(s).ok_or_else(|| bad_time(input))?;
+    on_day(clock, now, 0, input)
 }
 
+/// `HH:MM` or `HH:MM:SS`, if that is what was typed.
+fn parse_clock(input: &str) -> Option<NaiveTime> {
+    let s = input.trim();
+    NaiveTime::parse_from_str(s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M:%S"))
+        .ok()
+}
+
+/// A clock time on the calendar day `days` away from `now`'s, in its zone
+/// (by the calendar, so a night with a clock change is still one day).
+fn on_day<Tz: TimeZone>(
+    clock: NaiveTime,
+    now: &DateTime<Tz>,
+    days: i64,
+    input: &str,
+) -> Result<DateTime<Utc>, String> {
+    let day = now
+        .date_naive()
+        .checked_add_signed(Duration::days(days))
+        .ok_or_else(|| format!("'{input}' is too far from now"))?;
+    now.timezone()
+        .from_local_datetime(&day.and_time(clock))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("'{input}' does not exist on that day in the local time zone"))
+}
+
+/// How far a bare clock time may be moved to the day before or after, to
+/// mean the nearest such moment; further than this it is taken as typed,
+/// a typo being likelier than a twelve-hour backfill or promise.
+const NEAREST: Duration = Duration::hours(12);
+
 /// A moment that has already happened: as [`parse_time`], but a bare clock
-/// time later than now means yesterday (at 00:20, `23:50` is ten minutes
-/// before midnight, not tomorrow night).
+/// time far ahead of now means yesterday (at 00:20, `23:50` is half an hour
+/// ago, not tonight). One only a little ahead stays today, so that the
+/// caller can refuse it as in the future.
 pub fn parse_past_time<Tz: TimeZone>(
     input: &str,
     now: &DateTime<Tz>,
 ) -> Result<DateTime<Utc>, String> {
     let t = parse_time(input, now)?;
-    let clock_only = NaiveTime::parse_from_str(input.trim(), "%H:%M").is_ok()
-        || NaiveTime::parse_from_str(input.trim(), "%H:%M:%S").is_ok();
-    if clock_only && t > now.with_timezone(&Utc) {
-        return offset(&t, -Duration::days(1), input);
+    match parse_clock(input) {
+        Some(clock) if t - now.with_timezone(&Utc) > NEAREST => on_day(clock, now, -1, input),
+        _ => Ok(t),
     }
-    Ok(t)
 }
 
 /// `now + d`, refusing results outside the calendar instead of panicking.
@@ -99,20 +123,25 @@ pub fn parse_time_or_duration<Tz: TimeZone>(
     input: &str,
     now: &DateTime<Tz>,
 ) -> Result<DateTime<Utc>, String> {
-    match parse_duration(input) {
-        Ok(d) => offset(now, d, input),
-        Err(_) => {
-            // A bare clock time that has passed today means tomorrow: an
-            // update promised at 00:15 from 23:30 is not already overdue.
-            let t = parse_time(input, now)?;
-            let now_utc = now.with_timezone(&Utc);
-            let clock_only = DateTime::parse_from_rfc3339(input.trim()).is_err();
-            if clock_only && t < now_utc {
-                offset(&t, Duration::days(1), input)
+    if let Ok(d) = parse_duration(input) {
+        return offset(now, d, input);
+    }
+    let t = parse_time(input, now)?;
+    let now_utc = now.with_timezone(&Utc);
+    match parse_clock(input) {
+        // A clock time just past means tomorrow (00:15 promised at 23:30);
+        // one long past is a typo, not a promise a day away.
+        Some(clock) if t < now_utc => {
+            let tomorrow = on_day(clock, now, 1, input)?;
+            if tomorrow - now_utc > NEAREST {
+                Err(format!(
+                    "'{input}' has already passed today; give a later time or a duration like 30m"
+                ))
             } else {
-                Ok(t)
+                Ok(tomorrow)
             }
         }
+        _ => Ok(t),
     }
 }
 
@@ -190,23 +219,45 @@ mod tests {
     }
 
     #[test]
-    fn a_clock_time_still_to_come_means_yesterday_for_what_happened() {
+    fn a_clock_time_far_ahead_means_yesterday_for_what_happened() {
         let n = now(); // 15:00 at +01:00
-        let t = parse_past_time("23:50", &n).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-11-22T22:50:00+00:00");
         let t = parse_past_time("14:30", &n).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-23T13:30:00+00:00");
+        let t = parse_past_time("15:20", &n).unwrap();
+        assert_eq!(
+            t.to_rfc3339(),
+            "2026-11-23T14:20:00+00:00",
+            "a little ahead stays today, to be refused"
+        );
+        let late = DateTime::parse_from_rfc3339("2026-11-23T00:20:00+01:00").unwrap();
+        let t = parse_past_time("23:50", &late).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-22T22:50:00+00:00");
+    }
+
+    #[test]
+    fn yesterday_is_by_the_calendar_across_a_clock_change() {
+        // 00:20 CEST on the night clocks go back (Berlin, 2026-10-25).
+        let tz = chrono::FixedOffset::east_opt(2 * 3600).unwrap();
+        let n = tz.with_ymd_and_hms(2026, 10, 25, 0, 20, 0).unwrap();
+        let t = parse_past_time("23:50", &n).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-10-24T21:50:00+00:00");
     }
 
     #[test]
     fn a_clock_time_already_past_means_tomorrow_for_a_promise() {
         let n = now(); // 15:00 at +01:00
-        let t = parse_time_or_duration("14:30", &n).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-11-24T13:30:00+00:00");
         let t = parse_time_or_duration("15:30", &n).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-23T14:30:00+00:00");
         let t = parse_time_or_duration("45m", &n).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-23T14:45:00+00:00");
+        let e = parse_time_or_duration("14:50", &n).unwrap_err();
+        assert!(
+            e.contains("has already passed"),
+            "ten minutes ago is a typo: {e}"
+        );
+        let late = DateTime::parse_from_rfc3339("2026-11-23T23:30:00+01:00").unwrap();
+        let t = parse_time_or_duration("00:15", &late).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T23:15:00+00:00");
     }
 
     #[test]

@@ -109,10 +109,13 @@ impl Store {
         kind: EventKind,
     ) -> Result<Event, StoreError> {
         let now = self.now();
-        let replica = self.replica;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read afresh: another connection (the console's background sync)
+        // may have given this database a new replica id.
+        let replica = read_replica(&tx)?;
+        self.replica = replica;
         let last = read_hlc(&tx)?;
         let hlc = Hlc::tick(last, now.timestamp_millis());
         let seq: i64 = tx.query_row(
@@ -444,12 +447,17 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?1)",
         [ReplicaId::generate().to_string()],
     )?;
-    let replica: String =
-        tx.query_row("SELECT value FROM meta WHERE key = 'replica'", [], |r| {
+    let replica = read_replica(&tx)?;
+    tx.commit()?;
+    Ok(replica)
+}
+
+fn read_replica(conn: &Connection) -> Result<ReplicaId, StoreError> {
+    let value: String =
+        conn.query_row("SELECT value FROM meta WHERE key = 'replica'", [], |r| {
             r.get(0)
         })?;
-    tx.commit()?;
-    replica
+    value
         .parse()
         .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
             id: "meta.replica".into(),

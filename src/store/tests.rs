@@ -312,3 +312,25 @@ fn a_database_of_the_first_schema_migrates_without_losing_rows_or_sync_marks() {
         .unwrap();
     assert_eq!((rowid, id.as_str()), (7, "x"));
 }
+
+#[test]
+fn a_new_replica_id_given_by_another_connection_is_used_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut console = Store::open(&path).unwrap();
+    let inc = declare(&mut console);
+    let worker = Store::open(&path).unwrap();
+    let renamed = ReplicaId::generate();
+    worker
+        .connection()
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'replica'",
+            [renamed.to_string()],
+        )
+        .unwrap();
+    let e = console
+        .append(inc, None, "ana", note("after the rename"))
+        .unwrap();
+    assert_eq!(e.replica, renamed);
+    assert_eq!(e.seq, 1, "a new replica counts from one");
+}

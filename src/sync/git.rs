@@ -502,7 +502,11 @@ fn git_reason(stderr: &str, out: &Output) -> String {
     // The remote's own words (a hook's message) say the most.
     let remote = lines
         .iter()
-        .find(|l| l.starts_with("remote:") && l.len() > "remote:".len())
+        // Skip banner lines ("remote: =====") that hold no words.
+        .find(|l| {
+            l.strip_prefix("remote:")
+                .is_some_and(|m| m.chars().any(char::is_alphanumeric))
+        })
         .map(|l| l.to_string());
     let line = remote.or(rejected).or_else(|| {
         let pick = lines
@@ -594,6 +598,11 @@ mod tests {
     fn the_remote_s_own_words_come_first_then_fatal_lines() {
         let hook = "remote: frozen for the review\nTo x\n ! [remote rejected] HEAD -> main (pre-receive hook declined)\n";
         assert_eq!(git_reason(hook, &failed()), "remote: frozen for the review");
+        let banner = "remote: ========\nremote: The project you were looking for could not be found.\nremote: ========\n";
+        assert_eq!(
+            git_reason(banner, &failed()),
+            "remote: The project you were looking for could not be found"
+        );
         let fatal = "hint: try again\nfatal: repository 'x' does not exist\n";
         assert_eq!(
             git_reason(fatal, &failed()),
