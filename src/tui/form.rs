@@ -24,6 +24,10 @@ pub enum Purpose {
     Resolve,
     Reopen,
     Declare,
+    /// Hiding the text of an entry, e.g. a pasted secret.
+    Redact {
+        target: crate::domain::ids::EventId,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -53,6 +53,11 @@ pub const KEYS: &[KeyHelp] = &[
         "pin",
         "Pin the selected timeline entry to the short story",
     ),
+    k(
+        "X",
+        "redact",
+        "Redact the selected entry (asks for a reason first; cannot be undone)",
+    ),
     k("/", "filter", "Show one kind of timeline entry only"),
     k(
         "o",
@@ -117,6 +122,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('D') => open(Open::Declare),
         KeyCode::Char('/') => open(Open::Filter),
         KeyCode::Char('p') => Some(Action::Pin),
+        KeyCode::Char('X') => Some(Action::Redact),
         KeyCode::Char('S') => Some(Action::SyncNow),
         KeyCode::Char('o') => Some(Action::ToggleOlderCan),
         KeyCode::Char('?') => Some(Action::Help),

@@ -40,6 +40,8 @@ pub enum Action {
     Open(Open),
     Help,
     Pin,
+    /// Asks to redact the selected entry.
+    Redact,
     ToggleOlderCan,
     Select(Select),
     ClearSelection,
@@ -273,6 +275,7 @@ impl App {
                 }
             }
             Action::Pin => self.pin(),
+            Action::Redact => self.ask_redact(),
             Action::ToggleOlderCan => self.older_can = !self.older_can,
             Action::Select(s) => self.select(s),
             Action::ClearSelection => {
@@ -425,6 +428,37 @@ impl App {
             Ok(()) => self.info("Pinned."),
             Err(e) => self.error(say(e)),
         }
+    }
+
+    /// A redaction cannot be taken back, so it asks first, with a reason.
+    fn ask_redact(&mut self) {
+        let Some(inc) = &self.incident else {
+            return self.no_incident();
+        };
+        let Some(entry) = self
+            .selected
+            .and_then(|id| inc.timeline.iter().find(|e| e.id == id))
+        else {
+            return self.error("Select an entry with ↑/↓ first, then press X to redact it.");
+        };
+        if entry.redacted {
+            return self.info("That entry is already redacted.");
+        }
+        let shown = crate::domain::text::truncate(
+            &crate::domain::text::single_line(&entry.text_for(&self.playbook)),
+            60,
+        );
+        let note = format!("{} {}: {shown}", self.zone.hm(entry.at), entry.author);
+        let form = Form::new(
+            "Redact this entry? Its text is hidden everywhere, for good",
+            super::form::Purpose::Redact { target: entry.id },
+            vec![
+                super::form::Field::line("reason", "Reason", "")
+                    .hint("optional, e.g. a pasted secret"),
+            ],
+        )
+        .with_note(note);
+        self.mode = Mode::Form(form);
     }
 
     fn no_incident(&mut self) {

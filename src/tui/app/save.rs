@@ -252,6 +252,13 @@ impl App {
                 },
                 "Reopened.".to_string(),
             ),
+            FormPurpose::Redact { target } => (
+                EventKind::Redacted {
+                    target,
+                    reason: f.value("reason").trim().to_string(),
+                },
+                "Redacted.".to_string(),
+            ),
             FormPurpose::Declare => unreachable!("handled above"),
         };
         let id = inc.id;

@@ -507,3 +507,36 @@ fn a_sync_asked_for_by_key_says_how_it_went() {
     f.app.update(Action::Background(Background::Sync(ok)));
     assert_eq!(f.app.flash.as_ref().unwrap().text, "Synced: 3 in, 1 out.");
 }
+
+#[test]
+fn the_selected_entry_is_redacted_with_x_after_asking_and_esc_changes_nothing() {
+    let mut f = Fixture::with(
+        "P2",
+        vec![(
+            "bo",
+            EventKind::Note {
+                note: NoteKind::Note,
+                text: "db password is hunter2".into(),
+            },
+        )],
+    );
+    let before = f.events().len();
+    f.key(KeyCode::Up);
+    f.key(KeyCode::Char('X'));
+    assert!(matches!(f.app.mode, Mode::Form(_)), "it asks first");
+    f.key(KeyCode::Esc);
+    assert_eq!(f.events().len(), before, "Esc redacts nothing");
+    f.key(KeyCode::Char('X'));
+    f.type_text("pasted a secret");
+    f.key(KeyCode::Enter);
+    let target = f.events()[1].id;
+    assert_eq!(
+        f.kinds().last(),
+        Some(&EventKind::Redacted {
+            target,
+            reason: "pasted a secret".into()
+        })
+    );
+    let screen = text(&f.draw(120, 40));
+    assert!(!screen.contains("hunter2"), "{screen}");
+}
