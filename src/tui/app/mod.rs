@@ -92,6 +92,9 @@ pub enum Background {
     Sync(SyncState),
 }
 
+/// What to do when a key needs an incident and none is open.
+const NO_INCIDENT: &str = "No incident is open: press D to declare one, or i to open another.";
+
 /// The message shown while a sync asked for by key runs.
 const SYNCING: &str = "Syncing…";
 
@@ -409,22 +412,24 @@ impl App {
         self.selected = next.map(|i| visible[i].id);
     }
 
-    fn pin(&mut self) {
-        let Some(inc) = &self.incident else {
-            return self.no_incident();
-        };
-        let Some(entry) = self
-            .selected
+    /// The incident and the selected timeline entry, or what to do first.
+    fn selected_entry(&self, key: char, to: &str) -> Result<(IncidentId, Entry), String> {
+        let inc = self.incident.as_ref().ok_or(NO_INCIDENT)?;
+        self.selected
             .and_then(|id| inc.timeline.iter().find(|e| e.id == id))
-        else {
-            return self.error("Select an entry with ↑/↓ first, then press p to pin it.");
+            .map(|e| (inc.id, e.clone()))
+            .ok_or_else(|| format!("Select an entry with ↑/↓ first, then press {key} to {to} it."))
+    }
+
+    fn pin(&mut self) {
+        let (id, entry) = match self.selected_entry('p', "pin") {
+            Ok(found) => found,
+            Err(e) => return self.error(e),
         };
         if entry.pinned {
             return self.info("That entry is already pinned.");
         }
-        let id = inc.id;
-        let target = entry.id;
-        match self.record(id, EventKind::Pinned { target }) {
+        match self.record(id, EventKind::Pinned { target: entry.id }) {
             Ok(()) => self.info("Pinned."),
             Err(e) => self.error(say(e)),
         }
@@ -432,14 +437,9 @@ impl App {
 
     /// A redaction cannot be taken back, so it asks first, with a reason.
     fn ask_redact(&mut self) {
-        let Some(inc) = &self.incident else {
-            return self.no_incident();
-        };
-        let Some(entry) = self
-            .selected
-            .and_then(|id| inc.timeline.iter().find(|e| e.id == id))
-        else {
-            return self.error("Select an entry with ↑/↓ first, then press X to redact it.");
+        let entry = match self.selected_entry('X', "redact") {
+            Ok((_, entry)) => entry,
+            Err(e) => return self.error(e),
         };
         if entry.redacted {
             return self.info("That entry is already redacted.");
@@ -462,7 +462,7 @@ impl App {
     }
 
     fn no_incident(&mut self) {
-        self.error("No incident is open: press D to declare one, or i to open another.");
+        self.error(NO_INCIDENT);
     }
 
     /// Records an event as the current user, then shows the result.
