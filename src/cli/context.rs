@@ -83,8 +83,14 @@ impl Context {
 
     /// The playbook for display: the incident's own, else the default, so a
     /// missing custom playbook never hides the state.
-    pub fn playbook_or_default(&self, incident: &Incident) -> Result<&Playbook, CliError> {
-        Ok(self.playbook(incident).unwrap_or(&self.fallback))
+    pub fn playbook_or_default(&self, incident: &Incident) -> &Playbook {
+        self.playbook(incident).unwrap_or(&self.fallback)
+    }
+
+    /// The `default` playbook (the user's, if theirs loads), for a new
+    /// incident or a screen with none.
+    pub fn default_playbook(&self) -> &Playbook {
+        self.catalog.get("default").unwrap_or(&self.fallback)
     }
 
     /// The moment given by --at, if any.

@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), CliError> {
     )
     .map_err(CliError::Input)?;
     let inc = incident(ctx)?;
-    let playbook = ctx.playbook_or_default(&inc)?;
+    let playbook = ctx.playbook_or_default(&inc);
     let options = PrintOptions {
         zone,
         refs: args.refs,

@@ -114,7 +114,7 @@ struct StatusDoc<'a> {
 
 pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
     let inc = ctx.incident_to_show()?;
-    let pb = ctx.playbook_or_default(&inc)?;
+    let pb = ctx.playbook_or_default(&inc);
     let now = Utc::now();
     let cadence = next_update(&inc, pb, now);
     let end = inc.resolved_at.unwrap_or(now);

@@ -20,7 +20,6 @@ use crate::domain::event::EventKind;
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Entry, EntryKind, Incident};
 use crate::domain::playbook::Playbook;
-use crate::playbooks::Catalog;
 use crate::store::StoreError;
 use crate::zone::Zone;
 
@@ -488,14 +487,9 @@ pub fn ticked(inc: &Incident, stage: &str, item: &str) -> bool {
 /// The incident's playbook, else the default one, so a missing custom
 /// playbook never hides the state.
 fn playbook_for(ctx: &Context, incident: Option<&Incident>) -> Playbook {
-    let found = match incident {
-        Some(inc) => ctx.playbook_or_default(inc).ok(),
-        None => ctx.catalog.get("default").ok(),
-    };
-    found.cloned().unwrap_or_else(|| {
-        Catalog::built_in()
-            .get("default")
-            .cloned()
-            .expect("the built-in default playbook is valid")
-    })
+    match incident {
+        Some(inc) => ctx.playbook_or_default(inc),
+        None => ctx.default_playbook(),
+    }
+    .clone()
 }
