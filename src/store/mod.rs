@@ -364,19 +364,34 @@ impl Store {
 
 /// Creates the database file (and its directory) private to the user before
 /// SQLite opens it; SQLite gives its WAL files the same mode.
+///
+/// An existing file is never opened here: closing any descriptor of a file
+/// drops every POSIX lock this process holds on it, SQLite's included, and
+/// another client would then take the database for unused and delete the
+/// WAL under our connections. `create_new` cannot open an existing file, so
+/// a race with another thread creating it only loses the race.
 fn create_private(path: &Path) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir)?;
+        if !dir.is_dir() {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir)?;
+        }
+    }
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Ok(());
     }
     let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
+    options.create_new(true).write(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(drop)
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Switches to WAL. Switching takes an exclusive lock that the busy timeout

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
