@@ -24,7 +24,8 @@ impl CliError {
             CliError::Store(
                 StoreError::UnknownIncident(_)
                 | StoreError::AmbiguousIncident { .. }
-                | StoreError::NoOpenIncident,
+                | StoreError::NoOpenIncident
+                | StoreError::TooLarge(_),
             ) => 2,
             CliError::Store(_) | CliError::Io(_) => 1,
         }

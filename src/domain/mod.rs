@@ -10,6 +10,7 @@ pub(crate) mod fixtures;
 pub mod ids;
 pub mod incident;
 pub mod input;
+pub mod limits;
 pub mod milestones;
 pub mod playbook;
 pub mod redaction;

@@ -22,6 +22,9 @@ pub enum StoreError {
     #[error("the database is not usable: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
+    #[error("{0}")]
+    TooLarge(crate::domain::limits::Oversized),
+
     #[error("the stored event {id} cannot be read: {reason}")]
     Corrupt { id: String, reason: String },
 

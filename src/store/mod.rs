@@ -15,6 +15,7 @@ use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
 use crate::domain::ids::{EventId, IncidentId, ReplicaId};
 use crate::domain::incident::Incident;
+use crate::domain::limits;
 
 pub use error::StoreError;
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
@@ -108,6 +109,9 @@ impl Store {
         author: &str,
         kind: EventKind,
     ) -> Result<Event, StoreError> {
+        if let Some(too_long) = limits::oversized(&kind) {
+            return Err(StoreError::TooLarge(too_long));
+        }
         let now = self.now();
         let tx = self
             .conn

@@ -68,3 +68,40 @@ fn a_backup_script_reads_the_database_while_the_console_is_open() {
         );
     }
 }
+
+#[test]
+fn a_teammate_pastes_a_whole_log_file_into_a_can_report() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox
+        .as_user("ana")
+        .args(["declare", "Checkout down"])
+        .assert()
+        .success();
+    let huge = "x".repeat(131_000);
+    let out = sandbox
+        .as_user("ana")
+        .args([
+            "can",
+            "--conditions",
+            &huge,
+            "--actions",
+            "restart",
+            "--needs",
+            "none",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("conditions too long: 131000 characters"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one sentence: {err}");
+    let json = sandbox
+        .as_user("ana")
+        .args(["print", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&json.stdout).contains(&huge[..100]));
+}
