@@ -5,6 +5,7 @@ use chrono::{Duration, Local};
 use super::{ActionCommand, CliError, Command, Context, When};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::draft::update_draft;
+use crate::domain::effect::superseded;
 use crate::domain::event::EventKind;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
@@ -317,8 +318,22 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         }
         other => unreachable!("{other:?} is dispatched elsewhere"),
     };
-    ctx.record(inc.id, &when, kind)?;
-    println!("{} {}: {said}", inc.id.short(), inc.title);
+    let backfilled = when.at.is_some();
+    ctx.record(inc.id, &when, kind.clone())?;
+    // Only a backfill can sort behind a change already recorded: a change
+    // made now is timed after everything this replica has seen.
+    let overruled = match ctx.store.incident(inc.id)? {
+        Some(now) if backfilled => superseded(&now, &kind),
+        _ => None,
+    };
+    match overruled {
+        Some(why) => println!(
+            "{} {}: recorded at the time given, but {why}",
+            inc.id.short(),
+            inc.title
+        ),
+        None => println!("{} {}: {said}", inc.id.short(), inc.title),
+    }
     Ok(())
 }
 

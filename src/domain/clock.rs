@@ -4,6 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How far ahead of this replica's clock another replica's times may run
+/// and still be taken as skew (the tolerance Kerberos uses). An event dated
+/// further ahead is held back until this clock reaches it: a clock that far
+/// off is broken, and its events would otherwise decide every value for
+/// as long as they sort last.
+pub const MAX_SKEW_MS: i64 = 5 * 60 * 1000;
+
 /// A hybrid logical timestamp. Ordered by wall time, then counter.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,

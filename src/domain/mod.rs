@@ -4,6 +4,7 @@
 pub mod cadence;
 pub mod clock;
 pub mod draft;
+pub mod effect;
 pub mod event;
 #[cfg(test)]
 pub(crate) mod fixtures;

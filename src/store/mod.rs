@@ -2,6 +2,7 @@
 //! local events, importing remote ones idempotently, and reading them back.
 
 mod error;
+mod held;
 mod schema;
 mod sync_state;
 
@@ -18,6 +19,7 @@ use crate::domain::incident::Incident;
 use crate::domain::limits;
 
 pub use error::StoreError;
+pub use held::Held;
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
 
 /// How long a writer waits for another process's transaction before giving
@@ -27,10 +29,6 @@ const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 /// One incident's events in the order every replica agrees on.
 const EVENTS_IN_ORDER: &str = "SELECT id, json FROM events WHERE incident = ?1
      ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
-
-/// How far ahead of ours another replica's clock may be before we stop
-/// following it.
-const MAX_CLOCK_LEAD_MS: i64 = 24 * 3600 * 1000;
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
 
@@ -64,12 +62,36 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let replica = migrate(&mut conn, &path)?;
-        Ok(Store {
+        let store = Store {
             conn,
             replica,
             path,
             clock: Box::new(Utc::now),
-        })
+        };
+        // Best effort: a database that cannot be written to still opens, and
+        // the next import lets them in.
+        let _ = store.release_held();
+        Ok(store)
+    }
+
+    /// Lets in held-back events whose time has come. Only a database that
+    /// has some due writes here, so opening one stays a read.
+    fn release_held(&self) -> Result<(), StoreError> {
+        let horizon = held::horizon(self.now());
+        if !held::any_due(&self.conn, horizon)? {
+            return Ok(());
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let hlc = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        write_hlc(&tx, hlc)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Events from other replicas dated too far ahead of this clock, held
+    /// back from the log until it reaches them.
+    pub fn held(&self) -> Result<Option<Held>, StoreError> {
+        held::summary(&self.conn)
     }
 
     /// This database's replica id.
@@ -142,7 +164,7 @@ impl Store {
             author: author.to_string(),
             body: Body::Known(kind),
         };
-        insert(&tx, &event)?;
+        insert_into(&tx, "events", &event)?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
         Ok(event)
@@ -164,23 +186,33 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<Vec<usize>, StoreError> {
-        // A clock further ahead than this is broken, not skewed: its events
-        // are kept, but our clock does not jump to follow it.
-        let horizon = self.now().timestamp_millis() + MAX_CLOCK_LEAD_MS;
+        // An event dated beyond this clock's reach is held back rather than
+        // let in: sorting after everything, it would decide every value.
+        let horizon = held::horizon(self.now());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut hlc = read_hlc(&tx)?;
+        let mut hlc = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
         let mut added = Vec::new();
         let mut twin = false;
         for (i, e) in events.into_iter().enumerate() {
-            if insert(&tx, e)? > 0 {
+            if held::too_far_ahead(e, horizon) {
+                held::hold(&tx, e)?;
+                continue;
+            }
+            if insert_into(&tx, "events", e)? > 0 {
                 added.push(i);
                 twin |= e.replica == self.replica;
             }
-            if e.hlc.ms <= horizon {
-                hlc = Hlc::observe(hlc, e.hlc);
-            }
+            // Past both times: what is recorded here next sorts after it.
+            hlc = Hlc::observe(hlc, e.hlc);
+            hlc = Hlc::observe(
+                hlc,
+                Hlc {
+                    ms: e.at.timestamp_millis(),
+                    c: 0,
+                },
+            );
         }
         write_hlc(&tx, hlc)?;
         // An event we never wrote carries our replica id: another copy of
@@ -429,16 +461,45 @@ fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
-/// Brings the schema up to date; returns this database's replica id.
+/// Brings the schema up to date; returns this database's replica id. A
+/// database already up to date is only read, so one on a full disk or a
+/// read-only file system still opens.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> {
+    if schema_version(conn, path)? == schema::latest() {
+        return read_replica(conn);
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let has_meta: bool = tx.query_row(
+    // Read again under the write lock: another process may have migrated.
+    let version = schema_version(&tx, path)?;
+    for sql in &schema::MIGRATIONS[version as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
+        [schema::latest().to_string()],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?1)",
+        [ReplicaId::generate().to_string()],
+    )?;
+    if version < schema::HELD_EVENTS {
+        held::hold_existing(&tx, held::horizon(Utc::now()))?;
+    }
+    let replica = read_replica(&tx)?;
+    tx.commit()?;
+    Ok(replica)
+}
+
+/// The schema version the database is at (0 when new); a version newer
+/// than this build knows is refused.
+fn schema_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let has_meta: bool = conn.query_row(
         "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
         [],
         |r| r.get(0),
     )?;
     let version: i64 = if has_meta {
-        tx.query_row(
+        conn.query_row(
             "SELECT value FROM meta WHERE key = 'schema_version'",
             [],
             |r| r.get::<_, String>(0),
@@ -456,20 +517,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
             supported: schema::latest(),
         });
     }
-    for sql in &schema::MIGRATIONS[version as usize..] {
-        tx.execute_batch(sql)?;
-    }
-    tx.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
-        [schema::latest().max(version).to_string()],
-    )?;
-    tx.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?1)",
-        [ReplicaId::generate().to_string()],
-    )?;
-    let replica = read_replica(&tx)?;
-    tx.commit()?;
-    Ok(replica)
+    Ok(version)
 }
 
 fn read_replica(conn: &Connection) -> Result<ReplicaId, StoreError> {
@@ -507,13 +555,13 @@ fn write_hlc(conn: &Connection, hlc: Hlc) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Inserts unless the id or (replica, seq) is already there; returns 1 if
-/// it was new.
-fn insert(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT OR IGNORE INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
+/// Inserts into `table` (the log, or the held-back events) unless the id is
+/// already there; returns 1 if it was new.
+fn insert_into(conn: &Connection, table: &str, e: &Event) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {table} (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?;
     Ok(stmt.execute(params![
         e.id.to_string(),
         e.incident.to_string(),

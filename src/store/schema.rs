@@ -59,7 +59,25 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_by_incident ON events (incident, at_ms);
     CREATE INDEX events_by_kind ON events (kind, incident);
     CREATE INDEX events_by_replica ON events (replica, seq);",
+    // 4: events from other replicas dated beyond this clock's reach, held
+    // back until it gets there (see `MAX_SKEW_MS`), so they cannot pin a
+    // value meanwhile.
+    "CREATE TABLE held_events (
+        id       TEXT PRIMARY KEY,
+        incident TEXT NOT NULL,
+        replica  TEXT NOT NULL,
+        seq      INTEGER NOT NULL,
+        hlc_ms   INTEGER NOT NULL,
+        hlc_c    INTEGER NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        json     TEXT NOT NULL
+    );",
 ];
+
+/// The version that added `held_events`: upgrading past it holds back the
+/// far-future events already let in.
+pub const HELD_EVENTS: i64 = 4;
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

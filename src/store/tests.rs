@@ -45,7 +45,7 @@ fn appends_get_dense_sequence_numbers_and_a_rising_clock() {
 fn import_is_idempotent_and_advances_the_clock() {
     let mut a = Store::open_in_memory().unwrap();
     let mut b = Store::open_in_memory().unwrap();
-    a.set_clock(|| Utc::now() + chrono::Duration::hours(1));
+    a.set_clock(|| Utc::now() + chrono::Duration::minutes(4));
     let inc = declare(&mut a);
     let events = a.events(inc).unwrap();
     assert_eq!(b.import(&events).unwrap(), 1);
@@ -138,7 +138,7 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
 #[test]
 fn an_event_recorded_after_seeing_a_fast_clock_sorts_after_what_was_seen() {
     let mut fast = Store::open_in_memory().unwrap();
-    fast.set_clock(|| Utc::now() + chrono::Duration::hours(1));
+    fast.set_clock(|| Utc::now() + chrono::Duration::minutes(4));
     let mut slow = Store::open_in_memory().unwrap();
     let inc = declare(&mut fast);
     fast.append(
@@ -170,14 +170,26 @@ fn an_event_recorded_after_seeing_a_fast_clock_sorts_after_what_was_seen() {
 }
 
 #[test]
-fn a_clock_days_ahead_is_imported_but_not_followed() {
+fn a_clock_days_ahead_is_held_back_not_followed_and_let_in_when_its_time_comes() {
     let mut broken = Store::open_in_memory().unwrap();
-    broken.set_clock(|| Utc::now() + chrono::Duration::days(400));
+    broken.set_clock(|| Utc::now() + chrono::Duration::days(2));
     let mut s = Store::open_in_memory().unwrap();
     let inc = declare(&mut broken);
-    assert_eq!(s.import(&broken.events(inc).unwrap()).unwrap(), 1);
+    let sent = broken.events(inc).unwrap();
+    assert_eq!(s.import(&sent).unwrap(), 0, "not let into the log");
+    assert_eq!(s.import(&sent).unwrap(), 0, "nor on a replay");
+    assert!(s.incident(inc).unwrap().is_none());
+    let held = s.held().unwrap().expect("shown as held back");
+    assert_eq!(held.count, 1);
+    assert_eq!(held.latest, sent[0].at);
     let mine = s.append(inc, None, "bo", note("x")).unwrap();
     assert!(mine.at < Utc::now() + chrono::Duration::minutes(1));
+
+    // Two days later, this clock reaches it.
+    s.set_clock(|| Utc::now() + chrono::Duration::days(2));
+    assert_eq!(s.import(&[]).unwrap(), 0);
+    assert_eq!(s.held().unwrap(), None);
+    assert_eq!(s.incident(inc).unwrap().unwrap().timeline.len(), 2);
 }
 
 #[test]
@@ -221,6 +233,7 @@ fn folding_from_the_rows_matches_folding_in_memory() {
         )
         .unwrap();
     let mut all = Store::open_in_memory().unwrap();
+    all.set_clock(move || fixed);
     for r in &replicas {
         all.import(&r.events(inc).unwrap()).unwrap();
     }

@@ -1,0 +1,102 @@
+//! Events dated beyond this replica's clock by more than the allowed skew:
+//! kept apart from the log, shown, and let in once the clock reaches them.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+use super::{StoreError, insert_into};
+use crate::domain::clock::{Hlc, MAX_SKEW_MS};
+use crate::domain::event::Event;
+
+/// The columns both tables share, in the order `insert_into` writes them.
+const COLUMNS: &str = "id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json";
+
+/// What is held back, for a one-line warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub count: u64,
+    /// The latest date any of them carries.
+    pub latest: DateTime<Utc>,
+}
+
+/// The latest moment, by `now`, an event may carry and be let in.
+pub fn horizon(now: DateTime<Utc>) -> i64 {
+    now.timestamp_millis().saturating_add(MAX_SKEW_MS)
+}
+
+/// Whether `e` is dated (or was recorded) beyond the horizon.
+pub fn too_far_ahead(e: &Event, horizon: i64) -> bool {
+    e.at.timestamp_millis() > horizon || e.hlc.ms > horizon
+}
+
+/// Holds `e` back unless the log already has it; returns 1 if it was new.
+pub fn hold(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
+    let present: bool = conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM events WHERE id = ?1)")?
+        .query_row([e.id.to_string()], |r| r.get(0))?;
+    if present {
+        return Ok(0);
+    }
+    insert_into(conn, "held_events", e)
+}
+
+/// Whether any held event has come within reach: a read, so a database
+/// that cannot be written to can still answer it.
+pub fn any_due(conn: &Connection, horizon: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM held_events WHERE at_ms <= ?1 AND hlc_ms <= ?1)",
+        )?
+        .query_row([horizon], |r| r.get(0))?)
+}
+
+/// Moves every held event now within reach into the log; returns the clock
+/// after observing them.
+pub fn release_due(conn: &Connection, horizon: i64, mut hlc: Hlc) -> Result<Hlc, StoreError> {
+    let due = "FROM held_events WHERE at_ms <= ?1 AND hlc_ms <= ?1";
+    {
+        let mut stmt = conn.prepare_cached(&format!("SELECT hlc_ms, hlc_c, at_ms {due}"))?;
+        let clocks = stmt.query_map([horizon], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for clock in clocks {
+            let (ms, c, at_ms) = clock?;
+            hlc = Hlc::observe(Hlc::observe(hlc, Hlc { ms, c }), Hlc { ms: at_ms, c: 0 });
+        }
+    }
+    conn.execute(
+        &format!("INSERT OR IGNORE INTO events ({COLUMNS}) SELECT {COLUMNS} {due}"),
+        [horizon],
+    )?;
+    conn.execute(&format!("DELETE {due}"), [horizon])?;
+    Ok(hlc)
+}
+
+/// Moves events already in the log that are beyond reach (imported before
+/// this rule existed) into the held table. This replica's own events stay:
+/// its clock has already moved past them.
+pub fn hold_existing(conn: &Connection, horizon: i64) -> Result<(), StoreError> {
+    let beyond = "FROM events WHERE (at_ms > ?1 OR hlc_ms > ?1)
+         AND replica <> (SELECT value FROM meta WHERE key = 'replica')";
+    conn.execute(
+        &format!("INSERT OR IGNORE INTO held_events ({COLUMNS}) SELECT {COLUMNS} {beyond}"),
+        params![horizon],
+    )?;
+    conn.execute(&format!("DELETE {beyond}"), params![horizon])?;
+    Ok(())
+}
+
+/// What is held back, if anything.
+pub fn summary(conn: &Connection) -> Result<Option<Held>, StoreError> {
+    let (count, latest): (i64, Option<i64>) = conn
+        .prepare_cached("SELECT COUNT(*), MAX(MAX(at_ms, hlc_ms)) FROM held_events")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(latest.filter(|_| count > 0).map(|ms| Held {
+        count: count as u64,
+        latest: DateTime::from_timestamp_millis(ms).unwrap_or(DateTime::<Utc>::MAX_UTC),
+    }))
+}
