@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod file_kind;
 pub mod paths;
 pub mod playbooks;
 pub mod report;

@@ -21,7 +21,9 @@ pub fn run(
     // A typo in a path makes a new, empty file that nobody else reads: say
     // so, loudly, the first time.
     let new_file = match &target {
-        Target::File(path) => !path.exists(),
+        // Not `exists`, which follows a symlink: a dangling one is refused,
+        // never created through.
+        Target::File(path) => std::fs::symlink_metadata(path).is_err(),
         Target::Git(_) => false,
     };
     let announce_new = |target: &Target| {
@@ -64,6 +66,8 @@ pub fn run(
                 }
                 failing = None;
             }
+            // A target that can never work is not retried for ever.
+            Err(e) if first && e.is_bad_input() => return Err(e.into()),
             Err(e) => {
                 let message = e.to_string();
                 if failing.as_ref() != Some(&message) {

@@ -17,6 +17,16 @@ pub enum SyncError {
     #[error("cannot use the sync file {path}: {reason}; check the path and its permissions")]
     File { path: PathBuf, reason: String },
 
+    /// A symlink, device, pipe or directory where the shared file should
+    /// be: writing through it reaches someone else's file, and reading a
+    /// device or pipe never ends.
+    #[error("cannot sync with {path}: it is {what}, not a regular file; {advice}")]
+    NotAFile {
+        path: PathBuf,
+        what: &'static str,
+        advice: String,
+    },
+
     #[error("the git command was not found; install git, or sync over a shared file instead")]
     GitMissing,
 
@@ -43,6 +53,9 @@ impl SyncError {
     /// Whether the user named something that cannot be synced with, as
     /// opposed to a failure along the way.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, SyncError::NoTarget | SyncError::BadTarget(_))
+        matches!(
+            self,
+            SyncError::NoTarget | SyncError::BadTarget(_) | SyncError::NotAFile { .. }
+        )
     }
 }

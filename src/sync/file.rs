@@ -1,13 +1,18 @@
 //! Sync over one shared JSON Lines file that every responder can reach (a
 //! network share, a synced folder). Anyone may append; appends happen under
 //! an exclusive lock, reads need none.
+//!
+//! The file is created with the user's umask, like any file they make: it
+//! is shared with teammates on purpose, and the share's own permissions say
+//! who those are.
 
-use std::fs::File;
+use std::fs::{self, File, FileType};
 use std::path::Path;
 
 use super::SyncError;
 use super::reader::cursor_holds;
 use super::session::{Session, append_outgoing, file_error};
+use crate::file_kind;
 
 /// The cursor name of the one file this target has.
 const NAME: &str = "";
@@ -15,12 +20,7 @@ const NAME: &str = "";
 pub fn sync(session: &mut Session<'_>, path: &Path) -> Result<(), SyncError> {
     let label = path.display().to_string();
     let fail = |e| file_error(&label, e);
-    let mut file = File::options()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(fail)?;
+    let mut file = open_shared(path)?;
     session.check_cursors(|_, cursor| cursor_holds(&mut file, cursor).map_err(fail))?;
 
     // Reading needs no lock, so a large import does not hold up writers,
@@ -37,4 +37,95 @@ pub fn sync(session: &mut Session<'_>, path: &Path) -> Result<(), SyncError> {
     file.unlock().map_err(fail)?;
     session.pushed(out.last_rowid, out.count);
     Ok(())
+}
+
+/// Opens the shared file, creating it if missing, and refuses anything but
+/// a regular file: appending through a symlink writes to whatever it points
+/// at, and reading a device or a pipe never ends. The path is looked at
+/// before opening (opening a device or pipe can itself do things), and the
+/// opened descriptor again, since the path may change in between.
+fn open_shared(path: &Path) -> Result<File, SyncError> {
+    if let Ok(meta) = fs::symlink_metadata(path)
+        && !meta.is_file()
+    {
+        return Err(not_a_file(path, meta.file_type()));
+    }
+    let mut options = File::options();
+    options.read(true).append(true).create(true);
+    let opened = file_kind::no_follow_nor_wait(&mut options).open(path);
+    let file = opened.map_err(|e| match fs::symlink_metadata(path) {
+        // Replaced by a symlink or a directory since the look.
+        Ok(meta) if !meta.is_file() => not_a_file(path, meta.file_type()),
+        _ => file_error(&path.display().to_string(), e),
+    })?;
+    let kind = file
+        .metadata()
+        .map_err(|e| file_error(&path.display().to_string(), e))?
+        .file_type();
+    if !kind.is_file() {
+        return Err(not_a_file(path, kind));
+    }
+    Ok(file)
+}
+
+/// The refusal, with what to do instead: for a symlink, the path it leads
+/// to when that is a file to sync with.
+fn not_a_file(path: &Path, kind: FileType) -> SyncError {
+    let regular = "give the path of a regular file that every responder can reach";
+    let advice = if kind.is_symlink() {
+        match fs::canonicalize(path).and_then(|real| Ok((fs::metadata(&real)?, real))) {
+            Ok((meta, real)) if meta.is_file() => {
+                format!("pass the real path {} instead", real.display())
+            }
+            Ok((meta, real)) => format!(
+                "it leads to {}, {}; {regular}",
+                real.display(),
+                file_kind::describe(meta.file_type())
+            ),
+            Err(_) => format!("it leads nowhere; {regular}"),
+        }
+    } else {
+        regular.to_string()
+    };
+    SyncError::NotAFile {
+        path: path.to_path_buf(),
+        what: file_kind::describe(kind),
+        advice,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn refusal(path: &Path) -> String {
+        match open_shared(path) {
+            Err(e @ SyncError::NotAFile { .. }) => e.to_string(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_a_regular_file_is_opened_and_a_missing_one_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("shared.jsonl");
+        open_shared(&file).unwrap();
+        assert!(fs::symlink_metadata(&file).unwrap().is_file());
+        open_shared(&file).unwrap();
+
+        assert!(refusal(dir.path()).contains("is a directory"));
+        assert!(refusal(Path::new("/dev/null")).contains("a character device"));
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        let why = refusal(&link);
+        let real = file.canonicalize().unwrap();
+        assert!(
+            why.contains(&format!("pass the real path {} instead", real.display())),
+            "{why}"
+        );
+        let dangling = dir.path().join("dangling.jsonl");
+        std::os::unix::fs::symlink(dir.path().join("gone/x.jsonl"), &dangling).unwrap();
+        assert!(refusal(&dangling).contains("leads nowhere"));
+        assert!(!dir.path().join("gone").exists(), "nothing created");
+    }
 }

@@ -57,6 +57,10 @@ where
     E: From<io::Error>,
 {
     file.seek(SeekFrom::Start(cursor.offset))?;
+    // Only up to the end the file has now: what is appended meanwhile is
+    // for the next read, so a read always ends, even of a file that grows
+    // as fast as it is read.
+    let mut unread = file.metadata()?.len().saturating_sub(cursor.offset);
     // `buf` holds the file from `base` on; `done` is the offset past the
     // last complete line, `line` that line's number.
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
@@ -67,12 +71,14 @@ where
     let mut oversized = false;
     loop {
         let filled = buf.len();
-        buf.resize(filled + CHUNK, 0);
+        let want = usize::try_from(unread).map_or(CHUNK, |u| u.min(CHUNK));
+        buf.resize(filled + want, 0);
         let n = read_some(file, &mut buf[filled..])?;
         buf.truncate(filled + n);
         if n == 0 {
             break;
         }
+        unread -= n as u64;
         let mut events = Vec::new();
         let mut start = 0;
         while let Some(len) = buf[start..].iter().position(|&b| b == b'\n') {
@@ -201,6 +207,29 @@ mod tests {
         assert!(!cursor_holds(&mut File::open(&path).unwrap(), &c).unwrap());
         std::fs::write(&path, format!("{}\n{}\n{}\n", line(), line(), line())).unwrap();
         assert!(!cursor_holds(&mut File::open(&path).unwrap(), &c).unwrap());
+    }
+
+    #[test]
+    fn lines_appended_during_a_read_wait_for_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.jsonl");
+        std::fs::write(&path, format!("{}\n", line())).unwrap();
+        let mut f = File::open(&path).unwrap();
+        let mut writer = File::options().append(true).open(&path).unwrap();
+        let more = format!("{}\n", line());
+        let mut chunks = 0;
+        let next =
+            read_from::<io::Error>(&mut f, &FileCursor::default(), "f", &mut Vec::new(), |_| {
+                // A writer as fast as the reader: without a bound, the read
+                // would never end.
+                chunks += 1;
+                assert!(chunks < 10, "the read keeps going");
+                writer.write_all(more.as_bytes())
+            })
+            .unwrap();
+        assert_eq!((chunks, next.line), (1, 1));
+        let (after, n, _) = read_all(&mut f, &next);
+        assert_eq!((n, after.line), (1, 2));
     }
 
     #[test]
