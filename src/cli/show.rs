@@ -110,6 +110,14 @@ struct StatusDoc<'a> {
     last_update: Option<&'a crate::domain::incident::Update>,
     links: &'a [crate::domain::incident::Link],
     action_items: &'a [crate::domain::incident::ActionItem],
+    /// Events from other replicas dated too far ahead to let in yet.
+    held_back: Option<HeldBack>,
+}
+
+#[derive(Serialize)]
+struct HeldBack {
+    events: u64,
+    latest: chrono::DateTime<Utc>,
 }
 
 pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
@@ -119,6 +127,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
     let cadence = next_update(&inc, pb, now);
     let end = inc.resolved_at.unwrap_or(now);
     let roles = role_rows(&inc, pb);
+    let held = ctx.store.held()?;
     if json {
         let doc = StatusDoc {
             id: inc.id.to_string(),
@@ -148,12 +157,19 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
             last_update: inc.updates.last(),
             links: &inc.links,
             action_items: &inc.action_items,
+            held_back: held.as_ref().map(|h| HeldBack {
+                events: h.count,
+                latest: h.latest,
+            }),
         };
         println!(
             "{}",
             serde_json::to_string_pretty(&doc).expect("status serialises")
         );
         return Ok(());
+    }
+    if let Some(held) = &held {
+        eprintln!("warning: {held}");
     }
     let z = Zone::Local;
     let sev_name = pb.severity(&inc.severity).map_or("", |s| s.name.as_str());

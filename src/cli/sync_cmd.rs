@@ -85,6 +85,9 @@ fn show(report: &SyncReport, time: Option<&str>) {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
+    if let Some(held) = &report.held {
+        eprintln!("warning: {held}");
+    }
     match time {
         Some(t) => println!("{t} {report}"),
         None => println!("{report}"),

@@ -19,6 +19,21 @@ pub struct Held {
     pub latest: DateTime<Utc>,
 }
 
+impl std::fmt::Display for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (count, are) = match self.count {
+            1 => ("1 event".to_string(), "is"),
+            n => (format!("{n} events"), "are"),
+        };
+        write!(
+            f,
+            "{count} from another replica {are} held back: dated up to {}, more than {} minutes ahead of this machine's clock, so one of the two clocks is wrong; they apply when this clock gets there",
+            self.latest.format("%Y-%m-%d %H:%M UTC"),
+            MAX_SKEW_MS / 60_000
+        )
+    }
+}
+
 /// The latest moment, by `now`, an event may carry and be let in.
 pub fn horizon(now: DateTime<Utc>) -> i64 {
     now.timestamp_millis().saturating_add(MAX_SKEW_MS)

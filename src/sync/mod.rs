@@ -64,7 +64,8 @@ pub fn sync_with(
         Target::File(path) => file::sync(&mut session, path)?,
         Target::Git(remote) => git::sync(&mut session, remote, replica, options)?,
     }
-    let report = session.finish()?;
+    let mut report = session.finish()?;
+    report.held = store.held()?;
     if store.sync_target()?.as_deref() != Some(key.as_str()) {
         store.set_sync_target(&key)?;
     }

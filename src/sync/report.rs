@@ -57,6 +57,9 @@ pub struct SyncReport {
     pub sources: Vec<PulledFrom>,
     /// Lines skipped because they were not events.
     pub warnings: Vec<Warning>,
+    /// Events dated too far ahead to let in yet (all of them, not just
+    /// this sync's).
+    pub held: Option<crate::store::Held>,
 }
 
 impl SyncReport {
