@@ -6,7 +6,7 @@ use clap::Parser;
 use fireground::cli::{self, Cli, CliError, Context};
 
 fn console(cli: &Cli) -> Result<(), CliError> {
-    fireground::tui::run(Context::open(cli)?)
+    fireground::tui::run(Context::open_for_reading(cli)?)
 }
 
 /// Rust ignores SIGPIPE, which turns `fireground status | head` into a

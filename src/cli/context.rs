@@ -24,7 +24,22 @@ pub struct Context {
 impl Context {
     pub fn open(cli: &Cli) -> Result<Context, CliError> {
         let path = cli.db.clone().unwrap_or_else(paths::default_db);
-        let store = Store::open(&path)?;
+        Context::with_store(cli, Store::open(&path)?)
+    }
+
+    /// As [`Context::open`], for what mostly reads (the console, `status`,
+    /// `print`, `list`): a database that cannot be written is opened for
+    /// reading, with one warning, so a full disk never hides the state.
+    pub fn open_for_reading(cli: &Cli) -> Result<Context, CliError> {
+        let path = cli.db.clone().unwrap_or_else(paths::default_db);
+        let store = Store::open_for_reading(&path)?;
+        if let Some(why) = store.read_only() {
+            eprintln!("warning: showing {} read-only: {why}", path.display());
+        }
+        Context::with_store(cli, store)
+    }
+
+    fn with_store(cli: &Cli, store: Store) -> Result<Context, CliError> {
         let user = cli
             .user
             .clone()

@@ -279,7 +279,15 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
     if let Command::Playbook(cmd) = &command {
         return playbook_cmd::run(cmd);
     }
-    let mut ctx = Context::open(&cli)?;
+    let reads_only = matches!(
+        command,
+        Command::List { .. } | Command::Status { .. } | Command::Print(_)
+    );
+    let mut ctx = if reads_only {
+        Context::open_for_reading(&cli)?
+    } else {
+        Context::open(&cli)?
+    };
     match command {
         Command::Declare {
             title,

@@ -19,7 +19,12 @@ pub enum StoreError {
         supported: i64,
     },
 
-    #[error("the database is not usable: {0}")]
+    #[error(
+        "cannot write to the database {path}: {reason}; free some space or use a writable --db (everything recorded so far is safe)"
+    )]
+    Unwritable { path: PathBuf, reason: &'static str },
+
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
 
     #[error("{0}")]
@@ -38,4 +43,33 @@ pub enum StoreError {
         "there is no open incident; declare one with `fireground declare TITLE` or pick one with --incident"
     )]
     NoOpenIncident,
+}
+
+impl StoreError {
+    /// Whether the database failed because it cannot be written to (a full
+    /// disk, a read-only file or file system) while it may still be read.
+    pub fn cannot_write(&self) -> bool {
+        match self {
+            StoreError::Open { .. } | StoreError::Unwritable { .. } => true,
+            StoreError::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(
+                    rusqlite::ErrorCode::DiskFull
+                        | rusqlite::ErrorCode::ReadOnly
+                        | rusqlite::ErrorCode::CannotOpen
+                        | rusqlite::ErrorCode::SystemIoFailure
+                )
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// SQLite's words for the failures a user can act on, turned into what to do.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => "the disk holding the database is full: nothing new was recorded, and everything recorded before is safe; free some space and try again".into(),
+        Some(rusqlite::ErrorCode::ReadOnly) => "the database cannot be written (a read-only file or file system): nothing new was recorded; use a writable --db".into(),
+        _ => format!("the database is not usable: {e}"),
+    }
 }

@@ -3,6 +3,7 @@
 
 mod error;
 mod held;
+mod read_only;
 mod schema;
 mod sync_state;
 
@@ -38,6 +39,8 @@ pub struct Store {
     replica: ReplicaId,
     path: PathBuf,
     clock: Clock,
+    /// Why this database is open for reading only, when it is.
+    read_only: Option<String>,
 }
 
 impl Store {
@@ -47,8 +50,59 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
-        let conn = Connection::open(path)?;
-        Store::setup(conn, path.to_path_buf())
+        let opened = Connection::open(path)
+            .map_err(StoreError::from)
+            .and_then(|conn| Store::setup(conn, path.to_path_buf()));
+        match opened {
+            Err(e) if e.cannot_write() => match read_only::unwritable(path) {
+                Some(reason) => Err(StoreError::Unwritable {
+                    path: path.to_path_buf(),
+                    reason,
+                }),
+                None => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    /// As [`Store::open`], but a database that cannot be written (a full
+    /// disk, a read-only file system) is opened for reading instead, so its
+    /// state can still be shown; [`Store::read_only`] then says why.
+    pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
+        match Store::open(path) {
+            Err(e) if e.cannot_write() && path.is_file() => {
+                let opened = read_only::open(path).and_then(|(conn, behind)| {
+                    schema_version(&conn, path)?;
+                    let replica = read_replica(&conn)?;
+                    Ok((conn, behind, replica))
+                });
+                // Unreadable too: the first failure is the one to explain.
+                let Ok((conn, behind, replica)) = opened else {
+                    return Err(e);
+                };
+                let cause = match &e {
+                    StoreError::Unwritable { reason, .. } => reason.to_string(),
+                    other => other.to_string(),
+                };
+                let why = match behind {
+                    Some(behind) => format!("{cause}; {behind}"),
+                    None => cause,
+                };
+                Ok(Store {
+                    conn,
+                    replica,
+                    path: path.to_path_buf(),
+                    clock: Box::new(Utc::now),
+                    read_only: Some(why),
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Why the database is open for reading only, if it is.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     /// A throwaway in-memory database, for tests and benchmarks.
@@ -62,12 +116,18 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let replica = migrate(&mut conn, &path)?;
-        let store = Store {
+        let mut store = Store {
             conn,
             replica,
             path,
             clock: Box::new(Utc::now),
+            read_only: None,
         };
+        // SQLite opens a file it may not write read-only on its own.
+        if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            let reason = read_only::unwritable(&store.path).unwrap_or("the file is read-only");
+            store.read_only = Some(reason.to_string());
+        }
         // Best effort: a database that cannot be written to still opens, and
         // the next import lets them in.
         let _ = store.release_held();

@@ -105,3 +105,123 @@ fn a_teammate_pastes_a_whole_log_file_into_a_can_report() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&json.stdout).contains(&huge[..100]));
 }
+
+/// A small tmpfs of its own, unmounted when dropped; `None` where this
+/// process may not mount (the tests then say so and stop).
+struct Tmpfs {
+    dir: tempfile::TempDir,
+}
+
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("skipped: mounting a tmpfs needs root");
+            return None;
+        }
+        Some(Tmpfs { dir })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    fn fill(&self) {
+        let mut f = std::fs::File::create(self.path().join("filler")).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while std::io::Write::write_all(&mut f, &block).is_ok() {}
+    }
+
+    fn remount_read_only(&self) {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(self.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "remount read-only");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+fn on(disk: &Tmpfs) -> impl Fn(&[&str]) -> std::process::Output + '_ {
+    move |args| {
+        cli(disk.path())
+            .env("FIREGROUND_DB", disk.path().join("fg.db"))
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+#[test]
+fn the_disk_fills_up_in_the_middle_of_an_incident() {
+    let Some(disk) = Tmpfs::mount("2m") else {
+        return;
+    };
+    let run = on(&disk);
+    assert!(
+        run(&["declare", "--severity", "P1", "Checkout down"])
+            .status
+            .success()
+    );
+    assert!(run(&["log", "rolled back"]).status.success());
+    disk.fill();
+
+    let status = run(&["status"]);
+    assert!(status.status.success(), "{status:?}");
+    assert!(String::from_utf8_lossy(&status.stdout).contains("Checkout down"));
+    let warned = String::from_utf8_lossy(&status.stderr);
+    assert!(warned.contains("read-only: its disk is full"), "{warned}");
+    let print = run(&["print"]);
+    assert!(print.status.success());
+    assert!(String::from_utf8_lossy(&print.stdout).contains("rolled back"));
+
+    let log = run(&["log", "one more"]);
+    assert_eq!(log.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&log.stderr);
+    assert!(err.contains("its disk is full"), "{err}");
+    assert!(err.contains("everything recorded so far is safe"), "{err}");
+
+    std::fs::remove_file(disk.path().join("filler")).unwrap();
+    assert!(run(&["log", "space again"]).status.success());
+    let text = String::from_utf8_lossy(&run(&["print"]).stdout).to_string();
+    for said in ["rolled back", "space again"] {
+        assert!(text.contains(said), "{said} is missing:\n{text}");
+    }
+}
+
+#[test]
+fn the_database_sits_on_a_file_system_mounted_read_only() {
+    let Some(disk) = Tmpfs::mount("4m") else {
+        return;
+    };
+    let run = on(&disk);
+    assert!(
+        run(&["declare", "--severity", "P2", "Search slow"])
+            .status
+            .success()
+    );
+    disk.remount_read_only();
+    let status = run(&["status", "--json"]);
+    assert!(status.status.success(), "{status:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(doc["title"], "Search slow");
+    assert!(String::from_utf8_lossy(&status.stderr).contains("read-only"));
+    let log = run(&["log", "x"]);
+    assert_eq!(log.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&log.stderr).contains("its file system is read-only"));
+}

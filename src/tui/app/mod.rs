@@ -182,6 +182,10 @@ impl App {
             folds: 1,
         };
         app.check_bell();
+        if let Some(why) = app.ctx.store.read_only() {
+            let said = format!("Showing the log read-only: {why}");
+            app.error(said);
+        }
         Ok(app)
     }
 
