@@ -146,13 +146,19 @@ fn foreign_files_and_bad_lines_are_ignored_and_good_events_still_arrive() {
 
     let report = run(&mut b, &repo, dir.path());
     assert_eq!(report.pulled, good.lines().count() + 2);
-    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    // The bad line, and the link, which is named but never followed.
+    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+    let bad = report.warnings.iter().find(|w| w.line == 2).unwrap();
     assert_eq!(
-        report.warnings[0].to_string(),
-        format!(
-            "events/{stranger}.jsonl line 2: skipped, {}",
-            report.warnings[0].reason
-        )
+        bad.to_string(),
+        format!("events/{stranger}.jsonl line 2: skipped, {}", bad.reason)
+    );
+    assert!(
+        report.warnings.iter().any(|w| w
+            .to_string()
+            .ends_with(": skipped, it is a symbolic link, not a plain file")),
+        "{:?}",
+        report.warnings
     );
     assert_eq!(b.incident(mine).unwrap(), before, "local state untouched");
     assert!(b.incident(inc).unwrap().is_some());

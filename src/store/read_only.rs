@@ -13,10 +13,10 @@ pub fn open(path: &Path) -> Result<(Connection, Option<&'static str>), StoreErro
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     // A read-only WAL database still needs its shared-memory file; where that
     // cannot be created either, it is read as an immutable file instead.
-    if let Ok(conn) = Connection::open_with_flags(path, flags) {
-        if readable(&conn) {
-            return Ok((conn, None));
-        }
+    if let Ok(conn) = Connection::open_with_flags(path, flags)
+        && readable(&conn)
+    {
+        return Ok((conn, None));
     }
     let conn =
         Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)?;

@@ -1,8 +1,13 @@
 //! Sync over a git repository, with the user's own `git` (and so their
 //! credentials and SSH set-up). The repository holds one JSON Lines file per
 //! replica, `events/<replica>.jsonl`; a replica appends only to its own, so
-//! rebases never conflict. A private working copy per database and target
+//! pushes never conflict. A private working copy per database and target
 //! lives under the data directory.
+//!
+//! The working copy is a cache that a killed sync may leave in any state,
+//! so nothing in it is trusted: each attempt makes it exactly the fetched
+//! remote branch, reads what others wrote from there, and works out what to
+//! send from the database against it.
 
 use std::collections::hash_map::RandomState;
 use std::ffi::OsString;
@@ -11,10 +16,10 @@ use std::hash::BuildHasher;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use super::reader::cursor_holds;
-use super::report::names;
+use super::report::{Warning, names};
 use super::session::{Outgoing, Session, append_outgoing};
 use super::target::redacted;
 use super::{SyncError, SyncOptions};
@@ -29,6 +34,13 @@ const ATTEMPTS: u32 = 8;
 const DEFAULT_BRANCH: &str = "main";
 
 const EVENTS_DIR: &str = "events";
+
+/// How long a lock file git left may sit untouched before it is taken to
+/// be from a git that was killed (see [`clear_stale_locks`]).
+const STALE_LOCK: Duration = Duration::from_secs(3);
+
+const UPDATE: &str = "update the working copy of";
+const COMMIT: &str = "commit to the working copy of";
 
 const UPDATE_CHECKOUT: &str =
     "--receive-pack=git -c receive.denyCurrentBranch=updateInstead receive-pack";
@@ -55,29 +67,27 @@ pub fn sync(
         remote,
         env: &options.git_env,
     };
-    git.prepare(replica)?;
-    let branch = git.branch()?;
+    let mut branch = git.open()?;
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
+    // What this sync has written to our file, across attempts.
+    let mut sent = Outgoing::default();
+    // Our commit from a push that was refused, to carry onto the new remote.
+    let mut refused: Option<String> = None;
     for attempt in 1..=ATTEMPTS {
-        git.run(
-            "fetch from",
-            &["fetch", "-q", "--prune", "--no-tags", "origin"],
-        )?;
-        let upstream = git.rev(&format!("refs/remotes/origin/{branch}"))?;
-        git.move_onto(upstream.as_deref())?;
-
-        let files = replica_files(&dir).map_err(wc_error)?;
-        session.check_cursors(|name, cursor| {
-            if !files.iter().any(|f| f == name) {
-                return Ok(false);
-            }
-            let mut f = File::open(dir.join(name)).map_err(wc_error)?;
-            cursor_holds(&mut f, cursor).map_err(wc_error)
-        })?;
-        for name in &files {
-            let mut f = File::open(dir.join(name)).map_err(wc_error)?;
-            session.pull(name, &mut f, name)?;
+        if git.fetch()? {
+            branch = git.branch()?;
         }
+        // The working copy is never trusted: a killed sync may have left
+        // anything in it (a staged file on an unborn branch, a commit that
+        // was never pushed). It is made the remote's, exactly, and what to
+        // push is worked out again from the database against that.
+        let upstream = git.rev(&format!("refs/remotes/origin/{branch}"))?;
+        git.reset_to(upstream.as_deref())?;
+        if let Some(commit) = &refused {
+            // Only we write our file, so our version of it is the rebase.
+            git.run(UPDATE, &["checkout", commit, "--", &own])?;
+        }
+        pull_all(session, &dir)?;
 
         // Our file is only touched when there is something to add to it.
         let out = match session.up_to_date()? {
@@ -91,27 +101,26 @@ pub fn sync(
             }
         };
         if out.count > 0 {
-            git.run("commit to the working copy of", &["add", "-f", "--", &own])?;
-            let message = format!(
-                "fireground: {} {} from {} ({})",
-                out.count,
-                if out.count == 1 { "event" } else { "events" },
-                replica.short(),
-                names(&out.authors)
-            );
-            git.run(
-                "commit to the working copy of",
-                &["commit", "-q", "--no-verify", "-m", &message],
-            )?;
+            git.run(COMMIT, &["add", "-f", "--", &own])?;
         }
-        let head = git.rev("HEAD")?;
-        if head.is_none() || head == upstream {
+        sent.count += out.count;
+        for name in out.authors {
+            if !sent.authors.contains(&name) {
+                sent.authors.push(name);
+            }
+        }
+        let has_changes = out.count > 0 || refused.is_some();
+        if !has_changes || !git.commit(&commit_message(&sent, replica), replica)? {
+            if out.count > 0 {
+                // Never report lines that went nowhere as sent.
+                return Err(git.wc_error(io::Error::other(
+                    "git committed none of the lines just written",
+                )));
+            }
+            // The remote, as fetched, holds every event of ours.
             session.pushed(out.last_rowid, 0);
             return Ok(());
         }
-        // What goes out includes lines committed by an earlier sync whose
-        // push failed.
-        let pending = git.lines_added(upstream.as_deref(), &own)?;
         let refspec = format!("HEAD:refs/heads/{branch}");
         let mut push = vec!["push", "-q", "--no-verify"];
         if Path::new(remote).is_absolute() {
@@ -123,13 +132,17 @@ pub fn sync(
         push.extend(["origin", &refspec]);
         let pushed = git.output(&push)?;
         if pushed.status.success() {
-            session.pushed(out.last_rowid, pending);
+            session.pushed(out.last_rowid, sent.count);
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&pushed.stderr);
         if !someone_pushed_first(&stderr) {
             return Err(git.error("push to", &pushed));
         }
+        let head = git.rev("HEAD")?;
+        refused = Some(
+            head.ok_or_else(|| git.wc_error(io::Error::other("the commit just made is gone")))?,
+        );
         if attempt < ATTEMPTS {
             std::thread::sleep(pause(attempt));
         }
@@ -138,6 +151,46 @@ pub fn sync(
         remote: single_line(&redacted(remote)),
         attempts: ATTEMPTS,
     })
+}
+
+/// `fireground: 3 events from 01ABCDEF (ana and bo)`.
+fn commit_message(sent: &Outgoing, replica: ReplicaId) -> String {
+    format!(
+        "fireground: {} {} from {} ({})",
+        sent.count,
+        if sent.count == 1 { "event" } else { "events" },
+        replica.short(),
+        names(&sent.authors)
+    )
+}
+
+/// Reads every replica's file in the working copy from its cursor. A file
+/// that is not a plain file (a link a hostile teammate committed) is never
+/// opened: reading through it could read anything on this machine.
+fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
+    let wc_error = |e: io::Error| SyncError::WorkingCopy {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let (files, skipped) = replica_files(dir).map_err(wc_error)?;
+    // Each attempt lists the files again; a link is named once.
+    for w in skipped {
+        if !session.report.warnings.contains(&w) {
+            session.report.warnings.push(w);
+        }
+    }
+    session.check_cursors(|name, cursor| {
+        if !files.iter().any(|f| f == name) {
+            return Ok(false);
+        }
+        let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
+        cursor_holds(&mut f, cursor).map_err(wc_error)
+    })?;
+    for name in &files {
+        let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
+        session.pull(name, &mut f, name)?;
+    }
+    Ok(())
 }
 
 /// `<data_dir>/sync/<name>-<hash>`: readable, and distinct per database and
@@ -184,14 +237,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Every `events/<replica>.jsonl` that is a plain file, sorted. Anything
-/// else in the repository is someone else's and left alone.
-fn replica_files(dir: &Path) -> io::Result<Vec<String>> {
+/// Every `events/<replica>.jsonl` that is a plain file, sorted, and a
+/// warning for each one that is something else (a link, a folder), which
+/// is never read. Anything else in the repository is someone else's and
+/// left alone.
+fn replica_files(dir: &Path) -> io::Result<(Vec<String>, Vec<Warning>)> {
     let events = dir.join(EVENTS_DIR);
+    let (mut names, mut skipped) = (Vec::new(), Vec::new());
     if !is_plain_dir(&events)? {
-        return Ok(Vec::new());
+        return Ok((names, skipped));
     }
-    let mut names = Vec::new();
     for entry in std::fs::read_dir(&events)? {
         let entry = entry?;
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
@@ -200,12 +255,25 @@ fn replica_files(dir: &Path) -> io::Result<Vec<String>> {
         let is_replica = name
             .strip_suffix(".jsonl")
             .is_some_and(|id| id.parse::<ReplicaId>().is_ok());
-        if is_replica && entry.file_type()?.is_file() {
-            names.push(format!("{EVENTS_DIR}/{name}"));
+        if !is_replica {
+            continue;
+        }
+        let path = format!("{EVENTS_DIR}/{name}");
+        let kind = entry.file_type()?;
+        if kind.is_file() {
+            names.push(path);
+        } else {
+            let what = if kind.is_symlink() {
+                "it is a symbolic link, not a plain file"
+            } else {
+                "it is not a plain file"
+            };
+            skipped.push(Warning::whole_file(&path, what));
         }
     }
     names.sort();
-    Ok(names)
+    skipped.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok((names, skipped))
 }
 
 fn is_plain_dir(path: &Path) -> io::Result<bool> {
@@ -216,29 +284,120 @@ fn is_plain_dir(path: &Path) -> io::Result<bool> {
     }
 }
 
-/// Opens this replica's file for appending, refusing to follow a link a
-/// hostile repository might have put in its place.
+/// Opens a file the working copy holds, refusing to follow a link even if
+/// one appeared since the folder was listed.
+fn open_plain(path: &Path) -> io::Result<File> {
+    let mut options = File::options();
+    options.read(true);
+    no_follow(&mut options);
+    options.open(path)
+}
+
+fn no_follow(options: &mut std::fs::OpenOptions) {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW);
+    #[cfg(not(unix))]
+    let _ = options;
+}
+
+/// Opens this replica's file for appending. Only we write it and we only
+/// ever write a plain file, so whatever else stands there (a link to
+/// somewhere outside, a folder, `events` itself replaced) came from someone
+/// else's commit: it is removed, never followed, and a plain file holding
+/// our events takes its place.
 fn open_own(dir: &Path, own: &str) -> io::Result<File> {
     let events = dir.join(EVENTS_DIR);
     if !is_plain_dir(&events)? {
-        if events.symlink_metadata().is_ok() {
-            return Err(io::Error::other("events in the repository is not a folder"));
-        }
+        remove_any(&events)?;
         std::fs::create_dir(&events)?;
     }
     let path = dir.join(own);
     if let Ok(m) = path.symlink_metadata()
         && !m.file_type().is_file()
     {
-        return Err(io::Error::other(format!(
-            "{own} in the repository is not a plain file"
-        )));
+        remove_any(&path)?;
     }
-    File::options()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)
+    let mut options = File::options();
+    options.read(true).append(true).create(true);
+    no_follow(&mut options);
+    options.open(path)
+}
+
+/// Removes a file, a link (not what it points to) or a whole folder.
+fn remove_any(path: &Path) -> io::Result<()> {
+    let result = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Locks git leaves behind when it is killed mid-write (`index.lock`,
+/// `HEAD.lock`, a ref's lock) make every later git command in the working
+/// copy fail. Our own sync lock keeps other fireground processes out, but
+/// a git started by a sync that was killed may still be finishing (where
+/// it cannot be made to die with its parent), and removing a lock under a
+/// live git could corrupt what it writes. Every git step here is a small
+/// local write, so a lock that nobody has touched for a few seconds
+/// belongs to a git that is gone: such a lock is removed; a fresher one is
+/// waited for.
+fn clear_stale_locks(git_dir: &Path) -> io::Result<()> {
+    let mut locks = Vec::new();
+    find_locks(git_dir, false, &mut locks)?;
+    find_locks(&git_dir.join("refs"), true, &mut locks)?;
+    for lock in locks {
+        remove_when_stale(&lock)?;
+    }
+    Ok(())
+}
+
+fn find_locks(dir: &Path, deep: bool, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() && deep {
+            find_locks(&path, deep, out)?;
+        } else if kind.is_file() && path.extension().is_some_and(|e| e == "lock") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Removes `lock` once it has gone untouched for [`STALE_LOCK`], by its
+/// time stamp or, for a stamp in the future, by our own watch.
+fn remove_when_stale(lock: &Path) -> io::Result<()> {
+    let mut seen: Option<(SystemTime, Instant)> = None;
+    loop {
+        let modified = match std::fs::symlink_metadata(lock) {
+            Ok(m) => m.modified()?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let since = match seen {
+            Some((stamp, since)) if stamp == modified => since,
+            _ => Instant::now(),
+        };
+        seen = Some((modified, since));
+        let idle = SystemTime::now()
+            .duration_since(modified)
+            .unwrap_or_default()
+            .max(since.elapsed());
+        if idle >= STALE_LOCK {
+            return remove_any(lock);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Whether a refused push was only a race with another pusher, worth
@@ -332,24 +491,6 @@ impl Git<'_> {
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
     }
 
-    /// Lines added to `file` since `upstream` (all of them when the remote
-    /// has nothing yet).
-    fn lines_added(&self, upstream: Option<&str>, file: &str) -> Result<usize, SyncError> {
-        let Some(upstream) = upstream else {
-            let text = std::fs::read(self.dir.join(file)).unwrap_or_default();
-            return Ok(text.iter().filter(|&&b| b == b'\n').count());
-        };
-        let stat = self.run(
-            "read the working copy of",
-            &["diff", "--numstat", upstream, "HEAD", "--", file],
-        )?;
-        Ok(stat
-            .split_whitespace()
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0))
-    }
-
     fn branch(&self) -> Result<String, SyncError> {
         self.run(
             "read the working copy of",
@@ -357,19 +498,127 @@ impl Git<'_> {
         )
     }
 
-    /// Creates the working copy on first use and makes sure it can commit.
-    fn prepare(&self, replica: ReplicaId) -> Result<(), SyncError> {
-        if !self.dir.join(".git").is_dir()
-            && let Err(e) = self.create()
-        {
-            // Half a working copy would confuse the next sync.
-            let _ = std::fs::remove_dir_all(&self.dir);
-            let _ = std::fs::remove_file(lock_path(&self.dir));
-            return Err(e);
+    fn wc_error(&self, e: io::Error) -> SyncError {
+        SyncError::WorkingCopy {
+            path: self.dir.clone(),
+            reason: e.to_string(),
         }
-        // Only a fireground process holding the lock uses this working copy,
-        // so a leftover index lock is from one that was killed.
-        let _ = std::fs::remove_file(self.dir.join(".git/index.lock"));
+    }
+
+    /// Makes the working copy usable, whatever a killed sync left in it,
+    /// and gives the branch it works on.
+    fn open(&self) -> Result<String, SyncError> {
+        if self.dir.join(".git").is_dir() {
+            clear_stale_locks(&self.dir.join(".git")).map_err(|e| self.wc_error(e))?;
+            // HEAD always names the branch here, except in a copy an older
+            // fireground was killed in mid-rebase: that one is made again.
+            if let Ok(branch) = self.branch() {
+                return Ok(branch);
+            }
+        }
+        self.create()?;
+        self.branch()
+    }
+
+    /// Builds the working copy beside its place and moves it in once it is
+    /// complete, so a sync killed half-way never leaves half a working copy
+    /// that the next one would take for whole.
+    fn create(&self) -> Result<(), SyncError> {
+        let mut name = self.dir.as_os_str().to_owned();
+        name.push(".new");
+        let building = Git {
+            dir: PathBuf::from(name),
+            remote: self.remote,
+            env: self.env,
+        };
+        let clear = |path: &Path| remove_any(path).map_err(|e| self.wc_error(e));
+        clear(&building.dir)?;
+        clear(&self.dir)?;
+        private_dir(&building.dir).map_err(|e| self.wc_error(e))?;
+        let built = building.init();
+        if built.is_err() {
+            // Nothing is left to trip or clutter the next attempt.
+            let _ = remove_any(&building.dir);
+            let _ = std::fs::remove_file(lock_path(&self.dir));
+        }
+        built?;
+        std::fs::rename(&building.dir, &self.dir).map_err(|e| self.wc_error(e))
+    }
+
+    fn init(&self) -> Result<(), SyncError> {
+        let setup = "set up a working copy for";
+        self.run(setup, &["init", "-q"])?;
+        self.run(setup, &["remote", "add", "origin", self.remote])?;
+        let branch = self.choose_branch()?;
+        self.run(
+            setup,
+            &["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")],
+        )?;
+        Ok(())
+    }
+
+    /// Fetches the remote; true when the working copy had to be made
+    /// again first. One that an older fireground was killed while creating
+    /// may have no remote at all, and would fail this way for ever.
+    fn fetch(&self) -> Result<bool, SyncError> {
+        let args = ["fetch", "-q", "--prune", "--no-tags", "origin"];
+        let out = self.output(&args)?;
+        if out.status.success() {
+            return Ok(false);
+        }
+        if self
+            .output(&["remote", "get-url", "origin"])?
+            .status
+            .success()
+        {
+            return Err(self.error("fetch from", &out));
+        }
+        self.create()?;
+        self.run("fetch from", &args)?;
+        Ok(true)
+    }
+
+    /// Makes the working copy exactly the remote's `upstream` commit, or
+    /// empty on an unborn branch when the remote has nothing yet: nothing
+    /// staged, nothing committed that is not on the remote, no stray file.
+    fn reset_to(&self, upstream: Option<&str>) -> Result<(), SyncError> {
+        let reset = || -> Result<(), SyncError> {
+            match upstream {
+                Some(commit) => self.run(UPDATE, &["reset", "-q", "--hard", commit])?,
+                None => {
+                    self.run(UPDATE, &["update-ref", "-d", "HEAD"])?;
+                    self.run(UPDATE, &["read-tree", "--empty"])?
+                }
+            };
+            self.run(UPDATE, &["clean", "-q", "-f", "-d", "-x"])?;
+            Ok(())
+        };
+        reset().or_else(|_| {
+            // The index is only a cache of the commit: one a killed git
+            // left unreadable is rebuilt from scratch.
+            let _ = std::fs::remove_file(self.dir.join(".git/index"));
+            reset()
+        })
+    }
+
+    /// Commits what is staged; false when that changes nothing.
+    fn commit(&self, message: &str, replica: ReplicaId) -> Result<bool, SyncError> {
+        self.ensure_identity(replica)?;
+        let out = self.output(&["commit", "-q", "--no-verify", "-m", message])?;
+        if out.status.success() {
+            return Ok(true);
+        }
+        let said = String::from_utf8_lossy(&out.stdout);
+        if said.contains("nothing to commit") || said.contains("nothing added to commit") {
+            return Ok(false);
+        }
+        Err(self.error(COMMIT, &out))
+    }
+
+    /// Commits need a name and an address; without the user's own, the
+    /// working copy gets one naming the replica. Only looked at when
+    /// committing, so a sync with nothing to send runs no more git.
+    fn ensure_identity(&self, replica: ReplicaId) -> Result<(), SyncError> {
         for (key, value) in [
             ("user.name", format!("fireground {}", replica.short())),
             (
@@ -437,50 +686,6 @@ impl Git<'_> {
         }
         Ok(default.unwrap_or_else(|| DEFAULT_BRANCH.to_string()))
     }
-
-    fn create(&self) -> Result<(), SyncError> {
-        private_dir(&self.dir).map_err(|e| SyncError::WorkingCopy {
-            path: self.dir.clone(),
-            reason: e.to_string(),
-        })?;
-        let setup = "set up a working copy for";
-        self.run(setup, &["init", "-q"])?;
-        self.run(setup, &["remote", "add", "origin", self.remote])?;
-        let branch = self.choose_branch()?;
-        self.run(
-            setup,
-            &["symbolic-ref", "HEAD", &format!("refs/heads/{branch}")],
-        )?;
-        Ok(())
-    }
-
-    /// Puts the working copy on top of the remote: anything uncommitted
-    /// (from a sync that was killed) is dropped, since the database still
-    /// holds it; a commit not yet pushed is rebased; if that fails, the
-    /// working copy takes the remote as it is and the next read notices.
-    fn move_onto(&self, upstream: Option<&str>) -> Result<(), SyncError> {
-        let update = "update the working copy of";
-        let head = self.rev("HEAD")?;
-        if head.is_some() {
-            self.run(update, &["reset", "-q", "--hard"])?;
-        }
-        self.run(update, &["clean", "-q", "-f", "-d", "-x"])?;
-        let Some(upstream) = upstream else {
-            return Ok(());
-        };
-        if head.is_none() {
-            self.run(update, &["reset", "-q", "--hard", upstream])?;
-        } else if head.as_deref() != Some(upstream)
-            && !self
-                .output(&["rebase", "-q", "--no-verify", upstream])?
-                .status
-                .success()
-        {
-            let _ = self.output(&["rebase", "--abort"]);
-            self.run(update, &["reset", "-q", "--hard", upstream])?;
-        }
-        Ok(())
-    }
 }
 
 /// git's own explanation, in one line: its first line that is not a hint,
@@ -529,16 +734,32 @@ fn git_reason(stderr: &str, out: &Output) -> String {
 /// then cannot open /dev/tty to ask for a passphrase or a host key, which
 /// would hang a background sync or write over the console. It fails
 /// instead, and the failure is reported like any other.
+///
+/// On Linux git is also told to stop when we die (killed, or the console
+/// closed): a git left running on its own could hold the working copy's
+/// locks while the next sync starts. SIGTERM lets git remove its own lock
+/// files on the way out. Elsewhere an orphaned git finishes its one step,
+/// and the next sync waits for its locks to go stale.
 fn detach_from_terminal(cmd: &mut Command) {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        // SAFETY: setsid is async-signal-safe and touches no memory of the
-        // parent; it only fails if the child already leads a group, which
-        // a fresh child never does.
+        #[cfg(target_os = "linux")]
+        let parent = std::process::id();
+        // SAFETY: setsid, prctl and getppid are async-signal-safe and touch
+        // no memory of the parent; setsid only fails if the child already
+        // leads a group, which a fresh child never does.
         unsafe {
-            cmd.pre_exec(|| {
+            cmd.pre_exec(move || {
                 libc::setsid();
+                #[cfg(target_os = "linux")]
+                {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                    // We died before the request took effect.
+                    if libc::getppid() as u32 != parent {
+                        return Err(io::Error::other("fireground stopped"));
+                    }
+                }
                 Ok(())
             });
         }

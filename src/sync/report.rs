@@ -10,7 +10,7 @@ use crate::domain::text::single_line;
 pub struct Warning {
     /// The file as the user knows it (a path, or a file in the repository).
     pub file: String,
-    /// 1-based line number.
+    /// 1-based line number; 0 when the whole file was skipped.
     pub line: u64,
     pub reason: String,
 }
@@ -23,10 +23,23 @@ impl Warning {
             reason: reason.into(),
         }
     }
+
+    /// A whole file that was skipped (line 0 stands for no line).
+    pub fn whole_file(file: &str, reason: impl Into<String>) -> Warning {
+        Warning::new(file, 0, reason)
+    }
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(
+                f,
+                "{}: skipped, {}",
+                single_line(&self.file),
+                single_line(&self.reason)
+            );
+        }
         write!(
             f,
             "{} line {}: skipped, {}",
@@ -144,6 +157,15 @@ mod tests {
         assert_eq!(
             r.to_string(),
             "pulled 4 events from 2 replicas (3 by ana and bo, 1 by cy), pushed 3"
+        );
+    }
+
+    #[test]
+    fn a_file_skipped_whole_is_named_without_a_line() {
+        let w = Warning::whole_file("events/x.jsonl", "it is a symbolic link");
+        assert_eq!(
+            w.to_string(),
+            "events/x.jsonl: skipped, it is a symbolic link"
         );
     }
 

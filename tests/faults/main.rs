@@ -7,4 +7,5 @@ mod common;
 
 mod clocks;
 mod files;
+mod git_sync;
 mod store;
