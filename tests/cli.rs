@@ -233,16 +233,50 @@ fn with_no_incident_commands_say_how_to_start() {
 }
 
 #[test]
-fn without_a_name_recording_asks_who_you_are() {
+fn with_user_empty_the_login_name_records() {
     let s = Sandbox::new();
+    let login = whoami();
     let out = s
         .cmd()
+        .env_remove("FIREGROUND_USER")
+        .env("USER", "")
+        .args(["declare", "X"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let status = s.json(&["status", "--json"]);
+    assert_eq!(status["roles"][0]["holder"], login.as_str());
+}
+
+fn whoami() -> String {
+    let out = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn without_any_name_recording_asks_who_you_are() {
+    // A user id with no entry in the password database and no $USER: only
+    // root can be one, so elsewhere this has nothing to try.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root to run as a user with no name");
+        return;
+    }
+    let s = Sandbox::new();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(s.dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut cmd = s.process("ana");
+    std::os::unix::process::CommandExt::uid(&mut cmd, 4_242_424);
+    let out = cmd
         .env_remove("FIREGROUND_USER")
         .env_remove("USER")
         .args(["declare", "X"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--as NAME"));
 }
 

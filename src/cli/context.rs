@@ -13,6 +13,9 @@ use crate::paths;
 use crate::playbooks::Catalog;
 use crate::store::Store;
 
+/// How far back `--at` may reach.
+const MAX_BACKFILL_DAYS: i64 = 30;
+
 pub struct Context {
     pub store: Store,
     pub catalog: Catalog,
@@ -40,12 +43,13 @@ impl Context {
     }
 
     fn with_store(cli: &Cli, store: Store) -> Result<Context, CliError> {
+        let named = |u: String| Some(u.trim().to_string()).filter(|u| !u.is_empty());
         let user = cli
             .user
             .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .map(|u| u.trim().to_string())
-            .filter(|u| !u.is_empty());
+            .and_then(named)
+            .or_else(|| std::env::var("USER").ok().and_then(named))
+            .or_else(|| login_name().and_then(named));
         Ok(Context {
             store,
             catalog: Catalog::load(&paths::playbook_dir()),
@@ -121,6 +125,13 @@ impl Context {
                 "--at {input} is in the future; --at records when something already happened (HH:MM, -40m or RFC 3339)"
             )));
         }
+        // An incident's log spans days at most; a year like 0000 is a typo
+        // that would sort before everything, declarations included.
+        if at < now.with_timezone(&Utc) - chrono::Duration::days(MAX_BACKFILL_DAYS) {
+            return Err(CliError::Input(format!(
+                "--at {input} is more than {MAX_BACKFILL_DAYS} days ago; --at records when something happened during the incident"
+            )));
+        }
         Ok(Some(at))
     }
 
@@ -135,4 +146,26 @@ impl Context {
         let author = self.author()?;
         Ok(self.store.append(incident, at, &author, kind)?)
     }
+}
+
+/// The login name of the user running us, from the password database: what
+/// `$USER` says where a minimal environment (cron, a container) left it out.
+fn login_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getpwuid returns a pointer into static storage or null; the
+        // name is copied out at once, before any other call could reuse it.
+        unsafe {
+            let entry = libc::getpwuid(libc::geteuid());
+            if entry.is_null() || (*entry).pw_name.is_null() {
+                return None;
+            }
+            std::ffi::CStr::from_ptr((*entry).pw_name)
+                .to_str()
+                .ok()
+                .map(str::to_string)
+        }
+    }
+    #[cfg(not(unix))]
+    None
 }

@@ -288,6 +288,14 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
     } else {
         Context::open(&cli)?
     };
+    let result = dispatch(&mut ctx, command);
+    if let Some(unreadable) = ctx.store.unreadable() {
+        eprintln!("warning: {unreadable}");
+    }
+    result
+}
+
+fn dispatch(ctx: &mut Context, command: Command) -> Result<(), CliError> {
     match command {
         Command::Declare {
             title,
@@ -297,7 +305,7 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
             playbook,
             when,
         } => record::declare(
-            &mut ctx,
+            ctx,
             &title,
             severity.as_deref(),
             &summary,
@@ -305,16 +313,16 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
             &playbook,
             &when,
         ),
-        Command::List { all, json } => show::list(&ctx, all, json.json),
-        Command::Status { json } => show::status(&ctx, json.json),
-        Command::Print(args) => print_cmd::run(&ctx, &args),
-        Command::Demo => demo::run(&mut ctx),
+        Command::List { all, json } => show::list(ctx, all, json.json),
+        Command::Status { json } => show::status(ctx, json.json),
+        Command::Print(args) => print_cmd::run(ctx, &args),
+        Command::Demo => demo::run(ctx),
         Command::Sync {
             target,
             watch,
             every,
-        } => sync_cmd::run(&mut ctx, target.as_deref(), watch, &every),
+        } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
         Command::Playbook(_) => unreachable!("handled above"),
-        other => record::run(&mut ctx, other),
+        other => record::run(ctx, other),
     }
 }

@@ -16,6 +16,9 @@ use crate::domain::input::{
 use crate::domain::when::parse_time_or_duration;
 use crate::zone::Zone;
 
+/// The furthest ahead a next update may be promised.
+const MAX_NEXT_DAYS: i64 = 7;
+
 pub fn declare(
     ctx: &mut Context,
     title: &str,
@@ -172,6 +175,11 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
                     "--next must be after the update itself; give a duration like 30m or a later time".into(),
                 ));
             }
+            if next_update.is_some_and(|t| t > recorded_at + Duration::days(MAX_NEXT_DAYS)) {
+                return Err(CliError::Input(format!(
+                    "--next is more than {MAX_NEXT_DAYS} days away; promise the next update within a week, like 30m or 4h"
+                )));
+            }
             let kind = EventKind::UpdateSent {
                 status: required("--status", &status.unwrap_or(draft.status))?,
                 impact: impact.unwrap_or(draft.impact).trim().to_string(),
@@ -318,6 +326,14 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
         }
         other => unreachable!("{other:?} is dispatched elsewhere"),
     };
+    if let Some(at) = ctx.at(&when)?
+        && at < inc.declared_at - Duration::days(1)
+    {
+        return Err(CliError::Input(format!(
+            "--at {} is more than a day before the incident was declared; give a time during the incident",
+            when.at.as_deref().unwrap_or_default()
+        )));
+    }
     let backfilled = when.at.is_some();
     ctx.record(inc.id, &when, kind.clone())?;
     // Only a backfill can sort behind a change already recorded: a change

@@ -52,13 +52,21 @@ pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
             "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
         ))
     };
-    if let Some(days) = s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
-        let n: i64 = days.parse().map_err(|_| bad())?;
-        return today
-            .checked_add_signed(Duration::try_days(n).ok_or_else(bad)?)
-            .ok_or_else(bad);
+    let due = match s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
+        Some(days) => {
+            let n: u32 = days.parse().map_err(|_| bad())?;
+            today
+                .checked_add_signed(Duration::try_days(i64::from(n)).ok_or_else(bad)?)
+                .ok_or_else(bad)?
+        }
+        None => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?,
+    };
+    if due < today {
+        return Err(InputError(format!(
+            "the due date '{s}' is in the past; give today or later (YYYY-MM-DD or +Nd)"
+        )));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())
+    Ok(due)
 }
 
 /// A checklist item by 1-based number or by the start of its text.

@@ -41,6 +41,29 @@ pub struct Store {
     clock: Clock,
     /// Why this database is open for reading only, when it is.
     read_only: Option<String>,
+    unreadable: std::cell::RefCell<Option<Unreadable>>,
+}
+
+/// Stored rows that could not be read, for one warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub count: u64,
+    /// Why the first one could not be read.
+    pub first: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rows = match self.count {
+            1 => "1 stored event was".to_string(),
+            n => format!("{n} stored events were"),
+        };
+        write!(
+            f,
+            "{rows} unreadable and left out ({}); the rest is shown",
+            self.first
+        )
+    }
 }
 
 impl Store {
@@ -94,6 +117,7 @@ impl Store {
                     path: path.to_path_buf(),
                     clock: Box::new(Utc::now),
                     read_only: Some(why),
+                    unreadable: Default::default(),
                 })
             }
             other => other,
@@ -122,6 +146,7 @@ impl Store {
             path,
             clock: Box::new(Utc::now),
             read_only: None,
+            unreadable: Default::default(),
         };
         // SQLite opens a file it may not write read-only on its own.
         if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
@@ -293,7 +318,8 @@ impl Store {
         Ok(added)
     }
 
-    /// Every event of one incident, in the agreed order.
+    /// Every event of one incident, in the agreed order. A row that cannot
+    /// be read is skipped and counted (see [`Store::unreadable`]).
     pub fn events(&self, incident: IncidentId) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self.conn.prepare_cached(EVENTS_IN_ORDER)?;
         let rows = stmt.query_map([incident.to_string()], |r| {
@@ -302,7 +328,7 @@ impl Store {
         let mut events = Vec::new();
         for row in rows {
             let (id, json) = row?;
-            events.push(parse_stored(&id, &json)?);
+            events.extend(self.parse_or_skip(&id, &json));
         }
         // The SQL order matches the domain's except for sub-millisecond `at`,
         // which the wire format does not carry; sorting again is cheap.
@@ -321,23 +347,43 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut failed = None;
-        let events = rows.map_while(|row| {
-            match row
-                .map_err(StoreError::from)
-                .and_then(|(id, json)| parse_stored(&id, &json))
-            {
-                Ok(e) => Some(e),
+        let events = rows
+            .map_while(|row| match row {
+                Ok((id, json)) => Some(self.parse_or_skip(&id, &json)),
                 Err(e) => {
-                    failed = Some(e);
+                    failed = Some(StoreError::from(e));
                     None
                 }
-            }
-        });
+            })
+            .flatten();
         let incident = Incident::fold_ordered(id, events);
         match failed {
             Some(e) => Err(e),
             None => Ok(incident),
         }
+    }
+
+    /// A stored row as an event; one that cannot be read (edited by hand, a
+    /// damaged file) is skipped and counted rather than failing every
+    /// command that reads its incident.
+    fn parse_or_skip(&self, id: &str, json: &str) -> Option<Event> {
+        match parse_stored(id, json) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                let mut seen = self.unreadable.borrow_mut();
+                let entry = seen.get_or_insert_with(|| Unreadable {
+                    count: 0,
+                    first: e.to_string(),
+                });
+                entry.count += 1;
+                None
+            }
+        }
+    }
+
+    /// Rows skipped so far because they could not be read.
+    pub fn unreadable(&self) -> Option<Unreadable> {
+        self.unreadable.borrow().clone()
     }
 
     /// Every declared incident, most recently active first.

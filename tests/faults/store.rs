@@ -225,3 +225,47 @@ fn the_database_sits_on_a_file_system_mounted_read_only() {
     assert_eq!(log.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&log.stderr).contains("its file system is read-only"));
 }
+
+#[test]
+fn someone_edits_a_row_by_hand_in_the_sqlite3_shell() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox.ok(&["declare", "--severity", "P1", "Checkout down"]);
+    sandbox.ok(&["log", "kept"]);
+    sandbox.ok(&["log", "mangled"]);
+    {
+        let conn = rusqlite::Connection::open(sandbox.db()).unwrap();
+        conn.execute(
+            "UPDATE events SET json = '{not json' WHERE json LIKE '%mangled%'",
+            [],
+        )
+        .unwrap();
+    }
+    let out = sandbox.cmd().args(["status"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 stored event was unreadable and left out"),
+        "{err}"
+    );
+    let print = sandbox.ok(&["print"]);
+    assert!(print.contains("kept"), "{print}");
+    sandbox.ok(&["log", "still recording"]);
+}
+
+#[test]
+fn a_tired_scribe_types_impossible_times() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox.ok(&["declare", "--severity", "P1", "Checkout down"]);
+    let at = sandbox.fails(&["log", "x", "--at", "0000-01-01T00:00:00Z"]);
+    assert!(at.contains("more than 30 days ago"), "{at}");
+    let next = sandbox.fails(&["update", "--status", "s", "--next", "99999999999m"]);
+    assert!(!next.is_empty());
+    let far = sandbox.fails(&["update", "--status", "s", "--next", "9999-12-31T00:00:00Z"]);
+    assert!(far.contains("more than 7 days away"), "{far}");
+    let due = sandbox.fails(&["action", "add", "fix it", "--due", "+-5d"]);
+    assert!(due.contains("due date"), "{due}");
+    let past = sandbox.fails(&["action", "add", "fix it", "--due", "2001-01-01"]);
+    assert!(past.contains("is in the past"), "{past}");
+    let status = sandbox.json(&["status", "--json"]);
+    assert!(status["last_update"].is_null(), "nothing was recorded");
+}

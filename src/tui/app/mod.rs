@@ -185,6 +185,8 @@ impl App {
         if let Some(why) = app.ctx.store.read_only() {
             let said = format!("Showing the log read-only: {why}");
             app.error(said);
+        } else if let Some(unreadable) = app.ctx.store.unreadable() {
+            app.error(unreadable.to_string());
         }
         Ok(app)
     }
