@@ -14,9 +14,9 @@ use crate::store::FileCursor;
 /// in one transaction.
 const CHUNK: usize = 1 << 20;
 
-/// A line longer than this is not an event anyone wrote; it is skipped
-/// without being held in memory.
-const MAX_LINE: usize = 1 << 20;
+/// A line longer than this is not an event anyone wrote (the door refuses
+/// larger ones); it is skipped without being held in memory.
+const MAX_LINE: usize = crate::domain::limits::MAX_EVENT_BYTES;
 
 /// How many bytes before a cursor are remembered to recognise the file.
 const TAIL: u64 = 256;
