@@ -65,6 +65,7 @@ fn work(
                     state.last_sync = Some(Utc::now());
                     state.events_in = done.pulled as u64;
                     state.events_out = done.pushed as u64;
+                    state.held = done.held.map_or(0, |h| h.count);
                 }
                 Err(e) => state.health = SyncHealth::Failing(e.to_string()),
             },

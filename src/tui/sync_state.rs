@@ -24,6 +24,8 @@ pub struct SyncState {
     /// Events brought in and sent out by the last sync.
     pub events_in: u64,
     pub events_out: u64,
+    /// Events from other replicas held back as dated too far ahead.
+    pub held: u64,
 }
 
 impl SyncState {
@@ -33,6 +35,14 @@ impl SyncState {
             .last_sync
             .map(|t| format!(" {}", zone.hm(t)))
             .unwrap_or_default();
+        let said = self.health_phrase(&last);
+        match self.held {
+            0 => said,
+            n => format!("{said} · {n} held back: clock ahead"),
+        }
+    }
+
+    fn health_phrase(&self, last: &str) -> String {
         match &self.health {
             SyncHealth::NotConfigured => "not configured".to_string(),
             SyncHealth::Ok => format!("ok{last} ↓{} ↑{}", self.events_in, self.events_out),
@@ -47,5 +57,31 @@ impl SyncState {
 
     pub fn failing(&self) -> bool {
         matches!(self.health, SyncHealth::Failing(_))
+    }
+
+    /// Whether the header should draw attention: a failure, or events held
+    /// back (a clock somewhere is wrong).
+    pub fn alarming(&self) -> bool {
+        self.failing() || self.held > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_held_back_are_said_in_the_header_and_draw_attention() {
+        let mut state = SyncState {
+            health: SyncHealth::Ok,
+            ..SyncState::default()
+        };
+        assert!(!state.alarming());
+        state.held = 2;
+        assert!(state.alarming());
+        assert_eq!(
+            state.describe(Zone::Utc),
+            "ok ↓0 ↑0 · 2 held back: clock ahead"
+        );
     }
 }

@@ -80,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         None => second.push(Span::styled("UNASSIGNED", t.alarm())),
     }
     second.push(Span::styled("   sync ", t.dim()));
-    let sync_style = if app.sync.failing() {
+    let sync_style = if app.sync.alarming() {
         t.alarm()
     } else {
         Style::new()

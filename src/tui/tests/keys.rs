@@ -499,6 +499,7 @@ fn a_sync_asked_for_by_key_says_how_it_went() {
         last_sync: None,
         events_in: 3,
         events_out: 1,
+        held: 0,
     };
     f.app
         .update(Action::Background(Background::Sync(ok.clone())));
