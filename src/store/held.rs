@@ -21,13 +21,13 @@ pub struct Held {
 
 impl std::fmt::Display for Held {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (count, are) = match self.count {
-            1 => ("1 event".to_string(), "is"),
-            n => (format!("{n} events"), "are"),
+        let (count, are, they) = match self.count {
+            1 => ("1 event".to_string(), "is", "it applies"),
+            n => (format!("{n} events"), "are", "they apply"),
         };
         write!(
             f,
-            "{count} from another replica {are} held back: dated up to {}, more than {} minutes ahead of this machine's clock, so one of the two clocks is wrong; they apply when this clock gets there",
+            "{count} from another replica {are} held back: dated up to {}, more than {} minutes ahead of this machine's clock, so one of the two clocks is wrong; {they} when this clock gets there",
             self.latest.format("%Y-%m-%d %H:%M UTC"),
             MAX_SKEW_MS / 60_000
         )
