@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{bare_repo, declare, git, note, notes, options, order};
+use common::{bare_repo, clone, declare, git, note, notes, options, order};
 use fireground::store::Store;
 use fireground::sync::{SyncReport, Target, sync_with};
 
@@ -17,24 +17,6 @@ fn store() -> Store {
 fn run(store: &mut Store, repo: &Path, dir: &Path) -> SyncReport {
     let target = Target::Git(repo.to_string_lossy().into_owned());
     sync_with(store, &target, &options(dir)).unwrap()
-}
-
-/// A plain clone of the repository, for playing another party.
-fn clone(repo: &Path, dir: &Path, name: &str) -> std::path::PathBuf {
-    let to = dir.join(name);
-    git(
-        dir,
-        dir,
-        &[
-            "clone",
-            "-q",
-            "-b",
-            "main",
-            repo.to_str().unwrap(),
-            to.to_str().unwrap(),
-        ],
-    );
-    to
 }
 
 #[test]

@@ -188,3 +188,21 @@ pub fn bare_repo(dir: &Path) -> PathBuf {
     git(&repo, dir, &["init", "-q", "--bare", "-b", "main"]);
     repo
 }
+
+/// A plain clone of the repository, for playing another party.
+pub fn clone(repo: &Path, dir: &Path, name: &str) -> std::path::PathBuf {
+    let to = dir.join(name);
+    git(
+        dir,
+        dir,
+        &[
+            "clone",
+            "-q",
+            "-b",
+            "main",
+            repo.to_str().unwrap(),
+            to.to_str().unwrap(),
+        ],
+    );
+    to
+}

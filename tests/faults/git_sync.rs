@@ -274,20 +274,7 @@ fn a_git_still_running_when_its_sync_is_killed_dies_with_it() {
 
 /// A hostile teammate's clone of the repository.
 fn hostile_clone(repo: &Path, root: &Path) -> PathBuf {
-    let to = root.join("hostile");
-    git(
-        root,
-        root,
-        &[
-            "clone",
-            "-q",
-            "-b",
-            "main",
-            repo.to_str().unwrap(),
-            to.to_str().unwrap(),
-        ],
-    );
-    to
+    crate::common::clone(repo, root, "hostile")
 }
 
 fn commit_and_push(clone: &Path, root: &Path, message: &str) {
