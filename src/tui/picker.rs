@@ -166,7 +166,7 @@ impl Picker {
         let mut query = vec![Span::styled("› ", theme.key())];
         let (mut typed, _) =
             self.query
-                .lines(ratatui::style::Style::new(), true, usize::from(width));
+                .lines(ratatui::style::Style::new(), true, usize::from(width) / 2);
         query.extend(typed.remove(0).spans);
         lines.push(Line::from(query));
         // Keep the highlight in view when the list is longer than the box.

@@ -232,3 +232,16 @@ fn an_event_of_a_newer_kind_holding_a_float_is_relayed_unchanged() {
     assert_eq!(value(&relayed), value(line));
     assert!(relayed.contains("-5.525802112983802e+69"), "{relayed}");
 }
+
+/// Found by tests/fuzz.rs: a time written to the nanosecond (by another
+/// writer) was held to the nanosecond but passed on to the millisecond, so
+/// replicas held different values for one event.
+#[test]
+fn an_event_timed_to_the_nanosecond_is_held_as_it_is_passed_on() {
+    use fireground::domain::event::Event;
+    let line = r#"{"v":1,"id":"01M8S1XE1GC2SSYTC2HRJGDDVP","incident":"01M8S1XE1GWSH9PS12RF6C60ZS","replica":"01M8S1XE1GJ9AW7WJ6CN2TWBRP","seq":12,"hlc":{"ms":1796137203760,"c":11},"at":"2026-12-01T15:00:03.999999999Z","author":"ana","kind":"update_sent","status":"s","impact":"i","action":"a","next_update":"2026-12-01T15:30:00.123456+00:00"}"#;
+    let held = Event::from_json(line).unwrap();
+    let passed_on = Event::from_json(&held.to_json()).unwrap();
+    assert_eq!(passed_on, held);
+    assert_eq!(held.at.to_rfc3339(), "2026-12-01T15:00:03.999+00:00");
+}

@@ -73,3 +73,27 @@ fn a_refused_paste_is_told_once_not_per_key() {
     f.type_text("more keys");
     assert_eq!(f.app.flash, Some(first), "the message is not raised again");
 }
+
+#[test]
+fn a_burst_of_queued_keys_is_handled_before_one_draw_but_not_without_end() {
+    use crossterm::event::{Event as TermEvent, KeyEvent, KeyModifiers};
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('n'));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let burst = crate::tui::INPUT_BATCH + 100;
+    for _ in 0..burst {
+        let key = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        tx.send(Ok(TermEvent::Key(key))).unwrap();
+    }
+    let first = rx.try_recv().unwrap().unwrap();
+    assert!(crate::tui::handle_queued(&mut f.app, first, &mut rx).unwrap());
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the note form is still open");
+    };
+    assert_eq!(form.value("text").len(), crate::tui::INPUT_BATCH + 1);
+    assert_eq!(
+        rx.len(),
+        burst - crate::tui::INPUT_BATCH - 1,
+        "the rest waits for the next turn"
+    );
+}
