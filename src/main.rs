@@ -4,6 +4,7 @@
 
 use clap::Parser;
 use fireground::cli::{self, Cli, CliError, Context};
+use fireground::domain::text::sanitize;
 
 fn console(cli: &Cli) -> Result<(), CliError> {
     fireground::tui::run(Context::open_for_reading(cli)?)
@@ -31,7 +32,9 @@ fn main() {
     let code = match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("fireground: {e}");
+            // Errors quote what the user, a file or a teammate's replica
+            // gave; none of it may drive the terminal.
+            eprintln!("fireground: {}", sanitize(&e.to_string()));
             e.exit_code()
         }
     };

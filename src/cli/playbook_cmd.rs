@@ -1,8 +1,10 @@
 //! `fireground playbook list|check`.
 
 use super::{CliError, PlaybookCommand};
+use crate::domain::text::single_line;
 use crate::paths;
 use crate::playbooks::{Catalog, Source, load_file};
+use crate::report::json::pretty;
 
 pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
     match cmd {
@@ -23,10 +25,7 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
                         }
                     })
                     .collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&all).expect("playbooks serialise")
-                );
+                println!("{}", pretty(&all));
                 return Ok(());
             }
             for (source, entry) in catalog.entries() {
@@ -34,17 +33,23 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
                     Source::BuiltIn => "built-in".to_string(),
                     Source::File(p) => p.display().to_string(),
                 };
-                match entry {
-                    Ok(p) => println!("{:<16} {} ({from})", p.name, p.description),
-                    Err(e) => println!("{:<16} BROKEN: {e}", "?"),
-                }
+                // Parsing refused control characters in the text; a file
+                // name can still hold them.
+                let line = match entry {
+                    Ok(p) => format!("{:<16} {} ({from})", p.name, p.description),
+                    Err(e) => format!("{:<16} BROKEN: {e}", "?"),
+                };
+                println!("{}", single_line(&line));
             }
-            println!("\nYour playbooks go in {}", paths::playbook_dir().display());
+            println!(
+                "\nYour playbooks go in {}",
+                single_line(&paths::playbook_dir().display().to_string())
+            );
             Ok(())
         }
         PlaybookCommand::Check { file } => {
             let p = load_file(file)?;
-            println!(
+            let said = format!(
                 "{}: playbook '{}' is valid: {} severities, {} roles, {} stages",
                 file.display(),
                 p.name,
@@ -52,6 +57,7 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
                 p.roles.len(),
                 p.stages.len()
             );
+            println!("{}", single_line(&said));
             Ok(())
         }
     }

@@ -153,10 +153,7 @@ pub fn run(ctx: &mut Context, command: Command) -> Result<(), CliError> {
                         "action": draft.action,
                         "next_update": next,
                     });
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&doc).expect("a draft serialises")
-                    );
+                    println!("{}", crate::report::json::pretty(&doc));
                 } else {
                     print_draft(&inc, &draft, &next_update(&inc, playbook, now), now);
                 }

@@ -46,10 +46,7 @@ pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), CliError> {
                 last_activity: i.last_activity,
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).expect("rows serialise")
-        );
+        println!("{}", crate::report::json::pretty(&rows));
         return Ok(());
     }
     if incidents.is_empty() {
@@ -162,10 +159,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
                 latest: h.latest,
             }),
         };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&doc).expect("status serialises")
-        );
+        println!("{}", crate::report::json::pretty(&doc));
         return Ok(());
     }
     if let Some(held) = &held {

@@ -310,7 +310,7 @@ impl<'de> Deserialize<'de> for Rfc3339 {
 
 /// RFC 3339 with milliseconds and a `Z`, so lines sort and diff well.
 mod millis_rfc3339 {
-    use chrono::{DateTime, SecondsFormat, Utc};
+    use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
@@ -319,9 +319,14 @@ mod millis_rfc3339 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        DateTime::parse_from_rfc3339(&s)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(serde::de::Error::custom)
+        parse(&s).map_err(serde::de::Error::custom)
+    }
+
+    /// Any RFC 3339 time, to the millisecond. Finer digits (from another
+    /// writer) are dropped on reading, not on the next write: every replica
+    /// must hold, order and pass on the same value.
+    pub fn parse(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+        DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc).trunc_subsecs(3))
     }
 }
 
@@ -338,12 +343,8 @@ mod opt_millis_rfc3339 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
         let s = Option::<String>::deserialize(d)?;
-        s.map(|s| {
-            chrono::DateTime::parse_from_rfc3339(&s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(serde::de::Error::custom)
-        })
-        .transpose()
+        s.map(|s| super::millis_rfc3339::parse(&s).map_err(serde::de::Error::custom))
+            .transpose()
     }
 }
 

@@ -8,6 +8,8 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::text::{is_printable, single_line};
+
 /// A validated playbook.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Playbook {
@@ -49,8 +51,7 @@ pub struct Stage {
 }
 
 /// The stakeholder update, with `{placeholders}` filled from the incident.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateTemplate {
     pub status: String,
     pub impact: String,
@@ -100,38 +101,49 @@ impl fmt::Display for UnknownName {
     }
 }
 
+/// Text from the file, with where it is, so a refusal can point at it.
+type Text = Spanned<String>;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPlaybook {
-    name: Spanned<String>,
+    name: Text,
     #[serde(default)]
-    description: String,
+    description: Option<Text>,
     #[serde(default)]
     severities: Vec<RawSeverity>,
     #[serde(default)]
     roles: Vec<RawRole>,
     #[serde(default)]
     stages: Vec<RawStage>,
-    update_template: UpdateTemplate,
+    update_template: RawUpdateTemplate,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdateTemplate {
+    status: Text,
+    impact: Text,
+    action: Text,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSeverity {
-    id: Spanned<String>,
-    name: String,
+    id: Text,
+    name: Text,
     #[serde(default)]
-    description: String,
+    description: Option<Text>,
     update_minutes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRole {
-    id: Spanned<String>,
-    name: String,
+    id: Text,
+    name: Text,
     #[serde(default)]
-    description: String,
+    description: Option<Text>,
     #[serde(default)]
     required: bool,
     #[serde(default)]
@@ -141,12 +153,12 @@ struct RawRole {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawStage {
-    id: Spanned<String>,
-    name: String,
+    id: Text,
+    name: Text,
     #[serde(default)]
-    description: String,
+    description: Option<Text>,
     #[serde(default)]
-    checklist: Vec<String>,
+    checklist: Vec<Text>,
 }
 
 fn position(text: &str, span: Range<usize>) -> (usize, usize) {
@@ -161,8 +173,58 @@ fn error_at(text: &str, span: Range<usize>, message: impl Into<String>) -> Playb
     PlaybookError {
         line,
         column,
-        message: message.into(),
+        // Messages quote the file (a key, an id), and an error is printed.
+        message: single_line(&message.into()),
     }
+}
+
+/// Refuses a character a terminal would act on. Playbooks are shared
+/// files whose names and checklists reach every screen and printout, so a
+/// hostile one is stopped at the door, pointing at the text that holds it.
+fn check_plain(text: &str, what: &str, value: &Text) -> Result<(), PlaybookError> {
+    match value.get_ref().chars().find(|&c| !is_printable(c)) {
+        None => Ok(()),
+        Some(c) => Err(error_at(
+            text,
+            value.span(),
+            format!(
+                "the {what} holds the control character U+{:04X}; playbook text must be plain, printable text",
+                u32::from(c)
+            ),
+        )),
+    }
+}
+
+impl RawPlaybook {
+    /// Every piece of free text, with what it is called in an error.
+    fn texts(&self) -> Vec<(&'static str, &Text)> {
+        let mut all = vec![("playbook name", &self.name)];
+        all.extend(self.description.iter().map(|d| ("playbook description", d)));
+        for s in &self.severities {
+            all.extend([("severity id", &s.id), ("severity name", &s.name)]);
+            all.extend(s.description.iter().map(|d| ("severity description", d)));
+        }
+        for r in &self.roles {
+            all.extend([("role id", &r.id), ("role name", &r.name)]);
+            all.extend(r.description.iter().map(|d| ("role description", d)));
+        }
+        for s in &self.stages {
+            all.extend([("stage id", &s.id), ("stage name", &s.name)]);
+            all.extend(s.description.iter().map(|d| ("stage description", d)));
+            all.extend(s.checklist.iter().map(|i| ("checklist item", i)));
+        }
+        let t = &self.update_template;
+        all.extend([
+            ("update template status", &t.status),
+            ("update template impact", &t.impact),
+            ("update template action", &t.action),
+        ]);
+        all
+    }
+}
+
+fn text_of(t: Option<Text>) -> String {
+    t.map(Spanned::into_inner).unwrap_or_default()
 }
 
 /// Checks that ids are well-formed and unique within their list.
@@ -203,6 +265,9 @@ impl Playbook {
             let span = e.span().unwrap_or(0..0);
             error_at(text, span, e.message().trim().to_string())
         })?;
+        for (what, value) in raw.texts() {
+            check_plain(text, what, value)?;
+        }
         let whole = 0..0;
         if raw.severities.is_empty() {
             return Err(error_at(
@@ -241,14 +306,14 @@ impl Playbook {
         }
         Ok(Playbook {
             name: raw.name.into_inner(),
-            description: raw.description,
+            description: text_of(raw.description),
             severities: raw
                 .severities
                 .into_iter()
                 .map(|s| Severity {
                     id: s.id.into_inner(),
-                    name: s.name,
-                    description: s.description,
+                    name: s.name.into_inner(),
+                    description: text_of(s.description),
                     update_minutes: s.update_minutes.map(Spanned::into_inner),
                 })
                 .collect(),
@@ -257,8 +322,8 @@ impl Playbook {
                 .into_iter()
                 .map(|r| Role {
                     id: r.id.into_inner(),
-                    name: r.name,
-                    description: r.description,
+                    name: r.name.into_inner(),
+                    description: text_of(r.description),
                     required: r.required,
                     free_form: r.free_form,
                 })
@@ -268,12 +333,16 @@ impl Playbook {
                 .into_iter()
                 .map(|s| Stage {
                     id: s.id.into_inner(),
-                    name: s.name,
-                    description: s.description,
-                    checklist: s.checklist,
+                    name: s.name.into_inner(),
+                    description: text_of(s.description),
+                    checklist: s.checklist.into_iter().map(Spanned::into_inner).collect(),
                 })
                 .collect(),
-            update_template: raw.update_template,
+            update_template: UpdateTemplate {
+                status: raw.update_template.status.into_inner(),
+                impact: raw.update_template.impact.into_inner(),
+                action: raw.update_template.action.into_inner(),
+            },
         })
     }
 
@@ -505,6 +574,32 @@ action = ""
         let e = Playbook::parse(&text).unwrap_err();
         assert!(e.message.contains("duplicate severity id 'p1'"), "{e}");
         assert_eq!(e.line, 8, "{e}");
+    }
+
+    #[test]
+    fn control_characters_anywhere_in_the_text_are_refused_where_they_are() {
+        let text = MINIMAL.replace(
+            "checklist = [\"Stop the bleeding\"]",
+            "checklist = [\"Stop\", \"the \\u001b]0;x\\u0007\"]",
+        );
+        let e = Playbook::parse(&text).unwrap_err();
+        assert_eq!((e.line, e.column), (21, 22), "{e}");
+        assert_eq!(
+            e.message,
+            "the checklist item holds the control character U+001B; playbook text must be plain, printable text"
+        );
+        let text = MINIMAL.replace("Critical", "Crit\\u202Eical");
+        let e = Playbook::parse(&text).unwrap_err();
+        assert!(
+            e.message.contains("severity name holds") && e.message.contains("U+202E"),
+            "{e}"
+        );
+        let text = MINIMAL.replace("[update_template]", "[update_template]\n\"\\u001b[2J\" = 1");
+        let e = Playbook::parse(&text).unwrap_err();
+        assert!(
+            !e.to_string().contains('\u{1b}'),
+            "an error quoting the file is clean: {e}"
+        );
     }
 
     #[test]

@@ -58,12 +58,23 @@ pub fn single_line(input: &str) -> String {
         .collect()
 }
 
-fn is_plain(c: char) -> bool {
+/// Whether `c` is safe to show as it is: not a control character, not a
+/// bidirectional control; new lines and tabs are.
+pub fn is_printable(c: char) -> bool {
+    is_plain(c) || c == '\n' || c == '\t'
+}
+
+/// Whether `c` is neither a control character (C0, DEL, C1) nor a
+/// bidirectional control, which can make text read as something else.
+pub fn is_plain(c: char) -> bool {
     !(c.is_control() || is_bidi_control(c))
 }
 
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+    )
 }
 
 fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {

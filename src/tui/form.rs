@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::picker::Choice;
 use super::popup;
-use super::text_input::{Edit, TextInput};
+use super::text_input::{Edit, Full, TextInput};
 use super::theme::Theme;
 
 /// What the form records when saved.
@@ -141,14 +141,15 @@ impl Form {
         };
     }
 
-    pub fn edit(&mut self, edit: Edit) {
+    /// Applies an edit to the focused field; a full field refuses more.
+    pub fn edit(&mut self, edit: Edit) -> Result<(), Full> {
         // Once the user acts on a refusal, it has said its piece.
         self.error = None;
         let Some(field) = self.fields.get_mut(self.focus) else {
-            return;
+            return Ok(());
         };
         match &mut field.value {
-            Value::Text(t) => t.apply(edit),
+            Value::Text(t) => return t.apply(edit),
             Value::Choice { options, index } => {
                 let n = options.len().max(1);
                 match edit {
@@ -158,13 +159,16 @@ impl Form {
                 }
             }
         }
+        Ok(())
     }
 
-    /// The form's lines, and how many of them run to the end of the
-    /// focused field (what must stay in view).
-    fn body(&self, theme: Theme) -> (Vec<Line<'static>>, usize) {
+    /// The form's lines, and how many of them run to the line with the
+    /// cursor (what must stay in view). Each text field shows at most about
+    /// `budget` characters, so drawing costs what fits on the screen, not
+    /// what was typed.
+    fn body(&self, theme: Theme, budget: usize) -> (Vec<Line<'static>>, usize) {
         let mut lines = Vec::new();
-        let mut focus_end = 0;
+        let mut focus_end = None;
         if let Some(note) = &self.note {
             lines.push(Line::from(Span::styled(note.clone(), theme.dim())));
         }
@@ -187,7 +191,7 @@ impl Form {
                     ]));
                 }
                 Value::Text(t) => {
-                    let mut text = t.lines(Style::new(), focused);
+                    let (mut text, cursor_line) = t.lines(Style::new(), focused, budget);
                     if t.text().is_empty() && !f.hint.is_empty() {
                         let mut spans = text.remove(0).spans;
                         spans.push(Span::styled(f.hint, theme.dim()));
@@ -195,6 +199,9 @@ impl Form {
                     }
                     if t.is_multiline() {
                         lines.push(Line::from(label));
+                        if focused {
+                            focus_end = Some(lines.len() + cursor_line + 1);
+                        }
                         for l in text {
                             let mut spans = vec![Span::raw("    ")];
                             spans.extend(l.spans);
@@ -208,17 +215,17 @@ impl Form {
                 }
             }
             if focused {
-                focus_end = lines.len();
+                focus_end.get_or_insert(lines.len());
             }
         }
-        (lines, focus_end)
+        (lines, focus_end.unwrap_or(0))
     }
 
     pub fn draw(&self, frame: &mut Frame, theme: Theme) {
         let area = frame.area();
         let width = area.width.saturating_sub(4).min(84);
-        let (lines, focus_end) = self.body(theme);
         let inner_width = width.saturating_sub(2).max(1) as usize;
+        let (lines, focus_end) = self.body(theme, inner_width * area.height as usize);
         let rows_of = |ls: &[Line]| -> usize {
             ls.iter()
                 .map(|l| l.width().max(1).div_ceil(inner_width))
@@ -237,8 +244,8 @@ impl Form {
             height: inner.height.saturating_sub(1),
             ..inner
         };
-        // A long field on a short terminal scrolls so the field being
-        // typed into stays in view.
+        // A long field on a short terminal scrolls so the line being typed
+        // into stays in view.
         let scroll = rows_of(&lines[..focus_end]).saturating_sub(body.height as usize);
         frame.render_widget(
             Paragraph::new(lines)

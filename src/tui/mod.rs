@@ -28,6 +28,8 @@ pub use sync_state::{SyncHealth, SyncState};
 
 /// How often timers move and other writers are looked for.
 const TICK: StdDuration = StdDuration::from_secs(1);
+/// The most queued terminal events handled before the screen is drawn.
+const INPUT_BATCH: usize = 4096;
 
 /// Opens the console, syncing in the background; returns when the user
 /// quits.
@@ -147,7 +149,7 @@ async fn event_loop(
         tokio::select! {
             event = input.recv() => match event {
                 // Keys that mean nothing draw nothing.
-                Some(Ok(event)) => dirty = app.handle_event(event),
+                Some(Ok(event)) => dirty = handle_queued(&mut app, event, &mut input).map_err(io)?,
                 Some(Err(e)) => return Err(io(e)),
                 None => return Ok(()),
             },
@@ -173,6 +175,28 @@ async fn event_loop(
             return Ok(());
         }
     }
+}
+
+/// Handles `first` and the events queued behind it, up to a batch, then
+/// says whether to draw. A paste arrives as a burst of keys: drawing once
+/// per burst rather than once per key keeps the console responsive, and the
+/// batch bound lets the clock and signals in between.
+fn handle_queued(
+    app: &mut App,
+    first: TermEvent,
+    input: &mut mpsc::UnboundedReceiver<std::io::Result<TermEvent>>,
+) -> std::io::Result<bool> {
+    let mut dirty = app.handle_event(first);
+    for _ in 0..INPUT_BATCH {
+        if app.quit {
+            break;
+        }
+        match input.try_recv() {
+            Ok(event) => dirty |= app.handle_event(event?),
+            Err(_) => break,
+        }
+    }
+    Ok(dirty)
 }
 
 /// SIGTERM and SIGHUP, as one future.

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::popup;
-use super::text_input::{Edit, TextInput};
+use super::text_input::{Edit, Full, TextInput};
 use super::theme::Theme;
 
 /// One choice: what is shown and what it stands for.
@@ -126,9 +126,10 @@ impl Picker {
         shown
     }
 
-    pub fn edit(&mut self, edit: Edit) {
-        self.query.apply(edit);
+    /// Applies an edit to the query; a full query refuses more.
+    pub fn edit(&mut self, edit: Edit) -> Result<(), Full> {
         self.highlight = 0;
+        self.query.apply(edit)
     }
 
     pub fn move_by(&mut self, delta: i32) {
@@ -163,12 +164,10 @@ impl Picker {
         );
         let mut lines = Vec::new();
         let mut query = vec![Span::styled("› ", theme.key())];
-        query.extend(
+        let (mut typed, _) =
             self.query
-                .lines(ratatui::style::Style::new(), true)
-                .remove(0)
-                .spans,
-        );
+                .lines(ratatui::style::Style::new(), true, usize::from(width) / 2);
+        query.extend(typed.remove(0).spans);
         lines.push(Line::from(query));
         // Keep the highlight in view when the list is longer than the box.
         let first = self.highlight.saturating_sub(shown.saturating_sub(1));
@@ -208,7 +207,7 @@ mod tests {
     #[test]
     fn typing_narrows_the_list_and_enter_takes_the_highlight() {
         let mut p = people();
-        p.edit(Edit::Insert('r'));
+        p.edit(Edit::Insert('r')).unwrap();
         assert_eq!(p.filtered().len(), 2, "maria, then 'r' as a new person");
         assert_eq!(p.picked().as_deref(), Some("maria"));
         p.move_by(1);
@@ -219,19 +218,19 @@ mod tests {
     fn a_typed_name_is_offered_after_the_people_it_matches() {
         let mut p = people();
         for c in "zoe".chars() {
-            p.edit(Edit::Insert(c));
+            p.edit(Edit::Insert(c)).unwrap();
         }
         assert_eq!(p.picked().as_deref(), Some("zoe"));
         // "bo" is someone, "b" may be someone new.
         let mut p = people();
-        p.edit(Edit::Insert('b'));
+        p.edit(Edit::Insert('b')).unwrap();
         let labels: Vec<String> = p.filtered().into_iter().map(|c| c.label).collect();
         assert_eq!(labels, ["bo", "+ new person 'b'"]);
-        p.edit(Edit::Insert('o'));
+        p.edit(Edit::Insert('o')).unwrap();
         let labels: Vec<String> = p.filtered().into_iter().map(|c| c.label).collect();
         assert_eq!(labels, ["bo"], "an exact name is not offered twice");
         let mut closed = Picker::new("Severity", Purpose::Severity, vec![Choice::new("P1", "P1")]);
-        closed.edit(Edit::Insert('x'));
+        closed.edit(Edit::Insert('x')).unwrap();
         assert_eq!(closed.picked(), None);
     }
 }

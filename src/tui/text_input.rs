@@ -1,8 +1,19 @@
 //! A small text field: a string and a cursor, edited a key at a time, drawn
 //! with the cursor as a reversed cell so it wraps with the text.
+//!
+//! A paste without bracketed paste arrives as one key per character, so a
+//! key costs the same however long the text already is: the cursor is a byte
+//! offset, the length is counted as it changes, and drawing shows only the
+//! text around the cursor.
+
+use std::fmt;
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+
+// A field holds what one event's text field may: a pasted megabyte is
+// refused at the keyboard instead of freezing the console.
+pub use crate::domain::limits::MAX_FIELD_CHARS;
 
 /// One editing step, from a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,28 +28,44 @@ pub enum Edit {
     End,
 }
 
+/// A character refused because the field holds [`MAX_FIELD_CHARS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Full;
+
+impl fmt::Display for Full {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "This field is full: it holds at most {MAX_FIELD_CHARS} characters, so the rest was not typed in."
+        )
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextInput {
     text: String,
-    /// In characters, 0..=len.
+    /// A byte offset into `text`, always on a character boundary.
     cursor: usize,
+    /// How many characters `text` holds.
+    chars: usize,
     multiline: bool,
 }
 
 impl TextInput {
     pub fn single(text: &str) -> TextInput {
-        TextInput {
-            text: text.replace('\n', " "),
-            cursor: text.chars().count(),
-            multiline: false,
-        }
+        TextInput::new(text.replace('\n', " "), false)
     }
 
     pub fn multi(text: &str) -> TextInput {
+        TextInput::new(text.to_string(), true)
+    }
+
+    fn new(text: String, multiline: bool) -> TextInput {
         TextInput {
-            text: text.to_string(),
-            cursor: text.chars().count(),
-            multiline: true,
+            cursor: text.len(),
+            chars: text.chars().count(),
+            text,
+            multiline,
         }
     }
 
@@ -50,90 +77,117 @@ impl TextInput {
         self.multiline
     }
 
-    fn byte_at(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map_or(self.text.len(), |(b, _)| b)
+    /// The character before the cursor.
+    fn before(&self) -> Option<char> {
+        self.text[..self.cursor].chars().next_back()
     }
 
-    fn len(&self) -> usize {
-        self.text.chars().count()
+    /// The character under the cursor.
+    fn under(&self) -> Option<char> {
+        self.text[self.cursor..].chars().next()
     }
 
-    /// Start of the line the cursor is on, in characters.
+    /// Start of the line the cursor is on, as a byte offset.
     fn line_start(&self) -> usize {
-        let before: Vec<char> = self.text.chars().take(self.cursor).collect();
-        before.iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1)
+        self.text[..self.cursor].rfind('\n').map_or(0, |i| i + 1)
     }
 
     fn line_end(&self) -> usize {
-        self.text
-            .chars()
-            .enumerate()
-            .skip(self.cursor)
-            .find(|&(_, c)| c == '\n')
-            .map_or(self.len(), |(i, _)| i)
+        self.text[self.cursor..]
+            .find('\n')
+            .map_or(self.text.len(), |i| self.cursor + i)
     }
 
-    pub fn apply(&mut self, edit: Edit) {
+    /// Applies one edit; a character that would not fit is refused.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), Full> {
         match edit {
             // Control characters never enter a record.
             Edit::Insert(c) if c.is_control() => {}
-            Edit::Insert(c) => self.insert(c),
-            Edit::Newline if self.multiline => self.insert('\n'),
+            Edit::Insert(c) => self.insert(c)?,
+            Edit::Newline if self.multiline => self.insert('\n')?,
             Edit::Newline => {}
-            Edit::Backspace if self.cursor > 0 => {
-                self.cursor -= 1;
-                let b = self.byte_at(self.cursor);
-                self.text.remove(b);
+            Edit::Backspace => {
+                if let Some(c) = self.before() {
+                    self.cursor -= c.len_utf8();
+                    self.text.remove(self.cursor);
+                    self.chars -= 1;
+                }
             }
-            Edit::Backspace => {}
-            Edit::Delete if self.cursor < self.len() => {
-                let b = self.byte_at(self.cursor);
-                self.text.remove(b);
+            Edit::Delete => {
+                if self.under().is_some() {
+                    self.text.remove(self.cursor);
+                    self.chars -= 1;
+                }
             }
-            Edit::Delete => {}
-            Edit::Left => self.cursor = self.cursor.saturating_sub(1),
-            Edit::Right => self.cursor = (self.cursor + 1).min(self.len()),
+            Edit::Left => self.cursor -= self.before().map_or(0, char::len_utf8),
+            Edit::Right => self.cursor += self.under().map_or(0, char::len_utf8),
             Edit::Home => self.cursor = self.line_start(),
             Edit::End => self.cursor = self.line_end(),
         }
+        Ok(())
     }
 
-    fn insert(&mut self, c: char) {
-        let b = self.byte_at(self.cursor);
-        self.text.insert(b, c);
-        self.cursor += 1;
+    fn insert(&mut self, c: char) -> Result<(), Full> {
+        if self.chars >= MAX_FIELD_CHARS {
+            return Err(Full);
+        }
+        self.text.insert(self.cursor, c);
+        self.cursor += c.len_utf8();
+        self.chars += 1;
+        Ok(())
     }
 
-    /// The text as lines; with `focused`, the cursor shown as a reversed
-    /// cell (a space at the end of a line).
-    pub fn lines(&self, style: Style, focused: bool) -> Vec<Line<'static>> {
+    /// The text as lines, and which of them holds the cursor; with
+    /// `focused`, the cursor shown as a reversed cell (a space at the end of
+    /// a line). Only the text within `budget` characters before the cursor
+    /// and a quarter of that after it is shown, an ellipsis marking what is
+    /// left out: a short view after the cursor keeps the cursor in view when
+    /// the form scrolls to the end of the cursor's line.
+    pub fn lines(&self, style: Style, focused: bool, budget: usize) -> (Vec<Line<'static>>, usize) {
+        let start = self.text[..self.cursor]
+            .char_indices()
+            .rev()
+            .take(budget)
+            .last()
+            .map_or(self.cursor, |(i, _)| i);
+        let end = self.text[self.cursor..]
+            .char_indices()
+            .nth(budget / 4)
+            .map_or(self.text.len(), |(i, _)| self.cursor + i);
+        let shown = &self.text[start..end];
+        let at = self.cursor - start;
         let cursor_style = style.add_modifier(Modifier::REVERSED);
         let mut lines = Vec::new();
-        let mut index = 0;
-        for raw in self.text.split('\n') {
-            let n = raw.chars().count();
+        let mut cursor_line = 0;
+        let mut offset = 0;
+        for raw in shown.split('\n') {
+            let line_end = offset + raw.len();
             let mut spans = Vec::new();
-            if focused && (index..=index + n).contains(&self.cursor) {
-                let at = self.cursor - index;
-                let before: String = raw.chars().take(at).collect();
-                let under: Option<char> = raw.chars().nth(at);
-                let after: String = raw.chars().skip(at + 1).collect();
-                spans.push(Span::styled(before, style));
-                spans.push(Span::styled(
-                    under.map_or(" ".to_string(), String::from),
-                    cursor_style,
-                ));
-                spans.push(Span::styled(after, style));
+            if (offset..=line_end).contains(&at) {
+                cursor_line = lines.len();
+            }
+            if focused && (offset..=line_end).contains(&at) {
+                let (before, rest) = raw.split_at(at - offset);
+                let mut rest = rest.chars();
+                let under = rest.next().map_or(" ".to_string(), String::from);
+                spans.push(Span::styled(before.to_string(), style));
+                spans.push(Span::styled(under, cursor_style));
+                spans.push(Span::styled(rest.as_str().to_string(), style));
             } else {
                 spans.push(Span::styled(raw.to_string(), style));
             }
             lines.push(Line::from(spans));
-            index += n + 1;
+            offset = line_end + 1;
         }
-        lines
+        if start > 0 {
+            lines[0].spans.insert(0, Span::styled("…", style));
+        }
+        if end < self.text.len()
+            && let Some(last) = lines.last_mut()
+        {
+            last.spans.push(Span::styled("…", style));
+        }
+        (lines, cursor_line)
     }
 }
 
@@ -143,8 +197,12 @@ mod tests {
 
     fn typed(input: &mut TextInput, s: &str) {
         for c in s.chars() {
-            input.apply(Edit::Insert(c));
+            input.apply(Edit::Insert(c)).unwrap();
         }
+    }
+
+    fn edit(input: &mut TextInput, e: Edit) {
+        input.apply(e).unwrap();
     }
 
     #[test]
@@ -152,28 +210,62 @@ mod tests {
         let mut t = TextInput::single("");
         typed(&mut t, "café ok");
         for _ in 0..3 {
-            t.apply(Edit::Left);
+            edit(&mut t, Edit::Left);
         }
-        t.apply(Edit::Backspace);
+        edit(&mut t, Edit::Backspace);
         typed(&mut t, "!");
         assert_eq!(t.text(), "caf! ok");
-        t.apply(Edit::Home);
-        t.apply(Edit::Delete);
+        edit(&mut t, Edit::Home);
+        edit(&mut t, Edit::Delete);
         assert_eq!(t.text(), "af! ok");
+        edit(&mut t, Edit::End);
+        edit(&mut t, Edit::Right);
+        edit(&mut t, Edit::Delete);
+        typed(&mut t, "é");
+        assert_eq!(t.text(), "af! oké");
     }
 
     #[test]
     fn only_multiline_fields_take_newlines_and_no_field_takes_control_characters() {
         let mut single = TextInput::single("a");
-        single.apply(Edit::Newline);
-        single.apply(Edit::Insert('\u{1b}'));
+        edit(&mut single, Edit::Newline);
+        edit(&mut single, Edit::Insert('\u{1b}'));
         assert_eq!(single.text(), "a");
         let mut multi = TextInput::multi("a");
-        multi.apply(Edit::Newline);
+        edit(&mut multi, Edit::Newline);
         typed(&mut multi, "b");
-        multi.apply(Edit::Home);
+        edit(&mut multi, Edit::Home);
         typed(&mut multi, ">");
         assert_eq!(multi.text(), "a\n>b");
-        assert_eq!(multi.lines(Style::new(), true).len(), 2);
+        let (lines, cursor_line) = multi.lines(Style::new(), true, 100);
+        assert_eq!((lines.len(), cursor_line), (2, 1));
+    }
+
+    #[test]
+    fn a_full_field_refuses_characters_but_still_edits() {
+        let mut t = TextInput::multi(&"é".repeat(MAX_FIELD_CHARS - 1));
+        typed(&mut t, "x");
+        assert_eq!(t.apply(Edit::Insert('y')), Err(Full));
+        assert_eq!(t.apply(Edit::Newline), Err(Full));
+        edit(&mut t, Edit::Backspace);
+        typed(&mut t, "z");
+        assert_eq!(t.text().chars().count(), MAX_FIELD_CHARS);
+        assert!(t.text().ends_with("éz"));
+    }
+
+    #[test]
+    fn only_the_text_around_the_cursor_is_drawn() {
+        let mut t = TextInput::multi(&"abcd\n".repeat(1000));
+        for _ in 0..2500 {
+            edit(&mut t, Edit::Left);
+        }
+        let (lines, cursor_line) = t.lines(Style::new(), true, 40);
+        let shown: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        assert!(
+            shown.starts_with('…') && shown.trim_end().ends_with('…'),
+            "{shown}"
+        );
+        assert!(shown.chars().count() < 40 + 10 + 20, "{shown}");
+        assert_eq!(lines[cursor_line].to_string(), "abcd");
     }
 }

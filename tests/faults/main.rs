@@ -8,4 +8,5 @@ mod common;
 mod clocks;
 mod files;
 mod git_sync;
+mod hostile_text;
 mod store;

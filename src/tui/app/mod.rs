@@ -293,11 +293,16 @@ impl App {
                     self.filter = None;
                 }
             }
-            Action::Edit(e) => match &mut self.mode {
-                Mode::Picker(p) => p.edit(e),
-                Mode::Form(f) => f.edit(e),
-                _ => {}
-            },
+            Action::Edit(e) => {
+                let edited = match &mut self.mode {
+                    Mode::Picker(p) => p.edit(e),
+                    Mode::Form(f) => f.edit(e),
+                    _ => Ok(()),
+                };
+                if let Err(full) = edited {
+                    self.refuse_once(full.to_string());
+                }
+            }
             Action::Move(d) => {
                 if let Mode::Picker(p) = &mut self.mode {
                     p.move_by(d);
@@ -332,6 +337,14 @@ impl App {
             error: true,
             at: self.now,
         });
+    }
+
+    /// An error shown once for a run of refused keys, as a paste into a
+    /// full field is: every key after the first would say the same.
+    fn refuse_once(&mut self, text: String) {
+        if self.flash.as_ref().is_none_or(|f| f.text != text) {
+            self.error(text);
+        }
     }
 
     fn tick(&mut self) {
