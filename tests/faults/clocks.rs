@@ -38,13 +38,20 @@ fn sync_warns(sandbox: &Sandbox, shared: &str) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
-#[test]
-fn a_teammate_whose_laptop_runs_two_days_ahead_cannot_pin_the_severity() {
+/// ana's log with one incident declared at `severity`, synced to a shared
+/// file that other replicas can be made to write to.
+fn declared_and_shared(severity: &str) -> (Sandbox, std::path::PathBuf) {
     let sandbox = Sandbox::new();
     let shared = sandbox.dir.path().join("shared.jsonl");
+    sandbox.ok(&["declare", "--severity", severity, "Checkout down"]);
+    sandbox.ok(&["sync", shared.to_str().unwrap()]);
+    (sandbox, shared)
+}
+
+#[test]
+fn a_teammate_whose_laptop_runs_two_days_ahead_cannot_pin_the_severity() {
+    let (sandbox, shared) = declared_and_shared("P2");
     let shared_arg = shared.to_str().unwrap();
-    sandbox.ok(&["declare", "--severity", "P2", "Checkout down"]);
-    sandbox.ok(&["sync", shared_arg]);
 
     let mut fast = replica_ahead(&shared, Duration::days(2));
     let inc = fast.incident_ids().unwrap()[0];
@@ -75,11 +82,8 @@ fn a_teammate_whose_laptop_runs_two_days_ahead_cannot_pin_the_severity() {
 
 #[test]
 fn a_hostile_replica_declares_a_decoy_incident_in_the_year_9999() {
-    let sandbox = Sandbox::new();
-    let shared = sandbox.dir.path().join("shared.jsonl");
+    let (sandbox, shared) = declared_and_shared("P1");
     let shared_arg = shared.to_str().unwrap();
-    sandbox.ok(&["declare", "--severity", "P1", "Checkout down"]);
-    sandbox.ok(&["sync", shared_arg]);
 
     let mut hostile = replica_ahead(&shared, Duration::zero());
     let real = hostile.incident_ids().unwrap()[0];
