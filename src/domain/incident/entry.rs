@@ -1,0 +1,158 @@
+//! Timeline entries: what each line is, and its text as people read it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::event::NoteKind;
+use crate::domain::ids::EventId;
+use crate::domain::playbook::Playbook;
+
+/// What a timeline entry is, for display and filtering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Declared,
+    Note(NoteKind),
+    Role,
+    Severity,
+    Stage,
+    Can,
+    Update,
+    Link,
+    ActionItem,
+    Checklist,
+    Resolved,
+    Reopened,
+}
+
+impl EntryKind {
+    /// A short label, as printed in the timeline.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryKind::Declared => "declared",
+            EntryKind::Note(k) => k.name(),
+            EntryKind::Role => "role",
+            EntryKind::Severity => "severity",
+            EntryKind::Stage => "stage",
+            EntryKind::Can => "can",
+            EntryKind::Update => "update",
+            EntryKind::Link => "link",
+            EntryKind::ActionItem => "action-item",
+            EntryKind::Checklist => "checklist",
+            EntryKind::Resolved => "resolved",
+            EntryKind::Reopened => "reopened",
+        }
+    }
+
+    /// Every kind, in the order filters list them.
+    pub const ALL: [EntryKind; 17] = [
+        EntryKind::Declared,
+        EntryKind::Note(NoteKind::Note),
+        EntryKind::Note(NoteKind::Decision),
+        EntryKind::Note(NoteKind::Finding),
+        EntryKind::Note(NoteKind::Action),
+        EntryKind::Note(NoteKind::Command),
+        EntryKind::Note(NoteKind::Destructive),
+        EntryKind::Role,
+        EntryKind::Severity,
+        EntryKind::Stage,
+        EntryKind::Can,
+        EntryKind::Update,
+        EntryKind::Link,
+        EntryKind::ActionItem,
+        EntryKind::Checklist,
+        EntryKind::Resolved,
+        EntryKind::Reopened,
+    ];
+
+    /// Every label, for filters and error messages.
+    pub fn all_labels() -> Vec<&'static str> {
+        EntryKind::ALL.iter().map(|k| k.label()).collect()
+    }
+
+    /// The kind a label names.
+    pub fn from_label(label: &str) -> Option<EntryKind> {
+        EntryKind::ALL.into_iter().find(|k| k.label() == label)
+    }
+}
+
+/// One line of the timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Entry {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub kind: EntryKind,
+    /// The text with roles by id, as the fold can write it without the
+    /// playbook; [`Entry::text_for`] names them for people.
+    pub text: String,
+    pub amended: bool,
+    pub redacted: bool,
+    pub pinned: bool,
+    #[serde(skip)]
+    pub(super) named: Option<Named>,
+}
+
+/// The parts of an entry that name playbook things (roles, stages) by id,
+/// so the text can be written with the playbook's names where it is at
+/// hand.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Named {
+    Role {
+        role: String,
+        /// Who took the role; `None` for a release.
+        person: Option<String>,
+        /// Who held it before.
+        previous: Option<String>,
+    },
+    Stage {
+        from: String,
+        to: String,
+    },
+}
+
+impl Named {
+    pub(super) fn describe(
+        &self,
+        role_name: impl Fn(&str) -> String,
+        stage_name: impl Fn(&str) -> String,
+    ) -> String {
+        match self {
+            Named::Role {
+                role,
+                person,
+                previous,
+            } => {
+                let role = role_name(role);
+                match (person, previous) {
+                    (Some(p), Some(prev)) if prev != p => {
+                        format!("{role}: {prev} hands over to {p}")
+                    }
+                    (Some(p), _) => format!("{p} takes {role}"),
+                    (None, Some(prev)) => format!("{prev} releases {role}"),
+                    (None, None) => format!("{role} released (it was not held)"),
+                }
+            }
+            Named::Stage { from, to } => format!("Stage {} → {}", stage_name(from), stage_name(to)),
+        }
+    }
+}
+
+impl Entry {
+    /// The text as people read it: role and stage ids become the
+    /// playbook's names ("sam takes Communications lead"). Corrections keep
+    /// their own text.
+    pub fn text_for(&self, playbook: &Playbook) -> std::borrow::Cow<'_, str> {
+        let stage_name = |id: &str| {
+            playbook
+                .stage(id)
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        };
+        match &self.named {
+            Some(n) if !self.amended && !self.redacted => {
+                n.describe(|r| playbook.role_name(r), stage_name).into()
+            }
+            _ => self.text.as_str().into(),
+        }
+    }
+}

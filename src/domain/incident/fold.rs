@@ -1,0 +1,311 @@
+//! The fold itself: events in the agreed order become the state.
+
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Incident;
+use super::entry::{Entry, EntryKind, Named};
+use super::records::{ActionItem, CanReport, Change, Link, Tick, Update};
+use crate::domain::event::{Event, EventKind};
+use crate::domain::ids::IncidentId;
+use crate::domain::playbook::COMMANDER;
+use crate::domain::text::{sanitize, single_line};
+
+impl Incident {
+    /// Folds events (any order, any mix of incidents: only `id`'s count)
+    /// into the incident's state. `None` when no declaration is among them.
+    pub fn fold<'a>(
+        id: IncidentId,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Option<Incident> {
+        let mut mine: Vec<&Event> = events.into_iter().filter(|e| e.incident == id).collect();
+        mine.sort_by_key(|e| e.order_key());
+        Incident::fold_ordered(id, mine)
+    }
+
+    /// As [`Incident::fold`], for events already in the agreed order (as
+    /// the store reads them): nothing is collected or sorted, so a large
+    /// incident can be folded straight from the database rows.
+    pub fn fold_ordered<E: Borrow<Event>>(
+        id: IncidentId,
+        events: impl IntoIterator<Item = E>,
+    ) -> Option<Incident> {
+        // Entries backfilled to before the declaration wait for it.
+        let mut before: Vec<E> = Vec::new();
+        let mut inc: Option<Incident> = None;
+        let mut corrections: Vec<Event> = Vec::new();
+        for e in events {
+            let (mine, declares) = {
+                let ev = e.borrow();
+                let known = ev.known();
+                (
+                    ev.incident == id && known.is_some(),
+                    matches!(known, Some(EventKind::Declared { .. })),
+                )
+            };
+            if !mine {
+                continue;
+            }
+            match &mut inc {
+                Some(i) => i.apply(e.borrow(), &mut corrections),
+                None if declares => {
+                    let mut i = Incident::from_declaration(e.borrow())?;
+                    for b in &before {
+                        i.apply(b.borrow(), &mut corrections);
+                    }
+                    before.clear();
+                    i.apply(e.borrow(), &mut corrections);
+                    inc = Some(i);
+                }
+                None => before.push(e),
+            }
+        }
+        let mut inc = inc?;
+        inc.apply_corrections(&corrections);
+        Some(inc)
+    }
+
+    pub(super) fn from_declaration(e: &Event) -> Option<Incident> {
+        let Some(EventKind::Declared {
+            title,
+            severity,
+            summary,
+            playbook,
+            stage,
+            ..
+        }) = e.known()
+        else {
+            return None;
+        };
+        Some(Incident {
+            id: e.incident,
+            title: single_line(title),
+            summary: sanitize(summary),
+            playbook: single_line(playbook),
+            declared_at: e.at,
+            declared_by: single_line(&e.author),
+            severity: single_line(severity),
+            severity_history: Vec::new(),
+            stage: single_line(stage),
+            stage_history: Vec::new(),
+            roles: BTreeMap::new(),
+            role_spans: Vec::new(),
+            timeline: Vec::new(),
+            can_reports: Vec::new(),
+            updates: Vec::new(),
+            links: Vec::new(),
+            action_items: Vec::new(),
+            ticks: Vec::new(),
+            resolved_at: None,
+            people: BTreeSet::new(),
+            last_activity: e.at,
+            last_recorded: e.hlc,
+            event_count: 0,
+        })
+    }
+
+    pub(super) fn apply(&mut self, e: &Event, corrections: &mut Vec<Event>) {
+        let Some(kind) = e.known() else { return };
+        let author = single_line(&e.author);
+        self.people.insert(author.clone());
+        self.event_count += 1;
+        self.last_activity = self.last_activity.max(e.at);
+        self.last_recorded = self.last_recorded.max(e.hlc);
+        let change = |value: &str| Change {
+            at: e.at,
+            value: single_line(value),
+            author: author.clone(),
+        };
+        let mut named = None;
+        let (entry_kind, text) = match kind {
+            EventKind::Declared {
+                title,
+                severity,
+                commander,
+                stage,
+                ..
+            } => {
+                // A second declaration (two responders declaring the same
+                // outage) reads as a restatement: last writer wins.
+                self.severity = single_line(severity);
+                self.severity_history.push(change(severity));
+                if !stage.is_empty() {
+                    self.stage = single_line(stage);
+                    self.stage_history.push(change(stage));
+                }
+                self.hand_over(COMMANDER, &single_line(commander), e.at);
+                (
+                    EntryKind::Declared,
+                    format!(
+                        "Declared {} '{}'; {} is incident commander",
+                        single_line(severity),
+                        single_line(title),
+                        single_line(commander)
+                    ),
+                )
+            }
+            EventKind::Note { note, text } => (EntryKind::Note(*note), sanitize(text)),
+            EventKind::RoleAssigned { role, person } => {
+                let (role, person) = (single_line(role), single_line(person));
+                let previous = self.roles.get(&role).map(|h| h.person.clone());
+                self.hand_over(&role, &person, e.at);
+                named = Some(Named::Role {
+                    role,
+                    person: Some(person),
+                    previous,
+                });
+                (EntryKind::Role, String::new())
+            }
+            EventKind::RoleReleased { role } => {
+                let role = single_line(role);
+                let previous = self.release(&role, e.at);
+                named = Some(Named::Role {
+                    role,
+                    person: None,
+                    previous,
+                });
+                (EntryKind::Role, String::new())
+            }
+            EventKind::SeverityChanged { severity } => {
+                let from = std::mem::replace(&mut self.severity, single_line(severity));
+                self.severity_history.push(change(severity));
+                (
+                    EntryKind::Severity,
+                    format!("Severity {from} → {}", self.severity),
+                )
+            }
+            EventKind::StageChanged { stage } => {
+                let from = std::mem::replace(&mut self.stage, single_line(stage));
+                self.stage_history.push(change(stage));
+                named = Some(Named::Stage {
+                    from,
+                    to: self.stage.clone(),
+                });
+                (EntryKind::Stage, String::new())
+            }
+            EventKind::CanReport {
+                conditions,
+                actions,
+                needs,
+                role,
+            } => {
+                let report = CanReport {
+                    id: e.id,
+                    at: e.at,
+                    reporter: author.clone(),
+                    role: role.as_deref().map(single_line),
+                    conditions: sanitize(conditions),
+                    actions: sanitize(actions),
+                    needs: sanitize(needs),
+                };
+                let text = format!(
+                    "CAN — Conditions: {} | Actions: {} | Needs: {}",
+                    report.conditions, report.actions, report.needs
+                );
+                self.can_reports.push(report);
+                (EntryKind::Can, text)
+            }
+            EventKind::UpdateSent {
+                status,
+                impact,
+                action,
+                next_update,
+            } => {
+                let update = Update {
+                    id: e.id,
+                    at: e.at,
+                    author: author.clone(),
+                    severity: self.severity.clone(),
+                    status: sanitize(status),
+                    impact: sanitize(impact),
+                    action: sanitize(action),
+                    next_update: *next_update,
+                };
+                let text = format!("Update sent — {}", update.status);
+                self.updates.push(update);
+                (EntryKind::Update, text)
+            }
+            EventKind::LinkAdded { label, url } => {
+                let link = Link {
+                    id: e.id,
+                    label: single_line(label),
+                    url: single_line(url),
+                };
+                let text = format!("{}: {}", link.label, link.url);
+                self.links.push(link);
+                (EntryKind::Link, text)
+            }
+            EventKind::ActionItemAdded { text, owner, due } => {
+                let item = ActionItem {
+                    id: e.id,
+                    at: e.at,
+                    text: single_line(text),
+                    owner: owner.as_deref().map(single_line),
+                    due: *due,
+                    done_at: None,
+                };
+                if let Some(o) = &item.owner {
+                    self.people.insert(o.clone());
+                }
+                let text = format!("Action item #{}: {}", e.id.short(), item.text);
+                self.action_items.push(item);
+                (EntryKind::ActionItem, text)
+            }
+            EventKind::ActionItemDone { item } => {
+                corrections.push(e.clone());
+                (
+                    EntryKind::ActionItem,
+                    format!("Action item #{} done", item.short()),
+                )
+            }
+            EventKind::ChecklistTicked { stage, item } => {
+                let tick = Tick {
+                    at: e.at,
+                    stage: single_line(stage),
+                    item: single_line(item),
+                    by: author.clone(),
+                };
+                let text = format!("✓ {}", tick.item);
+                self.ticks.push(tick);
+                (EntryKind::Checklist, text)
+            }
+            EventKind::Resolved { summary } => {
+                self.resolved_at = Some(e.at);
+                let text = if summary.is_empty() {
+                    "Resolved".to_string()
+                } else {
+                    format!("Resolved — {}", sanitize(summary))
+                };
+                (EntryKind::Resolved, text)
+            }
+            EventKind::Reopened { reason } => {
+                self.resolved_at = None;
+                let text = if reason.is_empty() {
+                    "Reopened".to_string()
+                } else {
+                    format!("Reopened — {}", sanitize(reason))
+                };
+                (EntryKind::Reopened, text)
+            }
+            EventKind::Amended { .. } | EventKind::Redacted { .. } | EventKind::Pinned { .. } => {
+                corrections.push(e.clone());
+                return;
+            }
+        };
+        let text = match &named {
+            Some(n) => n.describe(str::to_string, str::to_string),
+            None => text,
+        };
+        self.timeline.push(Entry {
+            id: e.id,
+            at: e.at,
+            author,
+            kind: entry_kind,
+            text,
+            amended: false,
+            redacted: false,
+            pinned: false,
+            named,
+        });
+    }
+}

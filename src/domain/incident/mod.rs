@@ -1,0 +1,57 @@
+//! The projection: an incident's state is a fold of its events in the order
+//! every replica agrees on. Single values are last-writer-wins in that order,
+//! collections grow, corrections (amend, redact) apply after the fold so
+//! their own position in the order does not matter.
+
+mod corrections;
+mod entry;
+mod fold;
+mod queries;
+mod records;
+mod roles;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::clock::Hlc;
+use super::ids::IncidentId;
+
+pub use entry::{Entry, EntryKind};
+pub use records::{ActionItem, CanReport, Change, Holder, Link, RoleSpan, Tick, Update};
+
+/// The state of one incident.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub title: String,
+    pub summary: String,
+    pub playbook: String,
+    pub declared_at: DateTime<Utc>,
+    pub declared_by: String,
+    pub severity: String,
+    pub severity_history: Vec<Change>,
+    pub stage: String,
+    pub stage_history: Vec<Change>,
+    /// Current holders, by role id.
+    pub roles: BTreeMap<String, Holder>,
+    /// Every holding of every role, in order.
+    pub role_spans: Vec<RoleSpan>,
+    pub timeline: Vec<Entry>,
+    pub can_reports: Vec<CanReport>,
+    pub updates: Vec<Update>,
+    pub links: Vec<Link>,
+    pub action_items: Vec<ActionItem>,
+    pub ticks: Vec<Tick>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Everyone seen in this incident: authors, role holders, owners.
+    pub people: BTreeSet<String>,
+    /// The latest `at` of any event: "most recently active".
+    pub last_activity: DateTime<Utc>,
+    /// The latest recording clock of any event: breaks ties in activity.
+    pub last_recorded: Hlc,
+    pub event_count: usize,
+}
