@@ -10,7 +10,8 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use fireground::cli::{Cli, Context};
+use fireground::app::Context;
+use fireground::cli::Cli;
 use fireground::tui::{Action, App, view};
 
 /// A database holding the benchmarks' large incident.
@@ -22,7 +23,7 @@ fn seeded(dir: &std::path::Path) -> Cli {
         "--as",
         "ana",
     ]);
-    let mut ctx = Context::open(&cli).unwrap();
+    let mut ctx = Context::open(&cli.options()).unwrap();
     let (_, events) = support::incident_events(support::size());
     ctx.store.import(&events).unwrap();
     cli
@@ -35,12 +36,12 @@ fn bench(c: &mut Criterion) {
 
     c.bench_function("console: open 100k events to the first frame", |b| {
         b.iter(|| {
-            let app = App::new(Context::open(&cli).unwrap()).unwrap();
+            let app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
             terminal.draw(|f| view::draw(f, &app)).unwrap();
         })
     });
 
-    let mut app = App::new(Context::open(&cli).unwrap()).unwrap();
+    let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
     let up = TermEvent::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
     c.bench_function("console: key press and redraw at 100k events", |b| {
         b.iter(|| {

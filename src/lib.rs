@@ -1,6 +1,7 @@
 //! fireground: an incident command console backed by a local, syncable
 //! event log.
 
+pub mod app;
 pub mod cli;
 pub mod domain;
 pub mod file_kind;

@@ -3,11 +3,12 @@
 //! console.
 
 use clap::Parser;
-use fireground::cli::{self, Cli, CliError, Context};
+use fireground::app::{AppError, Context};
+use fireground::cli::{self, Cli};
 use fireground::domain::text::sanitize;
 
-fn console(cli: &Cli) -> Result<(), CliError> {
-    fireground::tui::run(Context::open_for_reading(cli)?)
+fn console(cli: &Cli) -> Result<(), AppError> {
+    fireground::tui::run(Context::open_for_reading(&cli.options())?)
 }
 
 /// Rust ignores SIGPIPE, which turns `fireground status | head` into a

@@ -207,7 +207,7 @@ fn unknown_names_are_refused_with_the_valid_ones_and_nothing_is_written() {
     let e = s.fails(&["action", "done", "#zzzzzz"]);
     assert!(e.contains("no action item"), "{e}");
     let e = s.fails(&["unassign", "scribe"]);
-    assert!(e.contains("nobody holds scribe"), "{e}");
+    assert!(e.contains("nobody holds Scribe"), "{e}");
     let e = s.fails(&["amend", "zzzzzz", "text"]);
     assert!(e.contains("no timeline entry"), "{e}");
     let e = s.fails(&["reopen"]);
@@ -559,7 +559,7 @@ fn an_update_says_what_was_recorded_and_a_promise_must_be_later() {
     );
     assert!(out.contains("next one due at"), "{out}");
     let e = s.fails(&["update", "--status", "x", "--next", "2026-01-01T00:00:00Z"]);
-    assert!(e.contains("--next must be after the update"), "{e}");
+    assert!(e.contains("the next update must be after this one"), "{e}");
     let draft = s.json(&["update", "--json"]);
     assert!(draft["status"].as_str().unwrap().contains("X"), "{draft}");
     s.ok(&["tick", "1"]);
@@ -574,10 +574,10 @@ fn a_change_that_changes_nothing_is_refused_and_a_clock_time_ahead_is_a_typo() {
     s.ok(&["assign", "comms", "sam"]);
     assert!(
         s.fails(&["assign", "Communications lead", "sam"])
-            .contains("sam already holds comms")
+            .contains("sam already holds Communications lead")
     );
     assert!(s.fails(&["severity", "critical"]).contains("already P1"));
-    assert!(s.fails(&["stage", "detect"]).contains("already in detect"));
+    assert!(s.fails(&["stage", "detect"]).contains("already in Detect"));
     // A clock time a little ahead is a typo, refused as in the future (the
     // domain's tests cover "23:50" typed just after midnight).
     let now = chrono::Utc::now();

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 
-use super::{CliError, Context};
+use crate::app::{AppError, Context};
 use crate::domain::event::{EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 
@@ -234,7 +234,7 @@ fn script(now: chrono::DateTime<Utc>) -> Vec<(i64, &'static str, EventKind)> {
     ]
 }
 
-pub fn run(ctx: &mut Context) -> Result<(), CliError> {
+pub fn run(ctx: &mut Context) -> Result<(), AppError> {
     let id = IncidentId::generate();
     let now = Utc::now();
     for (minutes, author, kind) in script(now) {

@@ -1,9 +1,7 @@
 //! The command line: clap definitions and dispatch to the non-interactive
 //! commands. With no subcommand, fireground opens the console.
 
-mod context;
 mod demo;
-mod error;
 mod playbook_cmd;
 mod print_cmd;
 mod record;
@@ -16,8 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::event::NoteKind;
 
-pub use context::Context;
-pub use error::CliError;
+use crate::app::{AppError, Context, Options};
 pub use print_cmd::{PrintArgs, PrintFormat};
 
 #[derive(Debug, Parser)]
@@ -46,7 +43,18 @@ pub struct Cli {
     pub incident: Option<String>,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<CliCommand>,
+}
+
+impl Cli {
+    /// Where and as whom to work, as the application takes it.
+    pub fn options(&self) -> Options {
+        Options {
+            db: self.db.clone(),
+            user: self.user.clone(),
+            incident: self.incident.clone(),
+        }
+    }
 }
 
 /// When an event happened, for commands that record one.
@@ -65,7 +73,7 @@ pub struct Json {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum CliCommand {
     /// Declare a new incident; prints its ref
     Declare {
         title: String,
@@ -275,18 +283,18 @@ fn note_kind(s: &str) -> Result<NoteKind, String> {
 }
 
 /// Runs a non-interactive command.
-pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
-    if let Command::Playbook(cmd) = &command {
+pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
+    if let CliCommand::Playbook(cmd) = &command {
         return playbook_cmd::run(cmd);
     }
     let reads_only = matches!(
         command,
-        Command::List { .. } | Command::Status { .. } | Command::Print(_)
+        CliCommand::List { .. } | CliCommand::Status { .. } | CliCommand::Print(_)
     );
     let mut ctx = if reads_only {
-        Context::open_for_reading(&cli)?
+        Context::open_for_reading(&cli.options())?
     } else {
-        Context::open(&cli)?
+        Context::open(&cli.options())?
     };
     let result = dispatch(&mut ctx, command);
     if let Some(unreadable) = ctx.store.unreadable() {
@@ -295,34 +303,18 @@ pub fn run(cli: Cli, command: Command) -> Result<(), CliError> {
     result
 }
 
-fn dispatch(ctx: &mut Context, command: Command) -> Result<(), CliError> {
+fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     match command {
-        Command::Declare {
-            title,
-            severity,
-            summary,
-            commander,
-            playbook,
-            when,
-        } => record::declare(
-            ctx,
-            &title,
-            severity.as_deref(),
-            &summary,
-            commander,
-            &playbook,
-            &when,
-        ),
-        Command::List { all, json } => show::list(ctx, all, json.json),
-        Command::Status { json } => show::status(ctx, json.json),
-        Command::Print(args) => print_cmd::run(ctx, &args),
-        Command::Demo => demo::run(ctx),
-        Command::Sync {
+        CliCommand::List { all, json } => show::list(ctx, all, json.json),
+        CliCommand::Status { json } => show::status(ctx, json.json),
+        CliCommand::Print(args) => print_cmd::run(ctx, &args),
+        CliCommand::Demo => demo::run(ctx),
+        CliCommand::Sync {
             target,
             watch,
             every,
         } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
-        Command::Playbook(_) => unreachable!("handled above"),
+        CliCommand::Playbook(_) => unreachable!("handled above"),
         other => record::run(ctx, other),
     }
 }

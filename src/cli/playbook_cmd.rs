@@ -1,12 +1,13 @@
 //! `fireground playbook list|check`.
 
-use super::{CliError, PlaybookCommand};
+use super::PlaybookCommand;
+use crate::app::AppError;
 use crate::domain::text::single_line;
 use crate::paths;
 use crate::playbooks::{Catalog, Source, load_file};
 use crate::report::json::pretty;
 
-pub fn run(cmd: &PlaybookCommand) -> Result<(), CliError> {
+pub fn run(cmd: &PlaybookCommand) -> Result<(), AppError> {
     match cmd {
         PlaybookCommand::List { json } => {
             let catalog = Catalog::load(&paths::playbook_dir());

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Local, Utc};
 use clap::{Args, ValueEnum};
 
-use super::{CliError, Context};
+use crate::app::{AppError, Context};
 use crate::domain::incident::Incident;
 use crate::domain::when::parse_time;
 use crate::file_kind;
@@ -56,7 +56,7 @@ pub struct PrintArgs {
     pub refs: bool,
 }
 
-pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), CliError> {
+pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), AppError> {
     let zone = if args.utc { Zone::Utc } else { Zone::Local };
     let filter = Filter::new(
         when(args.since.as_deref(), zone)?,
@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), CliError> {
         &args.kinds,
         args.pinned,
     )
-    .map_err(CliError::Input)?;
+    .map_err(AppError::Input)?;
     let inc = incident(ctx)?;
     let playbook = ctx.playbook_or_default(&inc);
     let options = PrintOptions {
@@ -95,11 +95,11 @@ pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), CliError> {
 
 /// The incident --incident names, else the open one; once everything is
 /// resolved, the most recently active, since a review comes after the fact.
-fn incident(ctx: &Context) -> Result<Incident, CliError> {
+fn incident(ctx: &Context) -> Result<Incident, AppError> {
     match ctx.incident_to_show() {
-        Err(CliError::Store(StoreError::NoOpenIncident)) => {
+        Err(AppError::Store(StoreError::NoOpenIncident)) => {
             ctx.store.incidents()?.into_iter().next().ok_or_else(|| {
-                CliError::Input(
+                AppError::Input(
                     "there is no incident to print; declare one with `fireground declare TITLE`"
                         .into(),
                 )
@@ -110,21 +110,21 @@ fn incident(ctx: &Context) -> Result<Incident, CliError> {
 }
 
 /// A time the user typed; `HH:MM` is read in the zone being printed.
-fn when(input: Option<&str>, zone: Zone) -> Result<Option<DateTime<Utc>>, CliError> {
+fn when(input: Option<&str>, zone: Zone) -> Result<Option<DateTime<Utc>>, AppError> {
     input
         .map(|s| match zone {
             Zone::Utc => parse_time(s, &Utc::now()),
             Zone::Local => parse_time(s, &Local::now()),
         })
         .transpose()
-        .map_err(CliError::Input)
+        .map_err(AppError::Input)
 }
 
 /// A reader piping into `head` closes early; that is not an error.
-fn write_stdout(body: &str) -> Result<(), CliError> {
+fn write_stdout(body: &str) -> Result<(), AppError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(body.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io(format!(
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AppError::Io(format!(
             "could not write to standard output: {e}"
         ))),
         _ => Ok(()),
@@ -134,7 +134,7 @@ fn write_stdout(body: &str) -> Result<(), CliError> {
 /// Writes the printout where the user asked, as a shell's `>` would but
 /// safer: a regular file is replaced whole, a device or pipe is written
 /// into, and a symlink is followed to the file it names.
-fn write_file(path: &Path, body: &str) -> Result<(), CliError> {
+fn write_file(path: &Path, body: &str) -> Result<(), AppError> {
     let (path, existing) = destination(path)?;
     let written = match &existing {
         Some(meta) if !meta.is_file() => write_into(&path, body.as_bytes()),
@@ -146,7 +146,7 @@ fn write_file(path: &Path, body: &str) -> Result<(), CliError> {
 /// The path to write and what is there now. A symlink is resolved, so the
 /// link stays and the file it names is the one written; what a printout
 /// cannot go into is refused.
-fn destination(path: &Path) -> Result<(PathBuf, Option<Metadata>), CliError> {
+fn destination(path: &Path) -> Result<(PathBuf, Option<Metadata>), AppError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((path.to_path_buf(), None)),
@@ -156,7 +156,7 @@ fn destination(path: &Path) -> Result<(PathBuf, Option<Metadata>), CliError> {
     if kind.is_symlink() {
         return match fs::canonicalize(path) {
             Ok(real) => destination(&real),
-            Err(_) => Err(CliError::Input(format!(
+            Err(_) => Err(AppError::Input(format!(
                 "{} is a symbolic link to {}, which does not exist; name the real file instead",
                 path.display(),
                 fs::read_link(path).unwrap_or_default().display()
@@ -164,7 +164,7 @@ fn destination(path: &Path) -> Result<(PathBuf, Option<Metadata>), CliError> {
         };
     }
     if kind.is_dir() {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "{} is a directory; name a file inside it, e.g. {}",
             path.display(),
             path.join("postmortem.md").display()
@@ -173,7 +173,7 @@ fn destination(path: &Path) -> Result<(PathBuf, Option<Metadata>), CliError> {
     if kind.is_file() || writable_in_place(kind) {
         return Ok((path.to_path_buf(), Some(meta)));
     }
-    Err(CliError::Input(format!(
+    Err(AppError::Input(format!(
         "{} is {}, which a printout cannot go into; name a regular file instead",
         path.display(),
         file_kind::describe(kind)
@@ -258,7 +258,7 @@ fn keep_mode_and_owner(file: &File, existing: Option<&Metadata>) -> io::Result<(
 }
 
 /// One sentence on why the printout could not be written.
-fn write_error(path: &Path, e: &io::Error) -> CliError {
+fn write_error(path: &Path, e: &io::Error) -> AppError {
     let (reason, advice) = match e.kind() {
         io::ErrorKind::StorageFull => (
             "no space left on the device".to_string(),
@@ -273,7 +273,7 @@ fn write_error(path: &Path, e: &io::Error) -> CliError {
         }
         _ => (e.to_string(), "check the directory exists and is writable"),
     };
-    CliError::Io(format!(
+    AppError::Io(format!(
         "could not write {}: {reason}; {advice}",
         path.display()
     ))

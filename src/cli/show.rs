@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde::Serialize;
 
-use super::{CliError, Context};
+use crate::app::{AppError, Context};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::incident::Incident;
 use crate::domain::roster::{RoleRow, role_rows};
@@ -24,7 +24,7 @@ struct ListRow<'a> {
     last_activity: chrono::DateTime<Utc>,
 }
 
-pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), CliError> {
+pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), AppError> {
     let incidents: Vec<Incident> = ctx
         .store
         .incidents()?
@@ -117,7 +117,7 @@ struct HeldBack {
     latest: chrono::DateTime<Utc>,
 }
 
-pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
     let inc = ctx.incident_to_show()?;
     let pb = ctx.playbook_or_default(&inc);
     let now = Utc::now();

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::{CliError, Context};
+use crate::app::{AppError, Context};
 use crate::domain::when::{human_duration, parse_duration};
 use crate::sync::{SyncError, SyncReport, Target, remembered_target, sync};
 use crate::zone::Zone;
@@ -13,7 +13,7 @@ pub fn run(
     target: Option<&str>,
     watch: bool,
     every: &str,
-) -> Result<(), CliError> {
+) -> Result<(), AppError> {
     let target = match target {
         Some(t) => Target::parse(t)?,
         None => remembered_target(&ctx.store)?.ok_or(SyncError::NoTarget)?,
@@ -40,13 +40,13 @@ pub fn run(
         return Ok(());
     }
     announce_new(&target);
-    let every = parse_duration(every).map_err(CliError::Input)?;
+    let every = parse_duration(every).map_err(AppError::Input)?;
     let pause = every
         .to_std()
         .ok()
         .filter(|d| d.as_secs() >= 1)
         .ok_or_else(|| {
-            CliError::Input("sync at most once a second: use --every 1s or more".into())
+            AppError::Input("sync at most once a second: use --every 1s or more".into())
         })?;
     eprintln!(
         "syncing with {target} every {}; press Ctrl-C to stop",
@@ -94,12 +94,12 @@ fn show(report: &SyncReport, time: Option<&str>) {
     }
 }
 
-impl From<SyncError> for CliError {
+impl From<SyncError> for AppError {
     fn from(e: SyncError) -> Self {
         match e {
-            SyncError::Store(e) => CliError::Store(e),
-            e if e.is_bad_input() => CliError::Input(e.to_string()),
-            e => CliError::Io(e.to_string()),
+            SyncError::Store(e) => AppError::Store(e),
+            e if e.is_bad_input() => AppError::Input(e.to_string()),
+            e => AppError::Io(e.to_string()),
         }
     }
 }

@@ -1,39 +1,20 @@
-//! Checking what a person typed before it becomes an event. The command line
-//! and the console both build their events through these, so they refuse the
-//! same mistakes in the same words and write the same events.
-
-use std::fmt;
+//! Checking what a person typed before it becomes part of an event: the
+//! pieces [`super::decide`] builds events from, each refusing a mistake
+//! with a [`Refusal`].
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::event::EventKind;
 use super::ids::EventId;
 use super::incident::Incident;
-use super::playbook::{Playbook, UnknownName};
-
-/// Input that cannot be recorded as given; the message says what to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError(pub String);
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InputError {}
-
-impl From<UnknownName> for InputError {
-    fn from(e: UnknownName) -> Self {
-        InputError(e.to_string())
-    }
-}
+use super::playbook::Playbook;
+use super::refusal::Refusal;
 
 /// Refuses empty text: an empty note or title is a mistake, not a record.
-pub fn required(field: &str, value: &str) -> Result<String, InputError> {
+pub fn required(field: &'static str, value: &str) -> Result<String, Refusal> {
     let v = value.trim();
     if v.is_empty() {
-        Err(InputError(format!("{field} cannot be empty")))
+        Err(Refusal::Empty(field))
     } else {
         Ok(v.to_string())
     }
@@ -45,13 +26,9 @@ pub fn optional(value: &str) -> Option<String> {
 }
 
 /// A due date: `YYYY-MM-DD` or `+Nd` (days after `today`).
-pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
+pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, Refusal> {
     let s = s.trim();
-    let bad = || {
-        InputError(format!(
-            "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd"
-        ))
-    };
+    let bad = || Refusal::BadDue(s.to_string());
     let due = match s.strip_prefix('+').and_then(|d| d.strip_suffix('d')) {
         Some(days) => {
             let n: u32 = days.parse().map_err(|_| bad())?;
@@ -62,18 +39,21 @@ pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
         None => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?,
     };
     if due < today {
-        return Err(InputError(format!(
-            "the due date '{s}' is in the past; give today or later (YYYY-MM-DD or +Nd)"
-        )));
+        return Err(Refusal::PastDue(s.to_string()));
     }
     Ok(due)
 }
 
-/// A checklist item by 1-based number or by the start of its text.
+/// A checklist item by 1-based number, by its whole text (as the console's
+/// picker gives it, so "Open a call" never ticks "Open a call bridge"), or
+/// by the start of its text.
 pub fn pick_checklist_item(items: &[String], input: &str) -> Option<String> {
     let input = input.trim();
     if let Ok(n) = input.parse::<usize>() {
         return n.checked_sub(1).and_then(|i| items.get(i)).cloned();
+    }
+    if let Some(exact) = items.iter().find(|i| i.trim() == input) {
+        return Some(exact.clone());
     }
     let lower = input.to_lowercase();
     items
@@ -83,7 +63,7 @@ pub fn pick_checklist_item(items: &[String], input: &str) -> Option<String> {
 }
 
 /// A timeline entry by its short ref (as `print --refs` shows).
-pub fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, InputError> {
+pub fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, Refusal> {
     let r = reference.trim().trim_start_matches('#');
     let found: Vec<EventId> = inc
         .timeline
@@ -93,12 +73,8 @@ pub fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, InputError
         .collect();
     match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(InputError(format!(
-            "no timeline entry '#{r}' in this incident; `fireground print --refs` shows each entry's ref"
-        ))),
-        _ => Err(InputError(format!(
-            "'#{r}' matches several entries; type more characters"
-        ))),
+        [] => Err(Refusal::NoEntry(r.to_string())),
+        _ => Err(Refusal::AmbiguousEntry(r.to_string())),
     }
 }
 
@@ -110,7 +86,7 @@ pub fn declaration(
     severity: Option<&str>,
     summary: &str,
     commander: &str,
-) -> Result<EventKind, InputError> {
+) -> Result<EventKind, Refusal> {
     let title = required("the title", title)?;
     let severity = match severity {
         Some(s) => playbook.find_severity(s)?.id.clone(),
@@ -149,7 +125,7 @@ mod tests {
     #[test]
     fn empty_required_text_is_refused_with_the_field_named() {
         assert_eq!(
-            required("the note", "  \n ").unwrap_err().0,
+            required("the note", "  \n ").unwrap_err().to_string(),
             "the note cannot be empty"
         );
         assert_eq!(required("the note", " x ").unwrap(), "x");
@@ -166,7 +142,12 @@ mod tests {
             parse_due("2026-12-01", today).unwrap(),
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
         );
-        assert!(parse_due("next week", today).unwrap_err().0.contains("+Nd"));
+        assert!(
+            parse_due("next week", today)
+                .unwrap_err()
+                .to_string()
+                .contains("+Nd")
+        );
     }
 
     #[test]
@@ -181,7 +162,7 @@ mod tests {
         assert_eq!((severity.as_str(), stage.as_str()), ("P1", "detect"));
         assert!(declaration(&pb, " ", None, "", "ana").is_err());
         let e = declaration(&pb, "x", Some("P9"), "", "ana").unwrap_err();
-        assert!(e.0.contains("P1, P2, P3"), "{e}");
+        assert!(e.to_string().contains("P1, P2, P3"), "{e}");
     }
 
     #[test]
@@ -196,5 +177,10 @@ mod tests {
             Some("Open a call")
         );
         assert_eq!(pick_checklist_item(&items, "3"), None);
+        let nested = vec!["Open a call bridge".to_string(), "Open a call".to_string()];
+        assert_eq!(
+            pick_checklist_item(&nested, "Open a call").as_deref(),
+            Some("Open a call")
+        );
     }
 }

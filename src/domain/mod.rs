@@ -3,6 +3,8 @@
 
 pub mod cadence;
 pub mod clock;
+pub mod command;
+pub mod decide;
 pub mod draft;
 pub mod effect;
 pub mod event;
@@ -15,6 +17,7 @@ pub mod limits;
 pub mod milestones;
 pub mod playbook;
 pub mod redaction;
+pub mod refusal;
 pub mod roster;
 pub mod text;
 pub mod when;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::mpsc;
 
-use super::app::Background;
+use super::action::Background;
 use super::sync_state::{SyncHealth, SyncState};
 use crate::store::Store;
 use crate::sync;

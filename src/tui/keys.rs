@@ -3,7 +3,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{Action, Mode, Open, Select};
+use super::action::{Action, Open, Select};
+use super::app::Mode;
 use super::text_input::Edit;
 
 /// One key of the console, as the footer and the help show it.

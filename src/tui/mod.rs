@@ -2,6 +2,7 @@
 //! restore, and the event loop that turns keys, the clock, other writers and
 //! background results into actions.
 
+pub mod action;
 pub mod app;
 pub mod background_sync;
 pub mod form;
@@ -21,8 +22,9 @@ use crossterm::event::Event as TermEvent;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use crate::cli::{CliError, Context};
-pub use app::{Action, App, Background};
+use crate::app::{AppError, Context};
+pub use action::{Action, Background};
+pub use app::App;
 use background_sync::{SYNC_EVERY, SyncWorker};
 pub use sync_state::{SyncHealth, SyncState};
 
@@ -33,7 +35,7 @@ const INPUT_BATCH: usize = 4096;
 
 /// Opens the console, syncing in the background; returns when the user
 /// quits.
-pub fn run(ctx: Context) -> Result<(), CliError> {
+pub fn run(ctx: Context) -> Result<(), AppError> {
     let (tx, rx) = mpsc::unbounded_channel();
     let worker = SyncWorker::spawn(ctx.store.path().to_path_buf(), SYNC_EVERY, tx);
     run_with(ctx, rx, Some(worker))
@@ -45,7 +47,7 @@ pub fn run_with(
     ctx: Context,
     background: mpsc::UnboundedReceiver<Background>,
     worker: Option<SyncWorker>,
-) -> Result<(), CliError> {
+) -> Result<(), AppError> {
     // Open the log before touching the terminal, so a bad --incident, an
     // unreadable database or an unknown user is one plain sentence: every
     // save would fail without a name to record under.
@@ -54,7 +56,7 @@ pub fn run_with(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::Io(format!("cannot start the console: {e}")))?;
+        .map_err(|e| AppError::Io(format!("cannot start the console: {e}")))?;
     let mut terminal = Terminal::enter()?;
     let result = runtime.block_on(event_loop(&mut terminal.0, app, background, worker));
     drop(terminal);
@@ -66,17 +68,17 @@ pub fn run_with(
 struct Terminal(DefaultTerminal);
 
 impl Terminal {
-    fn enter() -> Result<Terminal, CliError> {
+    fn enter() -> Result<Terminal, AppError> {
         use std::io::IsTerminal;
         if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-            return Err(CliError::Input(
+            return Err(AppError::Input(
                 "the console needs a terminal; in scripts use a command such as `fireground status`"
                     .into(),
             ));
         }
         let terminal = ratatui::try_init().map_err(|e| {
             ratatui::restore();
-            CliError::Io(format!("cannot set up the terminal: {e}"))
+            AppError::Io(format!("cannot set up the terminal: {e}"))
         })?;
         // ratatui's hook leaves raw mode and the alternate screen; the cursor
         // it hid must come back too.
@@ -122,8 +124,8 @@ async fn event_loop(
     mut app: App,
     mut background: mpsc::UnboundedReceiver<Background>,
     worker: Option<SyncWorker>,
-) -> Result<(), CliError> {
-    let io = |e: std::io::Error| CliError::Io(format!("the terminal failed: {e}"));
+) -> Result<(), AppError> {
+    let io = |e: std::io::Error| AppError::Io(format!("the terminal failed: {e}"));
     let mut input = spawn_input();
     if let Ok(size) = terminal.size() {
         app.screen = Some((size.width, size.height));

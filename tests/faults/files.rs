@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use fireground::store::Store;
-use fireground::tui::app::Background;
+use fireground::tui::action::Background;
 use fireground::tui::background_sync::SyncWorker;
 use fireground::tui::sync_state::SyncHealth;
 

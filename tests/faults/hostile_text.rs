@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use fireground::cli::{Cli, Context};
+use fireground::app::Context;
+use fireground::cli::Cli;
 use fireground::domain::text::is_printable;
 use fireground::tui::App;
 use fireground::tui::app::Mode;
@@ -56,7 +57,7 @@ fn a_megabyte_pasted_into_the_note_form_is_cut_at_the_limit_without_freezing() {
         "--as",
         "ana",
     ]);
-    let mut app = App::new(Context::open(&cli).unwrap()).unwrap();
+    let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
     key(&mut app, 'n');
     let started = Instant::now();
     // Without bracketed paste a paste is one key per character.

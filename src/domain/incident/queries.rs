@@ -61,4 +61,11 @@ impl Incident {
         let r = reference.trim().trim_start_matches('#');
         self.action_items.iter().find(|a| a.id.matches_ref(r))
     }
+
+    /// Whether an item of a stage's checklist has been ticked.
+    pub fn is_ticked(&self, stage: &str, item: &str) -> bool {
+        self.ticks
+            .iter()
+            .any(|t| t.stage == stage && t.item == item)
+    }
 }

@@ -8,13 +8,13 @@ use crossterm::event::Event as TermEvent;
 mod open;
 mod save;
 
+use super::action::{Action, Background, Select};
 use super::form::Form;
 use super::keys;
 use super::picker::Picker;
 use super::sync_state::{SyncHealth, SyncState};
-use super::text_input::Edit;
 use super::theme::Theme;
-use crate::cli::{CliError, Context, When};
+use crate::app::{AppError, Command, Context};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::event::EventKind;
 use crate::domain::ids::{EventId, IncidentId};
@@ -27,69 +27,6 @@ use crate::zone::Zone;
 const FLASH_FOR: Duration = Duration::seconds(10);
 /// How far PgUp/PgDn move the timeline selection.
 const PAGE: usize = 10;
-
-/// Everything that can happen to the console.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    /// The 1-second timer: clocks move, other writers are noticed.
-    Tick,
-    /// The terminal changed size: draw again.
-    Redraw,
-    Quit,
-    Open(Open),
-    Help,
-    Pin,
-    /// Asks to redact the selected entry.
-    Redact,
-    ToggleOlderCan,
-    Select(Select),
-    ClearSelection,
-    Edit(Edit),
-    /// Moves a picker's highlight.
-    Move(i32),
-    NextField,
-    PrevField,
-    Submit,
-    Cancel,
-    Background(Background),
-    /// Sync now rather than at the next interval.
-    SyncNow,
-}
-
-/// The pickers and forms a key opens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Open {
-    Assign,
-    Release,
-    Note,
-    Can,
-    Update,
-    Severity,
-    Stage,
-    Link,
-    ActionItem,
-    Checklist,
-    Resolve,
-    Switch,
-    Declare,
-    Filter,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Select {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    First,
-    Last,
-}
-
-/// Results of work done off the event loop.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Background {
-    Sync(SyncState),
-}
 
 /// What to do when a key needs an incident and none is open.
 const NO_INCIDENT: &str = "No incident is open: press D to declare one, or i to open another.";
@@ -143,18 +80,13 @@ pub struct App {
     pub folds: u64,
 }
 
-/// What `update` reports an error as, in the footer or the form.
-fn say(e: CliError) -> String {
-    e.to_string()
-}
-
 impl App {
     /// Opens the console on the incident named by --incident, or the current
     /// one; with none open, on the welcome screen.
-    pub fn new(ctx: Context) -> Result<App, CliError> {
+    pub fn new(ctx: Context) -> Result<App, AppError> {
         let incident = match ctx.incident() {
             Ok(i) => Some(i),
-            Err(CliError::Store(StoreError::NoOpenIncident)) => None,
+            Err(AppError::Store(StoreError::NoOpenIncident)) => None,
             Err(e) => return Err(e),
         };
         let playbook = playbook_for(&ctx, incident.as_ref());
@@ -371,16 +303,16 @@ impl App {
     /// when another process wrote.
     fn refresh(&mut self) {
         let loaded = match &self.incident {
-            Some(inc) => self.ctx.store.incident(inc.id).map_err(CliError::from),
+            Some(inc) => self.ctx.store.incident(inc.id).map_err(AppError::from),
             None => match self.ctx.incident() {
                 Ok(i) => Ok(Some(i)),
-                Err(CliError::Store(StoreError::NoOpenIncident)) => Ok(None),
+                Err(AppError::Store(StoreError::NoOpenIncident)) => Ok(None),
                 Err(e) => Err(e),
             },
         };
         match loaded {
             Ok(inc) => self.show(inc),
-            Err(e) => self.error(say(e)),
+            Err(e) => self.error(e.to_string()),
         }
     }
 
@@ -440,27 +372,31 @@ impl App {
     }
 
     fn pin(&mut self) {
-        let (id, entry) = match self.selected_entry('p', "pin") {
-            Ok(found) => found,
-            Err(e) => return self.error(e),
-        };
-        if entry.pinned {
-            return self.info("That entry is already pinned.");
-        }
-        match self.record(id, EventKind::Pinned { target: entry.id }) {
-            Ok(()) => self.info("Pinned."),
-            Err(e) => self.error(say(e)),
-        }
-    }
-
-    /// A redaction cannot be taken back, so it asks first, with a reason.
-    fn ask_redact(&mut self) {
-        let entry = match self.selected_entry('X', "redact") {
+        let entry = match self.selected_entry('p', "pin") {
             Ok((_, entry)) => entry,
             Err(e) => return self.error(e),
         };
-        if entry.redacted {
-            return self.info("That entry is already redacted.");
+        let pin = Command::Pin {
+            entry: entry.id.to_string(),
+        };
+        if let Err(e) = self.execute(pin) {
+            self.error(e);
+        }
+    }
+
+    /// A redaction cannot be taken back, so it asks first, with a reason,
+    /// once the door says it could be made.
+    fn ask_redact(&mut self) {
+        let (id, entry) = match self.selected_entry('X', "redact") {
+            Ok(found) => found,
+            Err(e) => return self.error(e),
+        };
+        let redact = Command::Redact {
+            entry: entry.id.to_string(),
+            reason: String::new(),
+        };
+        if let Err(e) = self.ctx.check(Some(id), &redact) {
+            return self.error(e.to_string());
         }
         let shown = crate::domain::text::truncate(
             &crate::domain::text::single_line(&entry.text_for(&self.playbook)),
@@ -483,12 +419,29 @@ impl App {
         self.error(NO_INCIDENT);
     }
 
-    /// Records an event as the current user, then shows the result.
-    fn record(&mut self, incident: IncidentId, kind: EventKind) -> Result<(), CliError> {
-        self.ctx.record(incident, &When { at: None }, kind)?;
+    /// Hands a command to the door for the incident on screen, then shows
+    /// the result; a refusal comes back in the door's words.
+    fn execute(&mut self, command: Command) -> Result<(), String> {
+        let on = self.incident.as_ref().map(|i| i.id);
+        let outcome = self
+            .ctx
+            .execute(on, command, None)
+            .map_err(|e| e.to_string())?;
         self.now = self.ctx.store.now();
-        let inc = self.ctx.store.incident(incident)?;
-        self.show(inc);
+        let shown = self
+            .ctx
+            .store
+            .incident(outcome.incident)
+            .map_err(|e| e.to_string())?;
+        self.show(shown);
+        let said = match outcome.event.known() {
+            Some(EventKind::UpdateSent {
+                next_update: Some(t),
+                ..
+            }) => format!("{}; next one due at {}.", outcome.said, self.zone.hm(*t)),
+            _ => format!("{}.", outcome.said),
+        };
+        self.info(said);
         Ok(())
     }
 
@@ -496,11 +449,6 @@ impl App {
     pub fn me(&self) -> String {
         self.ctx.author().unwrap_or_default()
     }
-}
-
-/// Whether a checklist item of a stage has been ticked.
-pub fn ticked(inc: &Incident, stage: &str, item: &str) -> bool {
-    inc.ticks.iter().any(|t| t.stage == stage && t.item == item)
 }
 
 /// The incident's playbook, else the default one, so a missing custom

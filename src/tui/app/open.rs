@@ -1,12 +1,13 @@
 //! What each key opens: the pickers and forms, filled from the incident and
 //! its playbook.
 
-use super::{App, Mode, Open, ticked};
+use super::{App, Mode};
 use crate::domain::draft::update_draft;
 use crate::domain::event::NoteKind;
 use crate::domain::incident::EntryKind;
 use crate::domain::roster::role_rows;
 use crate::domain::when::human_duration;
+use crate::tui::action::Open;
 use crate::tui::form::{Field, Form, Purpose as FormPurpose};
 use crate::tui::picker::{Choice, Picker, Purpose as PickPurpose};
 
@@ -111,7 +112,7 @@ impl App {
                     .iter()
                     .enumerate()
                     .map(|(n, item)| {
-                        let done = ticked(inc, &stage.id, item);
+                        let done = inc.is_ticked(&stage.id, item);
                         let mark = if done { "x" } else { " " };
                         Choice::new(format!("[{mark}] {}. {item}", n + 1), item)
                     })

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::block;
-use crate::tui::app::{App, ticked};
+use crate::tui::app::App;
 
 /// Rows the pane needs at this width, borders included.
 pub fn height(app: &App, width: u16) -> u16 {
@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .enumerate()
         .map(|(n, item)| {
-            if ticked(inc, &stage.id, item) {
+            if inc.is_ticked(&stage.id, item) {
                 Line::from(vec![
                     Span::styled("[x] ", t.good()),
                     Span::styled(format!("{}. {item}", n + 1), t.dim()),

@@ -165,7 +165,7 @@ fn required_fields_are_checked_before_anything_is_written() {
     let Mode::Form(form) = &f.app.mode else {
         panic!("the form stays open");
     };
-    assert_eq!(form.error.as_deref(), Some("Actions cannot be empty"));
+    assert_eq!(form.error.as_deref(), Some("the actions cannot be empty"));
     assert_eq!(
         form.value("conditions"),
         "all fine",
@@ -249,7 +249,7 @@ fn severity_stage_and_checklist_are_picked_from_lists() {
             .as_ref()
             .unwrap()
             .text
-            .starts_with("Already ticked")
+            .ends_with("is already ticked")
     );
     f.key(KeyCode::Esc);
     assert_eq!(f.kinds().len(), n);
@@ -491,7 +491,7 @@ fn the_role_picker_puts_unfilled_roles_first_and_offers_only_free_form_names() {
 
 #[test]
 fn a_sync_asked_for_by_key_says_how_it_went() {
-    use crate::tui::app::Background;
+    use crate::tui::action::Background;
     use crate::tui::sync_state::{SyncHealth, SyncState};
     let mut f = Fixture::p2();
     let ok = SyncState {

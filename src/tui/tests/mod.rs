@@ -8,7 +8,6 @@ mod render;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use clap::Parser;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,7 +16,7 @@ use ratatui::buffer::Buffer;
 use super::app::App;
 use super::theme::Theme;
 use super::view;
-use crate::cli::{Cli, Context, When};
+use crate::app::{Context, Options};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::input::declaration;
@@ -38,9 +37,16 @@ struct Fixture {
     id: Option<IncidentId>,
 }
 
+fn options(db: &std::path::Path, user: &str) -> Options {
+    Options {
+        db: Some(db.to_path_buf()),
+        user: Some(user.to_string()),
+        incident: None,
+    }
+}
+
 fn context(db: &std::path::Path, clock: &Arc<Mutex<DateTime<Utc>>>) -> Context {
-    let cli = Cli::parse_from(["fireground", "--db", db.to_str().unwrap(), "--as", "ana"]);
-    let mut ctx = Context::open(&cli).unwrap();
+    let mut ctx = Context::open(&options(db, "ana")).unwrap();
     let c = Arc::clone(clock);
     ctx.store.set_clock(move || *c.lock().unwrap());
     ctx
@@ -88,17 +94,10 @@ impl Fixture {
 
     /// Records as another process would: its own connection.
     fn write(&mut self, id: IncidentId, author: &str, kind: EventKind) {
-        let cli = Cli::parse_from([
-            "fireground",
-            "--db",
-            self.db.to_str().unwrap(),
-            "--as",
-            author,
-        ]);
-        let mut ctx = Context::open(&cli).unwrap();
+        let mut ctx = Context::open(&options(&self.db, author)).unwrap();
         let now = self.now();
         ctx.store.set_clock(move || now);
-        ctx.record(id, &When { at: None }, kind).unwrap();
+        ctx.store.append(id, None, author, kind).unwrap();
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier};
 use super::{Fixture, find, text};
 use crate::domain::event::{EventKind, NoteKind};
 use crate::tui::Action;
-use crate::tui::app::{Background, Open};
+use crate::tui::action::{Background, Open};
 use crate::tui::keys::KEYS;
 use crate::tui::sync_state::{SyncHealth, SyncState};
 use crate::tui::theme::Theme;
@@ -157,7 +157,7 @@ fn the_timeline_filters_by_kind_and_the_selected_entry_shows_in_full() {
         "{screen}"
     );
     assert!(!screen.contains("roll back"), "{screen}");
-    f.app.update(Action::Select(crate::tui::app::Select::Up));
+    f.app.update(Action::Select(crate::tui::action::Select::Up));
     let screen = text(&f.draw(120, 40));
     assert!(
         screen.contains("caps connections"),
@@ -337,7 +337,10 @@ fn a_form_shows_its_fields_and_why_it_was_refused() {
     ] {
         assert!(screen.contains(label), "{label}: {screen}");
     }
-    assert!(screen.contains("Conditions cannot be empty"), "{screen}");
+    assert!(
+        screen.contains("the conditions cannot be empty"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -1,20 +1,28 @@
 //! What every command needs: the store, who is acting, which incident, and
 //! the playbooks.
 
-use chrono::{DateTime, Local, Utc};
+use std::path::PathBuf;
 
-use super::{Cli, CliError, When};
-use crate::domain::event::{Event, EventKind};
-use crate::domain::ids::IncidentId;
+use chrono::{DateTime, Local};
+
+use super::AppError;
 use crate::domain::incident::Incident;
 use crate::domain::playbook::Playbook;
-use crate::domain::when::parse_past_time;
 use crate::paths;
 use crate::playbooks::Catalog;
 use crate::store::Store;
 
-/// How far back `--at` may reach.
-const MAX_BACKFILL_DAYS: i64 = 30;
+/// What a front end was told about where and as whom to work; each is
+/// `None` for the default.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The database file.
+    pub db: Option<PathBuf>,
+    /// Who is recording.
+    pub user: Option<String>,
+    /// The incident to act on, by ref or id.
+    pub incident: Option<String>,
+}
 
 pub struct Context {
     pub store: Store,
@@ -25,26 +33,26 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn open(cli: &Cli) -> Result<Context, CliError> {
-        let path = cli.db.clone().unwrap_or_else(paths::default_db);
-        Context::with_store(cli, Store::open(&path)?)
+    pub fn open(options: &Options) -> Result<Context, AppError> {
+        let path = options.db.clone().unwrap_or_else(paths::default_db);
+        Context::with_store(options, Store::open(&path)?)
     }
 
     /// As [`Context::open`], for what mostly reads (the console, `status`,
     /// `print`, `list`): a database that cannot be written is opened for
     /// reading, with one warning, so a full disk never hides the state.
-    pub fn open_for_reading(cli: &Cli) -> Result<Context, CliError> {
-        let path = cli.db.clone().unwrap_or_else(paths::default_db);
+    pub fn open_for_reading(options: &Options) -> Result<Context, AppError> {
+        let path = options.db.clone().unwrap_or_else(paths::default_db);
         let store = Store::open_for_reading(&path)?;
         if let Some(why) = store.read_only() {
             eprintln!("warning: showing {} read-only: {why}", path.display());
         }
-        Context::with_store(cli, store)
+        Context::with_store(options, store)
     }
 
-    fn with_store(cli: &Cli, store: Store) -> Result<Context, CliError> {
+    fn with_store(options: &Options, store: Store) -> Result<Context, AppError> {
         let named = |u: String| Some(u.trim().to_string()).filter(|u| !u.is_empty());
-        let user = cli
+        let user = options
             .user
             .clone()
             .and_then(named)
@@ -55,26 +63,26 @@ impl Context {
             catalog: Catalog::load(&paths::playbook_dir()),
             fallback: Catalog::fallback(),
             user,
-            incident: cli.incident.clone().filter(|r| !r.trim().is_empty()),
+            incident: options.incident.clone().filter(|r| !r.trim().is_empty()),
         })
     }
 
     /// The name events are recorded under.
-    pub fn author(&self) -> Result<String, CliError> {
+    pub fn author(&self) -> Result<String, AppError> {
         self.user.clone().ok_or_else(|| {
-            CliError::Input("who is recording? pass --as NAME or set FIREGROUND_USER".into())
+            AppError::Input("who is recording? pass --as NAME or set FIREGROUND_USER".into())
         })
     }
 
     /// The incident named by --incident, or the current one.
-    pub fn incident(&self) -> Result<Incident, CliError> {
+    pub fn incident(&self) -> Result<Incident, AppError> {
         match &self.incident {
             Some(r) => {
                 let id = self.store.resolve(r)?;
                 Ok(self
                     .store
                     .incident(id)?
-                    .ok_or_else(|| CliError::Input(format!("incident '{r}' has no declaration")))?)
+                    .ok_or_else(|| AppError::Input(format!("incident '{r}' has no declaration")))?)
             }
             None => Ok(self.store.current()?),
         }
@@ -82,7 +90,7 @@ impl Context {
 
     /// As [`Context::incident`], but with no open incident falls back to the
     /// most recent resolved one: for commands that only read.
-    pub fn incident_to_show(&self) -> Result<Incident, CliError> {
+    pub fn incident_to_show(&self) -> Result<Incident, AppError> {
         match &self.incident {
             Some(_) => self.incident(),
             None => Ok(self.store.current_or_latest()?),
@@ -90,9 +98,9 @@ impl Context {
     }
 
     /// The playbook an incident runs by.
-    pub fn playbook(&self, incident: &Incident) -> Result<&Playbook, CliError> {
+    pub fn playbook(&self, incident: &Incident) -> Result<&Playbook, AppError> {
         self.catalog.get(&incident.playbook).map_err(|e| {
-            CliError::Input(format!(
+            AppError::Input(format!(
                 "incident {} runs by playbook '{}', which cannot be used here: {e}",
                 incident.id.short(),
                 incident.playbook
@@ -112,39 +120,10 @@ impl Context {
         self.catalog.get("default").unwrap_or(&self.fallback)
     }
 
-    /// The moment given by --at, if any.
-    pub fn at(&self, when: &When) -> Result<Option<DateTime<Utc>>, CliError> {
-        let now = Local::now();
-        let Some(input) = when.at.as_deref() else {
-            return Ok(None);
-        };
-        let at = parse_past_time(input, &now).map_err(CliError::Input)?;
-        // A minute of slack for clocks; anything later is a typo.
-        if at > now.with_timezone(&Utc) + chrono::Duration::minutes(1) {
-            return Err(CliError::Input(format!(
-                "--at {input} is in the future; --at records when something already happened (HH:MM, -40m or RFC 3339)"
-            )));
-        }
-        // An incident's log spans days at most; a year like 0000 is a typo
-        // that would sort before everything, declarations included.
-        if at < now.with_timezone(&Utc) - chrono::Duration::days(MAX_BACKFILL_DAYS) {
-            return Err(CliError::Input(format!(
-                "--at {input} is more than {MAX_BACKFILL_DAYS} days ago; --at records when something happened during the incident"
-            )));
-        }
-        Ok(Some(at))
-    }
-
-    /// Records an event for an incident as the current user.
-    pub fn record(
-        &mut self,
-        incident: IncidentId,
-        when: &When,
-        kind: EventKind,
-    ) -> Result<Event, CliError> {
-        let at = self.at(when)?;
-        let author = self.author()?;
-        Ok(self.store.append(incident, at, &author, kind)?)
+    /// This moment by the store's clock, in local time: what the rules
+    /// read clock times like "14:30" against.
+    pub fn now(&self) -> DateTime<Local> {
+        self.store.now().with_timezone(&Local)
     }
 }
 

@@ -1,10 +1,15 @@
-//! The errors the command line reports, each one sentence with an exit code.
+//! The errors of the application, each one sentence: the command line
+//! prints it with an exit code, the console in its status line.
 
+use crate::domain::refusal::Refusal;
 use crate::playbooks::LoadError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub enum AppError {
+    /// A rule of the incident refused the change.
+    #[error("{0}")]
+    Refused(#[from] Refusal),
     /// The user asked for something that cannot be done as asked.
     #[error("{0}")]
     Input(String),
@@ -16,30 +21,24 @@ pub enum CliError {
     Io(String),
 }
 
-impl CliError {
+impl AppError {
     /// 2 for bad input (as clap uses), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Input(_) | CliError::Playbook(_) => 2,
-            CliError::Store(
+            AppError::Refused(_) | AppError::Input(_) | AppError::Playbook(_) => 2,
+            AppError::Store(
                 StoreError::UnknownIncident(_)
                 | StoreError::AmbiguousIncident { .. }
                 | StoreError::NoOpenIncident
                 | StoreError::TooLarge(_),
             ) => 2,
-            CliError::Store(_) | CliError::Io(_) => 1,
+            AppError::Store(_) | AppError::Io(_) => 1,
         }
     }
 }
 
-impl From<crate::domain::playbook::UnknownName> for CliError {
+impl From<crate::domain::playbook::UnknownName> for AppError {
     fn from(e: crate::domain::playbook::UnknownName) -> Self {
-        CliError::Input(e.to_string())
-    }
-}
-
-impl From<crate::domain::input::InputError> for CliError {
-    fn from(e: crate::domain::input::InputError) -> Self {
-        CliError::Input(e.0)
+        AppError::Refused(e.into())
     }
 }

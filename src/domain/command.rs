@@ -1,0 +1,101 @@
+//! Every change a person can make to an incident, as they asked for it:
+//! names and references as typed, not yet checked. The command line builds
+//! these from its arguments and the console from its forms and pickers;
+//! [`super::decide::decide`] turns one into an event or a refusal.
+
+use super::event::NoteKind;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Declare {
+        title: String,
+        /// A severity id or name; `None` for the playbook's first.
+        severity: Option<String>,
+        summary: String,
+        /// Who holds the commander role; `None` for the person acting.
+        commander: Option<String>,
+        /// The playbook it runs by, by name.
+        playbook: String,
+    },
+    Note {
+        kind: NoteKind,
+        text: String,
+    },
+    Assign {
+        role: String,
+        person: String,
+    },
+    Release {
+        role: String,
+    },
+    Severity {
+        level: String,
+    },
+    Stage {
+        stage: String,
+    },
+    Can {
+        conditions: String,
+        actions: String,
+        needs: String,
+        /// The role reported for; `None` for the first the reporter holds.
+        role: Option<String>,
+    },
+    /// A stakeholder update sent; a part left `None` is the draft's.
+    Update {
+        status: Option<String>,
+        impact: Option<String>,
+        action: Option<String>,
+        /// When the next is promised: a duration or a time; `None` (or
+        /// nothing typed) for the cadence.
+        next: Option<String>,
+    },
+    Link {
+        label: String,
+        url: String,
+    },
+    AddActionItem {
+        text: String,
+        owner: Option<String>,
+        /// `YYYY-MM-DD` or `+Nd`.
+        due: Option<String>,
+    },
+    /// An action item done, by its `#ref`.
+    FinishActionItem {
+        item: String,
+    },
+    /// A checklist item, by number or text.
+    Tick {
+        item: String,
+        /// The stage whose checklist it is; `None` for the current one. A
+        /// list shown for one stage ticks that stage's item even if the
+        /// incident moved on meanwhile.
+        stage: Option<String>,
+    },
+    /// Timeline entries are named by their `#ref` or full id.
+    Amend {
+        entry: String,
+        text: String,
+    },
+    Redact {
+        entry: String,
+        reason: String,
+    },
+    Pin {
+        entry: String,
+    },
+    Resolve {
+        summary: String,
+    },
+    Reopen {
+        reason: String,
+    },
+}
+
+impl Command {
+    /// Whether the command acts on a resolved incident: the latest one
+    /// where none is named, rather than the open one.
+    pub fn acts_on_resolved(&self) -> bool {
+        matches!(self, Command::Reopen { .. })
+    }
+}

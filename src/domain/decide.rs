@@ -1,0 +1,310 @@
+//! The rules of the incident, once: a [`Command`] checked against the
+//! incident's state and its playbook becomes the event to record, or a
+//! [`Refusal`] that says why not. Pure, so every front end and every test
+//! gets the same answer for the same state.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::command::Command;
+use super::draft::update_draft;
+use super::event::EventKind;
+use super::incident::Incident;
+use super::input::{
+    declaration, find_entry, next_update_by_cadence, optional, parse_due, pick_checklist_item,
+    required,
+};
+use super::playbook::Playbook;
+use super::refusal::Refusal;
+use super::when::{parse_past_time, parse_time_or_duration};
+
+/// The furthest ahead a next update may be promised.
+pub const MAX_NEXT_DAYS: i64 = 7;
+/// How far back a change may be backfilled.
+pub const MAX_BACKFILL_DAYS: i64 = 30;
+
+/// When something already happened, as the person typed it and as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backfill {
+    pub typed: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What a command is decided against.
+pub struct Situation<'a, Tz: TimeZone> {
+    /// The incident acted on; `None` only for a declaration.
+    pub incident: Option<&'a Incident>,
+    /// The incident's playbook, or the one a declaration runs by.
+    pub playbook: &'a Playbook,
+    /// Who is acting.
+    pub actor: &'a str,
+    /// This moment, in the zone the person reads clock times in.
+    pub now: DateTime<Tz>,
+    /// When it happened, if not now.
+    pub backfill: Option<Backfill>,
+}
+
+/// The event a command records, and what to tell the person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub kind: EventKind,
+    pub said: String,
+}
+
+impl Decision {
+    fn new(kind: EventKind, said: impl Into<String>) -> Decision {
+        Decision {
+            kind,
+            said: said.into(),
+        }
+    }
+}
+
+/// Reads `--at`: a past time within the incident's span of days.
+pub fn backfill_time<Tz: TimeZone>(typed: &str, now: &DateTime<Tz>) -> Result<Backfill, Refusal> {
+    let at = parse_past_time(typed, now).map_err(Refusal::BadTime)?;
+    let now = now.with_timezone(&Utc);
+    // A minute of slack for clocks; anything later is a typo.
+    if at > now + Duration::minutes(1) {
+        return Err(Refusal::AtInFuture(typed.to_string()));
+    }
+    // An incident's log spans days at most; a year like 0000 is a typo
+    // that would sort before everything, declarations included.
+    if at < now - Duration::days(MAX_BACKFILL_DAYS) {
+        return Err(Refusal::AtTooOld {
+            at: typed.to_string(),
+            days: MAX_BACKFILL_DAYS,
+        });
+    }
+    Ok(Backfill {
+        typed: typed.to_string(),
+        at,
+    })
+}
+
+/// Decides what `command` records in this situation.
+pub fn decide<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision, Refusal> {
+    let pb = s.playbook;
+    if let Command::Declare {
+        title,
+        severity,
+        summary,
+        commander,
+        ..
+    } = command
+    {
+        let commander = commander.as_deref().unwrap_or(s.actor);
+        let kind = declaration(pb, title, severity.as_deref(), summary, commander)?;
+        return Ok(Decision::new(kind, "Declared"));
+    }
+    let inc = s.incident.ok_or(Refusal::NoIncident)?;
+    if let Some(b) = &s.backfill
+        && b.at < inc.declared_at - Duration::days(1)
+    {
+        return Err(Refusal::AtBeforeDeclared(b.typed.clone()));
+    }
+    // A backfill may restate what held then; a change made now may not
+    // repeat what holds now, or the timeline fills with non-events.
+    let now_only = s.backfill.is_none();
+    let decision = match command {
+        Command::Declare { .. } => unreachable!("decided above"),
+        Command::Note { kind, text } => Decision::new(
+            EventKind::Note {
+                note: *kind,
+                text: required("the note", text)?,
+            },
+            format!("Logged {}", kind.name()),
+        ),
+        Command::Assign { role, person } => {
+            let role = pb.find_role(role)?;
+            let person = required("the person", person)?;
+            let name = pb.role_name(&role);
+            if now_only && inc.roles.get(&role).is_some_and(|h| h.person == person) {
+                return Err(Refusal::AlreadyHolds { person, role: name });
+            }
+            let said = format!("{person} holds {name}");
+            Decision::new(EventKind::RoleAssigned { role, person }, said)
+        }
+        Command::Release { role } => {
+            let role = pb.find_role(role)?;
+            let name = pb.role_name(&role);
+            if !inc.roles.contains_key(&role) {
+                return Err(Refusal::NobodyHolds { role: name });
+            }
+            Decision::new(EventKind::RoleReleased { role }, format!("Released {name}"))
+        }
+        Command::Severity { level } => {
+            let severity = pb.find_severity(level)?.id.clone();
+            if now_only && severity == inc.severity {
+                return Err(Refusal::SameSeverity(severity));
+            }
+            let said = format!("Severity is now {severity}");
+            Decision::new(EventKind::SeverityChanged { severity }, said)
+        }
+        Command::Stage { stage } => {
+            let stage = pb.find_stage(stage)?;
+            if now_only && stage.id == inc.stage {
+                return Err(Refusal::SameStage(stage.name.clone()));
+            }
+            let said = format!("Stage is now {}", stage.name);
+            let stage = stage.id.clone();
+            Decision::new(EventKind::StageChanged { stage }, said)
+        }
+        Command::Can {
+            conditions,
+            actions,
+            needs,
+            role,
+        } => {
+            let role = match role {
+                Some(r) => Some(pb.find_role(r)?),
+                None => inc.role_held_by(s.actor).map(str::to_string),
+            };
+            let kind = EventKind::CanReport {
+                conditions: required("the conditions", conditions)?,
+                actions: required("the actions", actions)?,
+                needs: required("the needs", needs)?,
+                role,
+            };
+            Decision::new(kind, "Filed CAN report")
+        }
+        Command::Update {
+            status,
+            impact,
+            action,
+            next,
+        } => update(s, inc, status, impact, action, next)?,
+        Command::Link { label, url } => Decision::new(
+            EventKind::LinkAdded {
+                label: required("the label", label)?,
+                url: required("the URL", url)?,
+            },
+            "Link added",
+        ),
+        Command::AddActionItem { text, owner, due } => {
+            let today = s.now.date_naive();
+            let due = due
+                .as_deref()
+                .and_then(optional)
+                .map(|d| parse_due(&d, today))
+                .transpose()?;
+            let kind = EventKind::ActionItemAdded {
+                text: required("the action item", text)?,
+                owner: owner.as_deref().and_then(optional),
+                due,
+            };
+            Decision::new(kind, "Action item added")
+        }
+        Command::FinishActionItem { item } => {
+            let reference = item.trim().trim_start_matches('#');
+            let found = inc
+                .find_action_item(reference)
+                .ok_or_else(|| Refusal::NoActionItem(reference.to_string()))?;
+            if now_only && found.done_at.is_some() {
+                return Err(Refusal::ActionItemDone(found.id.short()));
+            }
+            let said = format!("Action item #{} done", found.id.short());
+            Decision::new(EventKind::ActionItemDone { item: found.id }, said)
+        }
+        Command::Tick { item, stage } => {
+            let stage = pb.find_stage(stage.as_deref().unwrap_or(&inc.stage))?;
+            let text = pick_checklist_item(&stage.checklist, item).ok_or_else(|| {
+                Refusal::NoChecklistItem {
+                    stage: stage.name.clone(),
+                    item: item.trim().to_string(),
+                    count: stage.checklist.len(),
+                }
+            })?;
+            if inc.is_ticked(&stage.id, &text) {
+                return Err(Refusal::AlreadyTicked(text));
+            }
+            let said = format!("Ticked: {text}");
+            let kind = EventKind::ChecklistTicked {
+                stage: stage.id.clone(),
+                item: text,
+            };
+            Decision::new(kind, said)
+        }
+        Command::Amend { entry, text } => Decision::new(
+            EventKind::Amended {
+                target: find_entry(inc, entry)?,
+                text: required("the new text", text)?,
+            },
+            "Amended",
+        ),
+        Command::Redact { entry, reason } => {
+            let target = find_entry(inc, entry)?;
+            if inc.timeline.iter().any(|e| e.id == target && e.redacted) {
+                return Err(Refusal::AlreadyRedacted);
+            }
+            let reason = reason.trim().to_string();
+            Decision::new(EventKind::Redacted { target, reason }, "Redacted")
+        }
+        Command::Pin { entry } => {
+            let target = find_entry(inc, entry)?;
+            if inc.timeline.iter().any(|e| e.id == target && e.pinned) {
+                return Err(Refusal::AlreadyPinned);
+            }
+            Decision::new(EventKind::Pinned { target }, "Pinned")
+        }
+        Command::Resolve { summary } => {
+            if inc.is_resolved() {
+                return Err(Refusal::AlreadyResolved(inc.id.short()));
+            }
+            let summary = summary.trim().to_string();
+            Decision::new(EventKind::Resolved { summary }, "Resolved")
+        }
+        Command::Reopen { reason } => {
+            if !inc.is_resolved() {
+                return Err(Refusal::NotResolved(inc.id.short()));
+            }
+            let reason = reason.trim().to_string();
+            Decision::new(EventKind::Reopened { reason }, "Reopened")
+        }
+    };
+    Ok(decision)
+}
+
+/// A stakeholder update: what was left out is the draft's, and the next
+/// one is promised after this one and within a week.
+fn update<Tz: TimeZone>(
+    s: &Situation<Tz>,
+    inc: &Incident,
+    status: &Option<String>,
+    impact: &Option<String>,
+    action: &Option<String>,
+    next: &Option<String>,
+) -> Result<Decision, Refusal> {
+    let now = s.now.with_timezone(&Utc);
+    let draft = update_draft(inc, s.playbook, now);
+    let sent_at = s.backfill.as_ref().map_or(now, |b| b.at);
+    let next_update = match next.as_deref().and_then(optional) {
+        Some(n) => Some(
+            parse_time_or_duration(&n, &sent_at.with_timezone(&s.now.timezone()))
+                .map_err(Refusal::BadTime)?,
+        ),
+        None => next_update_by_cadence(s.playbook, &inc.severity, sent_at),
+    };
+    if next_update.is_some_and(|t| t <= sent_at) {
+        return Err(Refusal::NextNotAfter);
+    }
+    if next_update.is_some_and(|t| t > sent_at + Duration::days(MAX_NEXT_DAYS)) {
+        return Err(Refusal::NextTooFar {
+            days: MAX_NEXT_DAYS,
+        });
+    }
+    let kind = EventKind::UpdateSent {
+        status: required("the status", status.as_deref().unwrap_or(&draft.status))?,
+        impact: impact
+            .as_deref()
+            .unwrap_or(&draft.impact)
+            .trim()
+            .to_string(),
+        action: action
+            .as_deref()
+            .unwrap_or(&draft.action)
+            .trim()
+            .to_string(),
+        next_update,
+    };
+    Ok(Decision::new(kind, "Update recorded"))
+}

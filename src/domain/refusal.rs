@@ -1,0 +1,124 @@
+//! Why a command cannot be recorded as asked. Every rule of the incident
+//! refuses with one of these, so the command line (one sentence, exit 2)
+//! and the console (its status line) say the same words.
+
+use std::fmt;
+
+use super::playbook::UnknownName;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A field that must have text was left empty: the field's name.
+    Empty(&'static str),
+    /// A role, severity, stage or playbook name the playbook does not have.
+    Unknown(UnknownName),
+    /// The command acts on an incident and none was given.
+    NoIncident,
+    AlreadyHolds {
+        person: String,
+        role: String,
+    },
+    NobodyHolds {
+        role: String,
+    },
+    SameSeverity(String),
+    SameStage(String),
+    NoChecklistItem {
+        stage: String,
+        item: String,
+        count: usize,
+    },
+    AlreadyTicked(String),
+    NoActionItem(String),
+    ActionItemDone(String),
+    NoEntry(String),
+    AmbiguousEntry(String),
+    AlreadyPinned,
+    AlreadyRedacted,
+    AlreadyResolved(String),
+    NotResolved(String),
+    /// A time or duration that cannot be read: the parser's sentence.
+    BadTime(String),
+    BadDue(String),
+    PastDue(String),
+    NextNotAfter,
+    NextTooFar {
+        days: i64,
+    },
+    AtInFuture(String),
+    AtTooOld {
+        at: String,
+        days: i64,
+    },
+    AtBeforeDeclared(String),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Empty(field) => write!(f, "{field} cannot be empty"),
+            Refusal::Unknown(e) => write!(f, "{e}"),
+            Refusal::NoIncident => f.write_str("no incident is open; declare one first"),
+            Refusal::AlreadyHolds { person, role } => write!(f, "{person} already holds {role}"),
+            Refusal::NobodyHolds { role } => write!(f, "nobody holds {role}"),
+            Refusal::SameSeverity(s) => write!(f, "the severity is already {s}"),
+            Refusal::SameStage(s) => write!(f, "the incident is already in {s}"),
+            Refusal::NoChecklistItem { stage, item, count } => write!(
+                f,
+                "the {stage} checklist has no item '{item}'; give its number (1-{count}) or the start of its text"
+            ),
+            Refusal::AlreadyTicked(item) => write!(f, "'{item}' is already ticked"),
+            Refusal::NoActionItem(r) => write!(
+                f,
+                "no action item '#{r}' in this incident; `fireground status` lists them"
+            ),
+            Refusal::ActionItemDone(r) => write!(f, "action item #{r} is already done"),
+            Refusal::NoEntry(r) => write!(
+                f,
+                "no timeline entry '#{r}' in this incident; `fireground print --refs` shows each entry's ref"
+            ),
+            Refusal::AmbiguousEntry(r) => {
+                write!(f, "'#{r}' matches several entries; type more characters")
+            }
+            Refusal::AlreadyPinned => f.write_str("that entry is already pinned"),
+            Refusal::AlreadyRedacted => f.write_str("that entry is already redacted"),
+            Refusal::AlreadyResolved(id) => write!(f, "incident {id} is already resolved"),
+            Refusal::NotResolved(id) => write!(f, "incident {id} is not resolved"),
+            Refusal::BadTime(why) => f.write_str(why),
+            Refusal::BadDue(s) => {
+                write!(f, "cannot read the due date '{s}'; use YYYY-MM-DD or +Nd")
+            }
+            Refusal::PastDue(s) => write!(
+                f,
+                "the due date '{s}' is in the past; give today or later (YYYY-MM-DD or +Nd)"
+            ),
+            Refusal::NextNotAfter => f.write_str(
+                "the next update must be after this one; give a duration like 30m or a later time",
+            ),
+            Refusal::NextTooFar { days } => write!(
+                f,
+                "the next update is more than {days} days away; promise it within a week, like 30m or 4h"
+            ),
+            Refusal::AtInFuture(at) => write!(
+                f,
+                "--at {at} is in the future; --at records when something already happened (HH:MM, -40m or RFC 3339)"
+            ),
+            Refusal::AtTooOld { at, days } => write!(
+                f,
+                "--at {at} is more than {days} days ago; --at records when something happened during the incident"
+            ),
+            Refusal::AtBeforeDeclared(at) => write!(
+                f,
+                "--at {at} is more than a day before the incident was declared; give a time during the incident"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl From<UnknownName> for Refusal {
+    fn from(e: UnknownName) -> Self {
+        Refusal::Unknown(e)
+    }
+}

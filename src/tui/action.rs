@@ -1,0 +1,68 @@
+//! Everything that can happen to the console, as the key map, the clock
+//! and background work report it; [`super::app::App::update`] acts on it.
+
+use super::sync_state::SyncState;
+use super::text_input::Edit;
+
+/// Everything that can happen to the console.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The 1-second timer: clocks move, other writers are noticed.
+    Tick,
+    /// The terminal changed size: draw again.
+    Redraw,
+    Quit,
+    Open(Open),
+    Help,
+    Pin,
+    /// Asks to redact the selected entry.
+    Redact,
+    ToggleOlderCan,
+    Select(Select),
+    ClearSelection,
+    Edit(Edit),
+    /// Moves a picker's highlight.
+    Move(i32),
+    NextField,
+    PrevField,
+    Submit,
+    Cancel,
+    Background(Background),
+    /// Sync now rather than at the next interval.
+    SyncNow,
+}
+
+/// The pickers and forms a key opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Open {
+    Assign,
+    Release,
+    Note,
+    Can,
+    Update,
+    Severity,
+    Stage,
+    Link,
+    ActionItem,
+    Checklist,
+    Resolve,
+    Switch,
+    Declare,
+    Filter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Select {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+}
+
+/// Results of work done off the event loop.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Background {
+    Sync(SyncState),
+}
