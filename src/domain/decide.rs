@@ -308,3 +308,117 @@ fn update<Tz: TimeZone>(
     };
     Ok(Decision::new(kind, "Update recorded"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{declared, incident, playbook, t};
+
+    fn decide_at(
+        inc: &Incident,
+        command: Command,
+        backfill: Option<Backfill>,
+    ) -> Result<Decision, Refusal> {
+        let pb = playbook();
+        let situation = Situation {
+            incident: Some(inc),
+            playbook: &pb,
+            actor: "ana",
+            now: t(60),
+            backfill,
+        };
+        decide(&situation, &command)
+    }
+
+    fn severity(level: &str) -> Command {
+        Command::Severity {
+            level: level.into(),
+        }
+    }
+
+    #[test]
+    fn a_backfill_may_restate_what_held_then_but_now_may_not_repeat_it() {
+        let inc = incident(&[(0, declared("P2"))]);
+        assert_eq!(
+            decide_at(&inc, severity("P2"), None),
+            Err(Refusal::SameSeverity("P2".into()))
+        );
+        let earlier = Backfill {
+            typed: "-30m".into(),
+            at: t(30),
+        };
+        assert!(decide_at(&inc, severity("P2"), Some(earlier)).is_ok());
+    }
+
+    #[test]
+    fn a_backfill_long_before_the_declaration_is_refused() {
+        let inc = incident(&[(0, declared("P2"))]);
+        let long_before = Backfill {
+            typed: "yesterday".into(),
+            at: t(-2 * 24 * 60),
+        };
+        assert_eq!(
+            decide_at(&inc, severity("P1"), Some(long_before)),
+            Err(Refusal::AtBeforeDeclared("yesterday".into()))
+        );
+    }
+
+    #[test]
+    fn a_tick_from_a_list_shown_for_an_earlier_stage_ticks_that_stage() {
+        let inc = incident(&[
+            (0, declared("P2")),
+            (
+                1,
+                EventKind::StageChanged {
+                    stage: "mitigate".into(),
+                },
+            ),
+        ]);
+        let item = playbook().stage("detect").unwrap().checklist[0].clone();
+        let tick = Command::Tick {
+            item: item.clone(),
+            stage: Some("detect".into()),
+        };
+        let Ok(Decision {
+            kind: EventKind::ChecklistTicked { stage, item: got },
+            ..
+        }) = decide_at(&inc, tick, None)
+        else {
+            panic!("the tick is refused");
+        };
+        assert_eq!((stage.as_str(), got), ("detect", item));
+    }
+
+    #[test]
+    fn a_change_to_no_incident_is_refused_but_a_declaration_needs_none() {
+        let pb = playbook();
+        let mut situation = Situation {
+            incident: None,
+            playbook: &pb,
+            actor: "ana",
+            now: t(0),
+            backfill: None,
+        };
+        assert_eq!(
+            decide(&situation, &severity("P1")),
+            Err(Refusal::NoIncident)
+        );
+        let declare = Command::Declare {
+            title: "DB down".into(),
+            severity: None,
+            summary: String::new(),
+            commander: None,
+            playbook: "default".into(),
+        };
+        let decided = decide(&situation, &declare).unwrap();
+        let EventKind::Declared { commander, .. } = decided.kind else {
+            panic!("not a declaration");
+        };
+        assert_eq!(commander, "ana", "the person acting commands by default");
+        situation.actor = "";
+        assert_eq!(
+            decide(&situation, &declare),
+            Err(Refusal::Empty("the commander"))
+        );
+    }
+}
