@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::{StoreError, insert_into};
+use super::StoreError;
+use super::write::insert_into;
 use crate::domain::clock::{Hlc, MAX_SKEW_MS};
 use crate::domain::event::Event;
 

@@ -1,5 +1,7 @@
 use super::*;
-use crate::domain::event::NoteKind;
+use crate::domain::event::{EventKind, NoteKind};
+use crate::domain::ids::IncidentId;
+use crate::domain::incident::Incident;
 
 fn declare(store: &mut Store) -> IncidentId {
     let id = IncidentId::generate();

@@ -1,0 +1,180 @@
+//! Writing: local events appended, remote ones imported, and the hybrid clock they advance.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::open::read_replica;
+use super::{Store, StoreError, held};
+use crate::domain::clock::Hlc;
+use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
+use crate::domain::ids::{EventId, IncidentId, ReplicaId};
+use crate::domain::limits;
+
+impl Store {
+    /// Lets in held-back events whose time has come. Only a database that
+    /// has some due writes here, so opening one stays a read.
+    pub(super) fn release_held(&self) -> Result<(), StoreError> {
+        let horizon = held::horizon(self.now());
+        if !held::any_due(&self.conn, horizon)? {
+            return Ok(());
+        }
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let hlc = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        write_hlc(&tx, hlc)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a local event. Sequence number and clock are assigned inside
+    /// one immediate transaction, so concurrent writers never collide.
+    pub fn append(
+        &mut self,
+        incident: IncidentId,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        kind: EventKind,
+    ) -> Result<Event, StoreError> {
+        if let Some(too_long) = limits::oversized(&kind) {
+            return Err(StoreError::TooLarge(too_long));
+        }
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read afresh: another connection (the console's background sync)
+        // may have given this database a new replica id.
+        let replica = read_replica(&tx)?;
+        self.replica = replica;
+        let last = read_hlc(&tx)?;
+        let hlc = Hlc::tick(last, now.timestamp_millis());
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE replica = ?1",
+            [replica.to_string()],
+            |r| r.get(0),
+        )?;
+        let seq = seq as u64;
+        let event = Event {
+            v: FORMAT_VERSION,
+            id: EventId::generate(),
+            incident,
+            replica,
+            seq,
+            hlc,
+            // Unless backfilled, an event happens when it is recorded, on
+            // the hybrid clock: never before anything this replica has
+            // seen, even from a replica whose clock runs ahead.
+            at: at.unwrap_or_else(|| DateTime::from_timestamp_millis(hlc.ms).unwrap_or(now)),
+            author: author.to_string(),
+            body: Body::Known(kind),
+        };
+        insert_into(&tx, "events", &event)?;
+        write_hlc(&tx, hlc)?;
+        tx.commit()?;
+        Ok(event)
+    }
+
+    /// Imports events from elsewhere; those already present are ignored, so
+    /// a replay changes nothing. Advances the clock past every event seen.
+    /// Returns how many were new.
+    pub fn import<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<usize, StoreError> {
+        Ok(self.import_new(events)?.len())
+    }
+
+    /// As [`Store::import`], returning the positions (in the order given)
+    /// of the events that were new, so sync can say whose they were.
+    pub fn import_new<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Vec<usize>, StoreError> {
+        // An event dated beyond this clock's reach is held back rather than
+        // let in: sorting after everything, it would decide every value.
+        let horizon = held::horizon(self.now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut hlc = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        let mut added = Vec::new();
+        let mut twin = false;
+        for (i, e) in events.into_iter().enumerate() {
+            if held::too_far_ahead(e, horizon) {
+                held::hold(&tx, e)?;
+                continue;
+            }
+            if insert_into(&tx, "events", e)? > 0 {
+                added.push(i);
+                twin |= e.replica == self.replica;
+            }
+            // Past both times: what is recorded here next sorts after it.
+            hlc = Hlc::observe(hlc, e.hlc);
+            hlc = Hlc::observe(
+                hlc,
+                Hlc {
+                    ms: e.at.timestamp_millis(),
+                    c: 0,
+                },
+            );
+        }
+        write_hlc(&tx, hlc)?;
+        // An event we never wrote carries our replica id: another copy of
+        // this database (a restored backup, a copied file) is writing too.
+        // From now on this one writes under a new id, so the two never
+        // reuse each other's sequence numbers again.
+        let renamed = twin.then(ReplicaId::generate);
+        if let Some(new) = renamed {
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'replica'",
+                [new.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        if let Some(new) = renamed {
+            self.replica = new;
+        }
+        Ok(added)
+    }
+}
+
+fn read_hlc(conn: &Connection) -> Result<Hlc, StoreError> {
+    let v: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |r| r.get(0))
+        .optional()?;
+    Ok(v.and_then(|v| {
+        let (ms, c) = v.split_once('.')?;
+        Some(Hlc {
+            ms: ms.parse().ok()?,
+            c: c.parse().ok()?,
+        })
+    })
+    .unwrap_or(Hlc::ZERO))
+}
+
+fn write_hlc(conn: &Connection, hlc: Hlc) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)",
+        [format!("{}.{}", hlc.ms, hlc.c)],
+    )?;
+    Ok(())
+}
+
+/// Inserts into `table` (the log, or the held-back events) unless the id is
+/// already there; returns 1 if it was new.
+pub(super) fn insert_into(conn: &Connection, table: &str, e: &Event) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {table} (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?;
+    Ok(stmt.execute(params![
+        e.id.to_string(),
+        e.incident.to_string(),
+        e.replica.to_string(),
+        e.seq as i64,
+        e.hlc.ms,
+        e.hlc.c,
+        e.at.timestamp_millis(),
+        e.body.kind_name(),
+        e.to_json(),
+    ])?)
+}
