@@ -1,0 +1,221 @@
+//! Sync over a git repository, with the user's own `git` (and so their
+//! credentials and SSH set-up). The repository holds one JSON Lines file per
+//! replica, `events/<replica>.jsonl`; a replica appends only to its own, so
+//! pushes never conflict. A private working copy per database and target
+//! lives under the data directory.
+//!
+//! The working copy is a cache that a killed sync may leave in any state,
+//! so nothing in it is trusted: each attempt makes it exactly the fetched
+//! remote branch, reads what others wrote from there, and works out what to
+//! send from the database against it.
+
+mod command;
+mod files;
+mod locks;
+#[cfg(test)]
+mod tests;
+
+use std::collections::hash_map::RandomState;
+use std::fs::File;
+use std::hash::BuildHasher;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::reader::cursor_holds;
+use super::report::names;
+use super::session::{Outgoing, Session, append_outgoing};
+use super::target::redacted;
+use super::{SyncError, SyncOptions};
+use crate::domain::ids::ReplicaId;
+use crate::domain::text::single_line;
+use command::{Git, someone_pushed_first};
+use files::{fnv1a, lock_path, open_own, open_plain, private_dir, replica_files};
+
+/// Pushes refused because someone else pushed first are retried this many
+/// times in all, after a short random pause that grows each time.
+const ATTEMPTS: u32 = 8;
+
+/// The branch used when the remote has none to suggest (an empty repo).
+const DEFAULT_BRANCH: &str = "main";
+
+const EVENTS_DIR: &str = "events";
+
+const UPDATE: &str = "update the working copy of";
+const COMMIT: &str = "commit to the working copy of";
+
+const UPDATE_CHECKOUT: &str =
+    "--receive-pack=git -c receive.denyCurrentBranch=updateInstead receive-pack";
+
+pub fn sync(
+    session: &mut Session<'_>,
+    remote: &str,
+    replica: ReplicaId,
+    options: &SyncOptions,
+) -> Result<(), SyncError> {
+    let dir = working_copy(&options.data_dir, remote, replica);
+    let wc_error = |e: io::Error| SyncError::WorkingCopy {
+        path: dir.clone(),
+        reason: e.to_string(),
+    };
+    // One sync at a time per working copy (the console and the command line
+    // may both sync the same database).
+    private_dir(dir.parent().unwrap_or(&dir)).map_err(wc_error)?;
+    let lock = File::create(lock_path(&dir)).map_err(wc_error)?;
+    lock.lock().map_err(wc_error)?;
+
+    let git = Git {
+        dir: dir.clone(),
+        remote,
+        env: &options.git_env,
+    };
+    let mut branch = git.open()?;
+    let own = format!("{EVENTS_DIR}/{replica}.jsonl");
+    // What this sync has written to our file, across attempts.
+    let mut sent = Outgoing::default();
+    // Our commit from a push that was refused, to carry onto the new remote.
+    let mut refused: Option<String> = None;
+    for attempt in 1..=ATTEMPTS {
+        if git.fetch()? {
+            branch = git.branch()?;
+        }
+        // The working copy is never trusted: a killed sync may have left
+        // anything in it (a staged file on an unborn branch, a commit that
+        // was never pushed). It is made the remote's, exactly, and what to
+        // push is worked out again from the database against that.
+        let upstream = git.rev(&format!("refs/remotes/origin/{branch}"))?;
+        git.reset_to(upstream.as_deref())?;
+        if let Some(commit) = &refused {
+            // Only we write our file, so our version of it is the rebase.
+            git.run(UPDATE, &["checkout", commit, "--", &own])?;
+        }
+        pull_all(session, &dir)?;
+
+        // Our file is only touched when there is something to add to it.
+        let out = match session.up_to_date()? {
+            Some(last_rowid) => Outgoing {
+                last_rowid,
+                ..Outgoing::default()
+            },
+            None => {
+                let mut file = open_own(&dir, &own).map_err(wc_error)?;
+                append_outgoing(session, &own, &mut file, &own)?
+            }
+        };
+        if out.count > 0 {
+            git.run(COMMIT, &["add", "-f", "--", &own])?;
+        }
+        sent.count += out.count;
+        for name in out.authors {
+            if !sent.authors.contains(&name) {
+                sent.authors.push(name);
+            }
+        }
+        let has_changes = out.count > 0 || refused.is_some();
+        if !has_changes || !git.commit(&commit_message(&sent, replica), replica)? {
+            if out.count > 0 {
+                // Never report lines that went nowhere as sent.
+                return Err(git.wc_error(io::Error::other(
+                    "git committed none of the lines just written",
+                )));
+            }
+            // The remote, as fetched, holds every event of ours.
+            session.pushed(out.last_rowid, 0);
+            return Ok(());
+        }
+        let refspec = format!("HEAD:refs/heads/{branch}");
+        let mut push = vec!["push", "-q", "--no-verify"];
+        if Path::new(remote).is_absolute() {
+            // A repository on a path may be someone's checkout, with the
+            // branch checked out: update their files too, as long as they
+            // have no changes of their own.
+            push.push(UPDATE_CHECKOUT);
+        }
+        push.extend(["origin", &refspec]);
+        let pushed = git.output(&push)?;
+        if pushed.status.success() {
+            session.pushed(out.last_rowid, sent.count);
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&pushed.stderr);
+        if !someone_pushed_first(&stderr) {
+            return Err(git.error("push to", &pushed));
+        }
+        let head = git.rev("HEAD")?;
+        refused = Some(
+            head.ok_or_else(|| git.wc_error(io::Error::other("the commit just made is gone")))?,
+        );
+        if attempt < ATTEMPTS {
+            std::thread::sleep(pause(attempt));
+        }
+    }
+    Err(SyncError::PushRejected {
+        remote: single_line(&redacted(remote)),
+        attempts: ATTEMPTS,
+    })
+}
+
+/// `fireground: 3 events from 01ABCDEF (ana and bo)`.
+fn commit_message(sent: &Outgoing, replica: ReplicaId) -> String {
+    format!(
+        "fireground: {} {} from {} ({})",
+        sent.count,
+        if sent.count == 1 { "event" } else { "events" },
+        replica.short(),
+        names(&sent.authors)
+    )
+}
+
+/// Reads every replica's file in the working copy from its cursor. A file
+/// that is not a plain file (a link a hostile teammate committed) is never
+/// opened: reading through it could read anything on this machine.
+fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
+    let wc_error = |e: io::Error| SyncError::WorkingCopy {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let (files, skipped) = replica_files(dir).map_err(wc_error)?;
+    // Each attempt lists the files again; a link is named once.
+    for w in skipped {
+        if !session.report.warnings.contains(&w) {
+            session.report.warnings.push(w);
+        }
+    }
+    session.check_cursors(|name, cursor| {
+        if !files.iter().any(|f| f == name) {
+            return Ok(false);
+        }
+        let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
+        cursor_holds(&mut f, cursor).map_err(wc_error)
+    })?;
+    for name in &files {
+        let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
+        session.pull(name, &mut f, name)?;
+    }
+    Ok(())
+}
+
+/// `<data_dir>/sync/<name>-<hash>`: readable, and distinct per database and
+/// per remote.
+fn working_copy(data_dir: &Path, remote: &str, replica: ReplicaId) -> PathBuf {
+    let name: String = remote
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .rsplit(['/', ':', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(40)
+        .collect();
+    let name = name.trim_start_matches('.');
+    let name = if name.is_empty() { "repo" } else { name };
+    let hash = fnv1a(format!("{replica}\n{remote}").as_bytes());
+    data_dir.join("sync").join(format!("{name}-{hash:016x}"))
+}
+
+/// 50 to 150 ms, times the attempt number: pushers that collided spread out.
+fn pause(attempt: u32) -> Duration {
+    let jitter = RandomState::new().hash_one(attempt) % 100;
+    Duration::from_millis((50 + jitter) * u64::from(attempt))
+}
