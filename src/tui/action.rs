@@ -28,6 +28,8 @@ pub enum Action {
     Submit,
     Cancel,
     Background(Background),
+    /// Text the terminal pasted (bracketed paste): always text, never keys.
+    Paste(String),
     /// Sync now rather than at the next interval.
     SyncNow,
 }

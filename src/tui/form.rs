@@ -141,6 +141,20 @@ impl Form {
         };
     }
 
+    /// Pastes text into the focused field, or the first text field after
+    /// it when a choice has the focus.
+    pub fn paste(&mut self, text: &str) -> Result<(), Full> {
+        self.error = None;
+        let n = self.fields.len();
+        for i in (0..n).map(|k| (self.focus + k) % n) {
+            if let Value::Text(t) = &mut self.fields[i].value {
+                self.focus = i;
+                return t.paste(text);
+            }
+        }
+        Ok(())
+    }
+
     /// Applies an edit to the focused field; a full field refuses more.
     pub fn edit(&mut self, edit: Edit) -> Result<(), Full> {
         // Once the user acts on a refusal, it has said its piece.

@@ -80,10 +80,18 @@ impl Terminal {
             ratatui::restore();
             AppError::Io(format!("cannot set up the terminal: {e}"))
         })?;
+        // A paste must arrive as text, never as keys: a pasted line that
+        // starts with R or q is not a command.
+        let mut out = std::io::stdout();
+        if let Err(e) = crossterm::execute!(out, crossterm::event::EnableBracketedPaste) {
+            ratatui::restore();
+            return Err(AppError::Io(format!("cannot set up the terminal: {e}")));
+        }
         // ratatui's hook leaves raw mode and the alternate screen; the cursor
-        // it hid must come back too.
+        // it hid must come back too, and the terminal's own paste.
         let restore = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            leave_paste_mode();
             show_cursor();
             restore(info);
         }));
@@ -93,9 +101,15 @@ impl Terminal {
 
 impl Drop for Terminal {
     fn drop(&mut self) {
+        leave_paste_mode();
         ratatui::restore();
         show_cursor();
     }
+}
+
+fn leave_paste_mode() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(out, crossterm::event::DisableBracketedPaste);
 }
 
 fn show_cursor() {

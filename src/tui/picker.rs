@@ -126,6 +126,12 @@ impl Picker {
         shown
     }
 
+    /// Pastes text into the query, on one line.
+    pub fn paste(&mut self, text: &str) -> Result<(), Full> {
+        self.highlight = 0;
+        self.query.paste(text)
+    }
+
     /// Applies an edit to the query; a full query refuses more.
     pub fn edit(&mut self, edit: Edit) -> Result<(), Full> {
         self.highlight = 0;

@@ -127,6 +127,43 @@ impl TextInput {
         Ok(())
     }
 
+    /// Inserts pasted text at the cursor, as text and never as keys: line
+    /// breaks of any kind are kept in a multi-line field and become spaces
+    /// in a one-line one, and other control characters are dropped. What
+    /// would not fit is cut and refused.
+    pub fn paste(&mut self, text: &str) -> Result<(), Full> {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let room = MAX_FIELD_CHARS.saturating_sub(self.chars);
+        let mut pasted = String::new();
+        let mut count = 0;
+        let mut lines = text.split('\n').peekable();
+        while let Some(line) = lines.next() {
+            for c in line.chars().map(|c| if c == '\t' { ' ' } else { c }) {
+                if !c.is_control() {
+                    pasted.push(c);
+                    count += 1;
+                }
+            }
+            if lines.peek().is_some() {
+                pasted.push(if self.multiline { '\n' } else { ' ' });
+                count += 1;
+            }
+        }
+        let fits = count <= room;
+        if !fits {
+            let cut = pasted
+                .char_indices()
+                .nth(room)
+                .map_or(pasted.len(), |(i, _)| i);
+            pasted.truncate(cut);
+            count = room;
+        }
+        self.text.insert_str(self.cursor, &pasted);
+        self.cursor += pasted.len();
+        self.chars += count;
+        if fits { Ok(()) } else { Err(Full) }
+    }
+
     fn insert(&mut self, c: char) -> Result<(), Full> {
         if self.chars >= MAX_FIELD_CHARS {
             return Err(Full);

@@ -121,6 +121,13 @@ impl Console {
         std::thread::sleep(Duration::from_millis(30));
     }
 
+    /// Pastes as a terminal does with bracketed paste on: the text between
+    /// the start and end markers, its line breaks sent as carriage returns.
+    pub fn paste(&mut self, text: &str) {
+        let body = text.replace('\n', "\r");
+        self.send(&format!("\x1b[200~{body}\x1b[201~"));
+    }
+
     pub fn resize(&self, cols: u16, rows: u16) {
         self.screen.lock().unwrap().set_size(nz(rows), nz(cols));
         self.master.resize(size(cols, rows)).unwrap();

@@ -8,7 +8,7 @@ use crossterm::event::Event as TermEvent;
 mod open;
 mod save;
 
-use super::action::{Action, Background, Select};
+use super::action::{Action, Background, Open, Select};
 use super::form::Form;
 use super::keys;
 use super::picker::Picker;
@@ -171,6 +171,7 @@ impl App {
             TermEvent::Key(key) => {
                 keys::action(&self.mode, key).filter(|a| !self.too_small() || *a == Action::Quit)
             }
+            TermEvent::Paste(text) if !self.too_small() => Some(Action::Paste(text)),
             TermEvent::Resize(w, h) => {
                 self.screen = Some((w, h));
                 Some(Action::Redraw)
@@ -246,12 +247,33 @@ impl App {
                 }
             }
             Action::Submit => self.submit(),
+            Action::Paste(text) => self.paste(&text),
             Action::Cancel => {
                 if matches!(self.mode, Mode::Form(_) | Mode::Picker(_)) {
                     self.info("Cancelled; nothing recorded.");
                 }
                 self.mode = Mode::Normal;
             }
+        }
+    }
+
+    /// A paste goes into the field or query being typed; on the main
+    /// screen it starts a note holding it, to save or cancel.
+    fn paste(&mut self, text: &str) {
+        if self.mode == Mode::Normal || self.mode == Mode::Help {
+            if self.incident.is_none() {
+                return self.no_incident();
+            }
+            self.mode = Mode::Normal;
+            self.open(Open::Note);
+        }
+        let pasted = match &mut self.mode {
+            Mode::Form(f) => f.paste(text),
+            Mode::Picker(p) => p.paste(text),
+            _ => Ok(()),
+        };
+        if let Err(full) = pasted {
+            self.refuse_once(full.to_string());
         }
     }
 

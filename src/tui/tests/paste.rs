@@ -1,5 +1,6 @@
-//! A paste without bracketed paste: one key per character, as fast as the
-//! terminal sends them.
+//! Pastes: with bracketed paste, one event of text; without it (a terminal
+//! that lacks it), one key per character, as fast as the terminal sends
+//! them.
 
 use std::time::{Duration, Instant};
 
@@ -96,4 +97,55 @@ fn a_burst_of_queued_keys_is_handled_before_one_draw_but_not_without_end() {
         burst - crate::tui::INPUT_BATCH - 1,
         "the rest waits for the next turn"
     );
+}
+
+/// A bracketed paste, as the terminal reports it.
+fn paste(f: &mut Fixture, text: &str) {
+    f.app
+        .handle_event(crossterm::event::Event::Paste(text.to_string()));
+}
+
+#[test]
+fn a_pasted_megabyte_is_cut_at_the_field_limit_in_one_go() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('n'));
+    let megabyte: String = PASTED.chars().cycle().take(PASTE_CHARS).collect();
+    paste(&mut f, &megabyte);
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the note form is still open");
+    };
+    assert_eq!(form.value("text").chars().count(), MAX_FIELD_CHARS);
+    assert!(f.app.flash.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn lines_pasted_into_a_one_line_field_are_joined_with_spaces() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('l'));
+    paste(&mut f, "incident\r\ncall\tbridge\u{1b}[2J");
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the link form is open");
+    };
+    assert_eq!(form.value("label"), "incident call bridge[2J");
+}
+
+#[test]
+fn a_paste_into_a_picker_filters_it_on_one_line() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('a'));
+    paste(&mut f, "comms\n");
+    let Mode::Picker(p) = &f.app.mode else {
+        panic!("the role picker is open");
+    };
+    assert_eq!(p.query.text(), "comms ");
+    assert_eq!(p.filtered().len(), 1, "{:?}", p.filtered());
+}
+
+#[test]
+fn a_paste_with_no_incident_open_says_how_to_declare_one() {
+    let mut f = Fixture::empty();
+    paste(&mut f, "R\nq\n");
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert!(!f.app.quit, "a pasted q quit the console");
+    assert!(f.app.flash.as_ref().unwrap().text.contains("press D"));
 }

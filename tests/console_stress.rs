@@ -1,0 +1,84 @@
+//! The console under stress, on a real pseudo-terminal: pastes full of
+//! hotkeys, forms left half-written, and a console killed mid-sentence.
+
+mod common;
+
+use common::pty::{Console, cli};
+
+/// Lines a responder pastes from a deploy log: each starts with a key that
+/// means something on the main screen (resolve, declare, redact, quit).
+const HOSTILE: &str =
+    "deploy log:\nRolled back 3 pods\nDone in 2m\nXid 44 errors gone\nquiet since 14:02";
+
+/// The notes in the incident, by their text.
+fn notes(dir: &std::path::Path) -> Vec<String> {
+    let out = cli(dir)
+        .args(["print", "--format", "json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| e["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn incident(dir: &std::path::Path) {
+    cli(dir)
+        .args(["declare", "Checkout failing", "--severity", "P1"])
+        .assert()
+        .success();
+}
+
+fn still_open(dir: &std::path::Path) {
+    let out = cli(dir).args(["list", "--json"]).output().unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "one open incident: {list}"
+    );
+}
+
+#[test]
+fn a_multi_line_paste_on_the_main_screen_becomes_one_note_and_fires_no_key() {
+    let dir = tempfile::tempdir().unwrap();
+    incident(dir.path());
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+    assert!(
+        console.screen.lock().unwrap().screen().bracketed_paste(),
+        "the console asks the terminal for bracketed paste"
+    );
+    console.paste(HOSTILE);
+    console.wait_for("Add to the timeline");
+    console.wait_for("quiet since 14:02");
+    console.send("\r");
+    console.wait_for("Logged note.");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    assert_eq!(notes(dir.path()), vec![HOSTILE.to_string()]);
+    still_open(dir.path());
+}
+
+#[test]
+fn a_multi_line_paste_into_the_note_form_keeps_every_line_and_fires_no_key() {
+    let dir = tempfile::tempdir().unwrap();
+    incident(dir.path());
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+    console.send("n");
+    console.wait_for("Add to the timeline");
+    console.send("x");
+    console.paste(HOSTILE);
+    console.wait_for("quiet since 14:02");
+    console.send("\r");
+    console.wait_for("Logged note.");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    assert_eq!(notes(dir.path()), vec![format!("x{HOSTILE}")]);
+    still_open(dir.path());
+}
