@@ -132,6 +132,39 @@ impl Form {
         }
     }
 
+    /// Every field's value by id, as [`Form::value`] reads it: what a
+    /// draft keeps.
+    pub fn values(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .map(|f| (f.id.to_string(), self.value(f.id).to_string()))
+            .collect()
+    }
+
+    /// Puts back values a draft kept; a field it does not name, or a
+    /// choice it names no option of, keeps what it has.
+    pub fn restore(&mut self, values: &[(String, String)]) {
+        for (id, value) in values {
+            let Some(field) = self.fields.iter_mut().find(|f| f.id == id) else {
+                continue;
+            };
+            match &mut field.value {
+                Value::Text(t) => {
+                    *t = if t.is_multiline() {
+                        TextInput::multi(value)
+                    } else {
+                        TextInput::single(value)
+                    }
+                }
+                Value::Choice { options, index } => {
+                    if let Some(i) = options.iter().position(|c| &c.value == value) {
+                        *index = i;
+                    }
+                }
+            }
+        }
+    }
+
     pub fn next_field(&mut self, forward: bool) {
         let n = self.fields.len();
         self.focus = if forward {
