@@ -82,3 +82,66 @@ fn a_multi_line_paste_into_the_note_form_keeps_every_line_and_fires_no_key() {
     assert_eq!(notes(dir.path()), vec![format!("x{HOSTILE}")]);
     still_open(dir.path());
 }
+
+#[test]
+fn a_note_half_typed_when_the_console_is_killed_comes_back_with_n() {
+    let dir = tempfile::tempdir().unwrap();
+    incident(dir.path());
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+    console.send("n");
+    console.wait_for("Add to the timeline");
+    console.paste("primary db failed over to replica 3, writes still");
+    // The draft is kept on the console's one-second timer.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let pid = console.child.process_id().expect("a pid") as i32;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
+    console.wait_exit();
+    drop(console);
+
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+    console.send("n");
+    console.wait_for("writes still");
+    console.wait_for("Your draft from");
+    console.send("\r");
+    console.wait_for("Logged note.");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+    assert_eq!(
+        notes(dir.path()),
+        vec!["primary db failed over to replica 3, writes still".to_string()]
+    );
+}
+
+#[test]
+fn esc_and_ctrl_c_on_a_filled_form_ask_before_anything_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    incident(dir.path());
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+    console.send("n");
+    console.wait_for("Add to the timeline");
+    console.paste("checking the load balancer logs");
+    console.send("\x1b");
+    console.wait_for("Discard what you typed?");
+    console.send("n");
+    console.wait_for("Add to the timeline");
+    console.send("\x03");
+    console.wait_for("Quit?");
+    console.send("y");
+    assert_eq!(console.wait_exit(), 0);
+    assert!(notes(dir.path()).is_empty(), "nothing was saved");
+
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+    console.send("n");
+    console.wait_for("checking the load balancer logs");
+    console.send("\x1b");
+    console.wait_for("Discard what you typed?");
+    console.send("y");
+    console.wait_for("Discarded; nothing recorded.");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+}

@@ -1,6 +1,7 @@
 //! The local SQLite event log: opening and migrating the database, appending
 //! local events, importing remote ones idempotently, and reading them back.
 
+mod drafts;
 mod error;
 mod held;
 mod open;
@@ -17,6 +18,7 @@ use rusqlite::Connection;
 
 use crate::domain::ids::ReplicaId;
 
+pub use drafts::Draft;
 pub use error::StoreError;
 pub use held::Held;
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};

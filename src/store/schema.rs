@@ -73,6 +73,13 @@ pub const MIGRATIONS: &[&str] = &[
         kind     TEXT NOT NULL,
         json     TEXT NOT NULL
     );",
+    // 5: forms the console left half-written, by form and incident. Local
+    // to this database: sync never reads this table.
+    "CREATE TABLE drafts (
+        key      TEXT PRIMARY KEY,
+        fields   TEXT NOT NULL,
+        saved_ms INTEGER NOT NULL
+    );",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::Event as TermEvent;
 
+mod drafts;
 mod open;
 mod save;
 
@@ -22,6 +23,7 @@ use crate::domain::incident::{Entry, EntryKind, Incident};
 use crate::domain::playbook::Playbook;
 use crate::store::StoreError;
 use crate::zone::Zone;
+use drafts::Ask;
 
 /// How long a message stays in the footer.
 const FLASH_FOR: Duration = Duration::seconds(10);
@@ -76,6 +78,11 @@ pub struct App {
     /// The deadline the bell last rang for: once per deadline.
     rung_for: Option<DateTime<Utc>>,
     data_version: i64,
+    /// The open form's values when it opened, and as its draft last kept.
+    form_start: Vec<(String, String)>,
+    draft_kept: Vec<(String, String)>,
+    /// A question waiting for y or another key.
+    asking: Option<Ask>,
     /// How many times the incident was folded from the store.
     pub folds: u64,
 }
@@ -111,6 +118,9 @@ impl App {
             bell: false,
             rung_for: None,
             data_version,
+            form_start: Vec::new(),
+            draft_kept: Vec::new(),
+            asking: None,
             folds: 1,
         };
         app.check_bell();
@@ -165,6 +175,16 @@ impl App {
     /// A terminal event: a key becomes an action; a resize redraws.
     /// Returns whether the screen may have changed.
     pub fn handle_event(&mut self, event: TermEvent) -> bool {
+        if let Some(ask) = self.asking {
+            return match event {
+                TermEvent::Key(key) if key.kind != crossterm::event::KeyEventKind::Release => {
+                    let yes = matches!(key.code, crossterm::event::KeyCode::Char('y' | 'Y'));
+                    self.answer(ask, yes);
+                    true
+                }
+                _ => false,
+            };
+        }
         let action = match event {
             // Behind "make the terminal bigger" nothing is visible, so only
             // quitting works: no blind writes.
@@ -185,7 +205,12 @@ impl App {
         match action {
             Action::Tick => self.tick(),
             Action::Redraw => {}
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                if !self.leave_form(Ask::Quit) {
+                    self.keep_draft();
+                    self.quit = true;
+                }
+            }
             Action::Background(Background::Sync(state)) => {
                 // Answer a pending "Syncing…" with how it went.
                 if self.flash.as_ref().is_some_and(|f| f.text == SYNCING) {
@@ -208,7 +233,10 @@ impl App {
                     _ => self.info(SYNCING),
                 }
             }
-            Action::Open(what) => self.open(what),
+            Action::Open(what) => {
+                self.open(what);
+                self.form_opened();
+            }
             Action::Help => {
                 self.mode = match self.mode {
                     Mode::Help => Mode::Normal,
@@ -249,6 +277,9 @@ impl App {
             Action::Submit => self.submit(),
             Action::Paste(text) => self.paste(&text),
             Action::Cancel => {
+                if self.leave_form(Ask::Discard) {
+                    return;
+                }
                 if matches!(self.mode, Mode::Form(_) | Mode::Picker(_)) {
                     self.info("Cancelled; nothing recorded.");
                 }
@@ -266,6 +297,7 @@ impl App {
             }
             self.mode = Mode::Normal;
             self.open(Open::Note);
+            self.form_opened();
         }
         let pasted = match &mut self.mode {
             Mode::Form(f) => f.paste(text),
@@ -319,6 +351,7 @@ impl App {
             self.flash = None;
         }
         self.check_bell();
+        self.keep_draft();
     }
 
     /// Folds the incident again from the store: after our own writes and
@@ -435,6 +468,7 @@ impl App {
         )
         .with_note(note);
         self.mode = Mode::Form(form);
+        self.form_opened();
     }
 
     fn no_incident(&mut self) {

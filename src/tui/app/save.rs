@@ -11,6 +11,7 @@ use crate::tui::picker::{Choice, Picker, Purpose as PickPurpose};
 
 impl App {
     pub(super) fn submit(&mut self) {
+        let draft = self.open_draft();
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Picker(p) => {
                 if let Err(e) = self.submit_picker(&p) {
@@ -21,12 +22,13 @@ impl App {
                     }
                 }
             }
-            Mode::Form(mut f) => {
-                if let Err(e) = self.submit_form(&f) {
+            Mode::Form(mut f) => match self.submit_form(&f) {
+                Ok(()) => self.discard_draft(draft),
+                Err(e) => {
                     f.error = Some(e);
                     self.mode = Mode::Form(f);
                 }
-            }
+            },
             other => self.mode = other,
         }
     }

@@ -143,11 +143,12 @@ fn a_cancelled_form_writes_nothing() {
     f.key(KeyCode::Char('n'));
     f.type_text("half a thought");
     f.key(KeyCode::Esc);
+    f.key(KeyCode::Char('y'));
     assert_eq!(f.app.mode, Mode::Normal);
     assert_eq!(f.events().len(), before);
     assert_eq!(
         f.app.flash.as_ref().unwrap().text,
-        "Cancelled; nothing recorded."
+        "Discarded; nothing recorded."
     );
     // Esc in a picker too.
     f.key(KeyCode::Char('v'));

@@ -1,0 +1,147 @@
+//! Half-written forms are never lost: what is typed is kept in the
+//! database as a draft within a second, the same key reopens it, and Esc or
+//! Ctrl-C on a form with something typed asks before anything goes.
+
+use super::{App, Mode};
+use crate::tui::form::{Form, Purpose};
+use crate::zone::Zone;
+
+/// A question the console is waiting on: y confirms, any other key goes
+/// back to the form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    /// Esc on a form with something typed.
+    Discard,
+    /// Ctrl-C on a form with something typed.
+    Quit,
+}
+
+impl Ask {
+    fn question(self) -> &'static str {
+        match self {
+            Ask::Discard => "Discard what you typed? y: discard · any other key: back",
+            Ask::Quit => "Quit? What you typed stays a draft. y: quit · any other key: back",
+        }
+    }
+}
+
+/// Where a form's draft is kept: by what it records and for which
+/// incident. A redaction's reason is not worth keeping.
+fn draft_key(form: &Form, incident: Option<&str>) -> Option<String> {
+    let what = match form.purpose {
+        Purpose::Declare => return Some("declare".to_string()),
+        Purpose::Note => "note",
+        Purpose::Can => "can",
+        Purpose::Update => "update",
+        Purpose::Link => "link",
+        Purpose::ActionItem => "action-item",
+        Purpose::Resolve => "resolve",
+        Purpose::Reopen => "reopen",
+        Purpose::Redact { .. } => return None,
+    };
+    incident.map(|id| format!("{what}:{id}"))
+}
+
+impl App {
+    fn draft_key(&self) -> Option<String> {
+        let Mode::Form(form) = &self.mode else {
+            return None;
+        };
+        let incident = self.incident.as_ref().map(|i| i.id.to_string());
+        draft_key(form, incident.as_deref())
+    }
+
+    /// Called when a form opens: remembers what it opened with, and puts
+    /// back the draft it was left with, if any.
+    pub(super) fn form_opened(&mut self) {
+        let Mode::Form(form) = &self.mode else {
+            return;
+        };
+        self.form_start = form.values();
+        self.draft_kept = self.form_start.clone();
+        let Some(key) = self.draft_key() else { return };
+        let Ok(Some(draft)) = self.ctx.store.draft(&key) else {
+            return;
+        };
+        if let Mode::Form(form) = &mut self.mode {
+            form.restore(&draft.values);
+            self.draft_kept = form.values();
+        }
+        let at = Zone::Local.hm(draft.saved_at);
+        self.info(format!(
+            "Your draft from {at} is back; Esc then y discards it."
+        ));
+    }
+
+    /// Whether the open form holds anything its opening did not.
+    fn form_changed(&self) -> bool {
+        matches!(&self.mode, Mode::Form(f) if f.values() != self.form_start)
+    }
+
+    /// Writes the open form's draft if it changed since last kept: on every
+    /// tick, so a kill loses at most a second of typing.
+    pub(super) fn keep_draft(&mut self) {
+        let Some(key) = self.draft_key() else { return };
+        let Mode::Form(form) = &self.mode else { return };
+        let values = form.values();
+        if values == self.draft_kept {
+            return;
+        }
+        let kept = if values == self.form_start {
+            self.ctx.store.discard_draft(&key)
+        } else {
+            self.ctx.store.save_draft(&key, &values)
+        };
+        match kept {
+            Ok(()) => self.draft_kept = values,
+            Err(e) => self.refuse_once(format!("Cannot keep a draft: {e}")),
+        }
+    }
+
+    /// Drops the open form's draft: it was saved, or the user discarded it.
+    pub(super) fn discard_draft(&mut self, key: Option<String>) {
+        if let Some(key) = key {
+            let _ = self.ctx.store.discard_draft(&key);
+        }
+        self.form_start.clear();
+        self.draft_kept.clear();
+    }
+
+    /// The key of the open form's draft, to discard once it is saved.
+    pub(super) fn open_draft(&self) -> Option<String> {
+        self.draft_key()
+    }
+
+    /// Esc or Ctrl-C: on a form with something typed, asks first.
+    pub(super) fn leave_form(&mut self, ask: Ask) -> bool {
+        if !self.form_changed() {
+            return false;
+        }
+        self.keep_draft();
+        if let Mode::Form(form) = &mut self.mode {
+            form.error = Some(ask.question().to_string());
+        }
+        self.asking = Some(ask);
+        true
+    }
+
+    /// The answer to a question: y goes ahead, anything else goes back.
+    pub(super) fn answer(&mut self, ask: Ask, yes: bool) {
+        self.asking = None;
+        if let Mode::Form(form) = &mut self.mode {
+            form.error = None;
+        }
+        if !yes {
+            return;
+        }
+        match ask {
+            Ask::Discard => {
+                let key = self.draft_key();
+                self.discard_draft(key);
+                self.mode = Mode::Normal;
+                self.info("Discarded; nothing recorded.");
+            }
+            Ask::Quit => self.quit = true,
+        }
+    }
+}
