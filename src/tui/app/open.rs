@@ -95,9 +95,16 @@ impl App {
                     .iter()
                     .map(|s| Choice::new(format!("{} — {}", s.name, s.description), &s.id))
                     .collect();
+                // Moving on is what the key is for: start on the stage after
+                // this one, so Enter never asks for the stage it is in.
+                let next = pb
+                    .stages
+                    .iter()
+                    .skip_while(|s| s.id != inc.stage)
+                    .nth(1)
+                    .map_or(inc.stage.as_str(), |s| s.id.as_str());
                 Mode::Picker(
-                    Picker::new("Move to stage", PickPurpose::Stage, choices)
-                        .highlighting(&inc.stage),
+                    Picker::new("Move to stage", PickPurpose::Stage, choices).highlighting(next),
                 )
             }
             Open::Checklist => {

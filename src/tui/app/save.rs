@@ -16,8 +16,10 @@ impl App {
             Mode::Picker(p) => {
                 if let Err(e) = self.submit_picker(&p) {
                     self.error(e);
-                    // Keep what was typed so it can be mended.
-                    if self.mode == Mode::Normal {
+                    // A filter that matches nothing stays open to be
+                    // mended; a pick the rules refused closes, so the next
+                    // key is not eaten by a list still open.
+                    if self.mode == Mode::Normal && p.picked().is_none() {
                         self.mode = Mode::Picker(p);
                     }
                 }

@@ -5,6 +5,7 @@ mod drafts;
 mod keys;
 mod paste;
 mod render;
+mod traps;
 
 use std::sync::{Arc, Mutex};
 
