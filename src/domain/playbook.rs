@@ -71,6 +71,10 @@ impl Role {
 
 /// The role id of the incident commander, which every playbook must have.
 pub const COMMANDER: &str = "commander";
+/// The role id of the technical lead, where a playbook has one (the
+/// default does): with the commander's, the CAN reports that speak for
+/// the response in a stakeholder update.
+pub const TECH_LEAD: &str = "tech";
 
 /// A playbook that could not be used, with where in the text it went wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
