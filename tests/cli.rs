@@ -91,15 +91,7 @@ fn a_whole_incident_from_declaration_to_resolution() {
     assert_eq!(st["ref"], r.as_str());
     assert_eq!(st["severity"], "P1");
     assert_eq!(st["stage"], "mitigate");
-    let holder = |role: &str| {
-        st["roles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["role"] == role)
-            .and_then(|x| x["holder"].as_str())
-            .map(str::to_string)
-    };
+    let holder = |role: &str| common::holder(&st, role);
     assert_eq!(holder("commander").as_deref(), Some("maria"));
     assert_eq!(holder("comms").as_deref(), Some("sam"));
     assert_eq!(holder("sme:database").as_deref(), Some("omar"));
