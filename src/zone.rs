@@ -1,6 +1,8 @@
 //! Showing times to people: in local time or UTC, always with the zone said.
 
-use chrono::{DateTime, Local, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+
+use crate::domain::when::zone_label;
 
 /// The zone times are shown in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,16 +44,14 @@ impl Zone {
 
     /// `UTC` or `UTC+01:00`: the zone as printed beside times.
     pub fn label(self, at: DateTime<Utc>) -> String {
+        zone_label(*self.at(at).offset())
+    }
+
+    /// The moment `t` in this zone, for what formats times itself.
+    pub fn at(self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
         match self {
-            Zone::Utc => "UTC".to_string(),
-            Zone::Local => {
-                let offset = at.with_timezone(&Local).format("%:z").to_string();
-                if offset == "+00:00" {
-                    "UTC".to_string()
-                } else {
-                    format!("UTC{offset}")
-                }
-            }
+            Zone::Local => t.with_timezone(&Local).fixed_offset(),
+            Zone::Utc => t.fixed_offset(),
         }
     }
 }

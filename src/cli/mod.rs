@@ -17,6 +17,9 @@ use crate::domain::event::NoteKind;
 use crate::app::{AppError, Context, Options};
 pub use print_cmd::{PrintArgs, PrintFormat};
 
+/// The heading of the options every subcommand takes, all optional.
+const GLOBAL: &str = "Global options (optional)";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fireground",
@@ -26,7 +29,13 @@ pub use print_cmd::{PrintArgs, PrintFormat};
 )]
 pub struct Cli {
     /// The database file [default: $XDG_DATA_HOME/fireground/fireground.db]
-    #[arg(long, env = "FIREGROUND_DB", global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        env = "FIREGROUND_DB",
+        global = true,
+        value_name = "PATH",
+        help_heading = GLOBAL
+    )]
     pub db: Option<PathBuf>,
 
     /// Who is recording (a person's name) [default: $USER]
@@ -34,12 +43,19 @@ pub struct Cli {
         long = "as",
         env = "FIREGROUND_USER",
         global = true,
-        value_name = "NAME"
+        value_name = "NAME",
+        help_heading = GLOBAL
     )]
     pub user: Option<String>,
 
     /// The incident to act on (short ref or full id) [default: the most recently active open one]
-    #[arg(long, env = "FIREGROUND_INCIDENT", global = true, value_name = "REF")]
+    #[arg(
+        long,
+        env = "FIREGROUND_INCIDENT",
+        global = true,
+        value_name = "REF",
+        help_heading = GLOBAL
+    )]
     pub incident: Option<String>,
 
     #[command(subcommand)]
@@ -76,15 +92,18 @@ pub struct Json {
 pub enum CliCommand {
     /// Declare a new incident; prints its ref
     Declare {
+        /// What is wrong, in a few words, e.g. "Checkout failing"
         title: String,
-        /// Severity id or name [default: the playbook's first]
+        /// Severity id or name; `fireground playbook show` lists them [default: the playbook's first]
         #[arg(long, short)]
         severity: Option<String>,
+        /// The impact as known so far; the first stakeholder update offers it
         #[arg(long, default_value = "")]
         summary: String,
         /// Who holds the incident commander role [default: you]
         #[arg(long)]
         commander: Option<String>,
+        /// The playbook the incident runs by (`fireground playbook list`)
         #[arg(long, default_value = "default")]
         playbook: String,
         #[command(flatten)]
@@ -92,6 +111,7 @@ pub enum CliCommand {
     },
     /// List incidents (open ones unless --all)
     List {
+        /// Resolved incidents too
         #[arg(long)]
         all: bool,
         #[command(flatten)]
@@ -104,7 +124,9 @@ pub enum CliCommand {
     },
     /// Add a timeline entry
     Log {
+        /// What happened, was found or was decided
         text: String,
+        /// What kind of entry it is
         #[arg(long, short, default_value = "note", value_parser = note_kind, value_name = "note|decision|finding|action|command|destructive")]
         kind: NoteKind,
         #[command(flatten)]
@@ -112,35 +134,43 @@ pub enum CliCommand {
     },
     /// Give a role to a person (hands it over if someone holds it)
     Assign {
+        /// The role: its id, its name or words of it ("comms lead"); `fireground playbook show` lists them
         role: String,
+        /// Who takes the role (a person's name)
         person: String,
         #[command(flatten)]
         when: When,
     },
     /// Release a role
     Unassign {
+        /// The role to release, as `assign` takes it
         role: String,
         #[command(flatten)]
         when: When,
     },
     /// Change the severity
     Severity {
+        /// The new severity: its id or name (P1, critical); `fireground playbook show` lists them
         level: String,
         #[command(flatten)]
         when: When,
     },
     /// Move the incident to another stage
     Stage {
+        /// The stage: its id or name (mitigate); `fireground playbook show` lists them
         stage: String,
         #[command(flatten)]
         when: When,
     },
     /// File a CAN report: Conditions, Actions, Needs
     Can {
+        /// Conditions: the situation as you see it
         #[arg(long)]
         conditions: String,
+        /// Actions: what you are doing about it
         #[arg(long)]
         actions: String,
+        /// Needs: what you need from others
         #[arg(long)]
         needs: String,
         /// The role you report for [default: the first role you hold]
@@ -151,10 +181,13 @@ pub enum CliCommand {
     },
     /// Record a stakeholder update; with no flags, print a draft
     Update {
+        /// Where things stand, as sent [default: the draft's]
         #[arg(long)]
         status: Option<String>,
+        /// Who and what is affected, as sent [default: the draft's]
         #[arg(long)]
         impact: Option<String>,
+        /// What is being done, as sent [default: the draft's]
         #[arg(long)]
         action: Option<String>,
         /// When the next update is promised: a duration (30m) or a time [default: by the cadence]
@@ -168,7 +201,9 @@ pub enum CliCommand {
     },
     /// Add a command-center link (call, channel, document)
     Link {
+        /// What it is: call, channel, doc…
         label: String,
+        /// Where it is
         url: String,
         #[command(flatten)]
         when: When,
@@ -178,20 +213,25 @@ pub enum CliCommand {
     Action(ActionCommand),
     /// Tick an item of the current stage's checklist (by number or text)
     Tick {
+        /// The item's number in the checklist (1 is the first) or words of its text
         item: String,
         #[command(flatten)]
         when: When,
     },
     /// Correct the text of an earlier entry (the original stays in the log)
     Amend {
+        /// The entry's ref (`fireground print --refs` shows them)
         event: String,
+        /// The corrected text
         text: String,
         #[command(flatten)]
         when: When,
     },
     /// Hide the text of an earlier entry, e.g. a pasted secret
     Redact {
+        /// The entry's ref (`fireground print --refs` shows them)
         event: String,
+        /// Why it is hidden, kept in the log
         #[arg(long, default_value = "")]
         reason: String,
         #[command(flatten)]
@@ -199,12 +239,14 @@ pub enum CliCommand {
     },
     /// Mark an entry as part of the short story of the incident
     Pin {
+        /// The entry's ref (`fireground print --refs` shows them)
         event: String,
         #[command(flatten)]
         when: When,
     },
     /// Mark the incident resolved
     Resolve {
+        /// How it ended, in a sentence
         #[arg(long, default_value = "")]
         summary: String,
         #[command(flatten)]
@@ -212,6 +254,7 @@ pub enum CliCommand {
     },
     /// Reopen a resolved incident
     Reopen {
+        /// Why it is open again
         #[arg(long, default_value = "")]
         reason: String,
         #[command(flatten)]
@@ -221,7 +264,7 @@ pub enum CliCommand {
     Print(print_cmd::PrintArgs),
     /// Create a realistic sample incident to explore
     Demo,
-    /// Playbooks: list them, or check a file
+    /// Playbooks: list them, show one's ids, or check a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
     /// Merge logs with other responders over a shared file or a git repository
@@ -246,7 +289,9 @@ pub enum CliCommand {
 pub enum ActionCommand {
     /// Add an action item
     Add {
+        /// The work to do
         text: String,
+        /// Who does it
         #[arg(long)]
         owner: Option<String>,
         /// Due date: YYYY-MM-DD or +Nd
@@ -257,6 +302,7 @@ pub enum ActionCommand {
     },
     /// Mark an action item done (its #ref from `status`)
     Done {
+        /// The item's #ref, as `status` shows it
         id: String,
         #[command(flatten)]
         when: When,
@@ -270,8 +316,19 @@ pub enum PlaybookCommand {
         #[command(flatten)]
         json: Json,
     },
+    /// Show a playbook's severities, roles and stages: the ids commands take
+    Show {
+        /// The playbook's name
+        #[arg(default_value = "default")]
+        name: String,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Validate a playbook file
-    Check { file: PathBuf },
+    Check {
+        /// The playbook's TOML file
+        file: PathBuf,
+    },
 }
 
 /// A note's sub-kind, as `--kind` takes it.

@@ -1,11 +1,13 @@
-//! `fireground playbook list|check`.
+//! `fireground playbook list|show|check`.
 
 use super::PlaybookCommand;
 use crate::app::AppError;
-use crate::domain::text::single_line;
+use crate::domain::playbook::Playbook;
+use crate::domain::text::{single_line, width};
 use crate::paths;
 use crate::playbooks::{Catalog, Source, load_file};
 use crate::report::json::pretty;
+use crate::report::pad;
 
 pub fn run(cmd: &PlaybookCommand) -> Result<(), AppError> {
     match cmd {
@@ -48,6 +50,16 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), AppError> {
             );
             Ok(())
         }
+        PlaybookCommand::Show { name, json } => {
+            let catalog = Catalog::load(&paths::playbook_dir());
+            let p = catalog.get(name)?;
+            if json.json {
+                println!("{}", pretty(&show_json(p)));
+            } else {
+                print!("{}", single_line_each(&show_text(p)));
+            }
+            Ok(())
+        }
         PlaybookCommand::Check { file } => {
             let p = load_file(file)?;
             let said = format!(
@@ -62,4 +74,127 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), AppError> {
             Ok(())
         }
     }
+}
+
+/// A playbook's ids and names for scripts: what commands take.
+fn show_json(p: &Playbook) -> serde_json::Value {
+    let severities: Vec<serde_json::Value> = p
+        .severities
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "id": s.id,
+                "name": s.name,
+                "update_minutes": s.update_minutes,
+            })
+        })
+        .collect();
+    let roles: Vec<serde_json::Value> = p
+        .roles
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "name": r.name,
+                "required": r.required,
+                "free_form": r.free_form,
+                "assign_as": r.typed_id(),
+            })
+        })
+        .collect();
+    let stages: Vec<serde_json::Value> = p
+        .stages
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "id": s.id,
+                "name": s.name,
+                "checklist_items": s.checklist.len(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "name": p.name,
+        "description": p.description,
+        "severities": severities,
+        "roles": roles,
+        "stages": stages,
+    })
+}
+
+/// A playbook's severities, roles and stages as three tables.
+fn show_text(p: &Playbook) -> String {
+    let severities: Vec<Vec<String>> = p
+        .severities
+        .iter()
+        .map(|s| {
+            let cadence = s
+                .update_minutes
+                .map_or("no fixed cadence".to_string(), |m| format!("every {m} min"));
+            vec![s.id.clone(), s.name.clone(), cadence]
+        })
+        .collect();
+    let roles: Vec<Vec<String>> = p
+        .roles
+        .iter()
+        .map(|r| {
+            let required = if r.required { "required" } else { "" };
+            vec![r.typed_id(), r.name.clone(), required.to_string()]
+        })
+        .collect();
+    let stages: Vec<Vec<String>> = p
+        .stages
+        .iter()
+        .map(|s| {
+            let items = match s.checklist.len() {
+                1 => "1 item".to_string(),
+                n => format!("{n} items"),
+            };
+            vec![s.id.clone(), s.name.clone(), items]
+        })
+        .collect();
+    let mut out = match p.description.as_str() {
+        "" => format!("Playbook {}\n", p.name),
+        about => format!("Playbook {}: {about}\n", p.name),
+    };
+    for (title, header, rows) in [
+        ("Severities", ["ID", "NAME", "UPDATES"], severities),
+        ("Roles", ["ID", "NAME", ""], roles),
+        ("Stages", ["ID", "NAME", "CHECKLIST"], stages),
+    ] {
+        out.push_str(&format!("\n{title}\n"));
+        out.push_str(&table(&header, &rows));
+    }
+    out
+}
+
+/// Rows in columns as wide as their widest cell, indented, with a header.
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| width(&r[c]))
+                .chain([width(header[c])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    std::iter::once(&header)
+        .chain(rows)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| pad(cell, *w))
+                .collect();
+            format!("  {}\n", cells.join("  ").trim_end())
+        })
+        .collect()
+}
+
+/// Each line cleaned of what a terminal would act on: a user's playbook
+/// file is checked when loaded, but what prints is cleaned again.
+fn single_line_each(text: &str) -> String {
+    text.lines().map(|l| single_line(l) + "\n").collect()
 }

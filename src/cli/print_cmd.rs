@@ -31,6 +31,7 @@ pub enum PrintFormat {
 
 #[derive(Debug, Args)]
 pub struct PrintArgs {
+    /// What to print
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: PrintFormat,
     /// Write to FILE instead of standard output

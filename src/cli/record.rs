@@ -163,7 +163,7 @@ fn print_draft(ctx: &Context, json: bool) -> Result<(), AppError> {
     let inc = ctx.incident()?;
     let playbook = ctx.playbook(&inc)?;
     let now = ctx.store.now();
-    let draft = update_draft(&inc, playbook, now);
+    let draft = update_draft(&inc, playbook, &Zone::Local.at(now));
     if json {
         let doc = serde_json::json!({
             "status": draft.status,

@@ -275,7 +275,7 @@ fn update<Tz: TimeZone>(
     next: &Option<String>,
 ) -> Result<Decision, Refusal> {
     let now = s.now.with_timezone(&Utc);
-    let draft = update_draft(inc, s.playbook, now);
+    let draft = update_draft(inc, s.playbook, &s.now);
     let sent_at = s.backfill.as_ref().map_or(now, |b| b.at);
     let next_update = match next.as_deref().and_then(optional) {
         Some(n) => Some(

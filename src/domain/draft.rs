@@ -1,12 +1,15 @@
 //! The stakeholder update draft: the playbook's template filled from the
 //! incident's current state, so the comms lead edits rather than types.
+//! What it offers goes out to customers and stays in the record, so it
+//! says durable facts (since when, not "15s ago") and takes the actions
+//! from those who lead the response, never from anyone's internal report.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
-use super::incident::Incident;
-use super::playbook::{Playbook, fill_template};
+use super::incident::{CanReport, Incident};
+use super::playbook::{COMMANDER, Playbook, TECH_LEAD, fill_template};
 use super::redaction::REDACTED;
-use super::when::human_duration;
+use super::when::{human_duration, zone_label};
 
 /// The three parts of a stakeholder update.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,8 +19,68 @@ pub struct Draft {
     pub action: String,
 }
 
-/// Fills the playbook's update template from the incident at `now`.
-pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>) -> Draft {
+/// Words that may be offered for sending: not empty, not redacted.
+fn usable(s: &str) -> bool {
+    !s.is_empty() && s != REDACTED
+}
+
+/// The latest CAN report filed for the incident commander or the
+/// technical lead: the reports whose actions speak for the response.
+fn leads_report(incident: &Incident) -> Option<&CanReport> {
+    incident
+        .can_reports
+        .iter()
+        .rev()
+        .find(|r| matches!(r.role.as_deref(), Some(COMMANDER | TECH_LEAD)) && usable(&r.actions))
+}
+
+/// What the response is doing, for the public: the leads' latest report,
+/// unless an update was sent since (it already said it, perhaps in better
+/// words); else what the last update said.
+fn public_action(incident: &Incident) -> String {
+    let report = leads_report(incident).map(|r| (r.at, &r.actions));
+    let told = incident
+        .updates
+        .last()
+        .filter(|u| usable(&u.action))
+        .map(|u| (u.at, &u.action));
+    match (report, told) {
+        (Some((reported, actions)), Some((sent, _))) if reported >= sent => actions.clone(),
+        (_, Some((_, action))) | (Some((_, action)), None) => action.clone(),
+        (None, None) => "Responders are investigating.".to_string(),
+    }
+}
+
+/// `13:47 UTC`, or `2026-11-22 23:50 UTC+01:00` when not on `now`'s day:
+/// a moment as a reader anywhere can place it.
+fn clock_time<Tz: TimeZone>(at: DateTime<Utc>, now: &DateTime<Tz>) -> String {
+    let local = at.with_timezone(&now.timezone());
+    let format = if local.date_naive() == now.date_naive() {
+        "%H:%M"
+    } else {
+        "%Y-%m-%d %H:%M"
+    };
+    let label = zone_label(local.offset().fix());
+    format!("{} {label}", local.naive_local().format(format))
+}
+
+/// `42 min`, `2 h 05 min`: how long, to the minute, never in seconds.
+fn minutes(d: Duration) -> String {
+    let m = d.num_minutes().max(0);
+    if m < 60 {
+        format!("{m} min")
+    } else {
+        format!("{} h {:02} min", m / 60, m % 60)
+    }
+}
+
+/// Fills the playbook's update template from the incident at `now`, whose
+/// zone the clock times are given in.
+pub fn update_draft<Tz: TimeZone>(
+    incident: &Incident,
+    playbook: &Playbook,
+    now: &DateTime<Tz>,
+) -> Draft {
     let latest = incident.can_reports.last();
     let severity_name = playbook
         .severity(&incident.severity)
@@ -29,7 +92,6 @@ pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>
     // summary: a responder's internal CAN report is the last resort, not
     // the first, for words that go out to customers.
     // Redacted words are never offered for sending again.
-    let usable = |s: &str| !s.is_empty() && s != REDACTED;
     let told = incident
         .updates
         .last()
@@ -41,25 +103,29 @@ pub fn update_draft(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>
         (None, Some(r)) if !r.conditions.is_empty() => r.conditions.clone(),
         _ => "Under investigation.".to_string(),
     };
-    let actions = match latest {
-        Some(r) if !r.actions.is_empty() => r.actions.clone(),
-        _ => "Responders are investigating.".to_string(),
-    };
+    let open_for = now.with_timezone(&Utc) - incident.declared_at;
     let values = [
         ("title", incident.title.clone()),
         ("severity", incident.severity.clone()),
         ("severity_name", severity_name),
         ("stage", incident.stage.clone()),
         ("stage_name", stage_name),
-        ("elapsed", human_duration(now - incident.declared_at)),
+        ("declared_at", clock_time(incident.declared_at, now)),
+        ("open_for", minutes(open_for)),
+        ("elapsed", human_duration(open_for)),
         (
             "commander",
             incident.commander().unwrap_or("unassigned").to_string(),
         ),
         ("summary", incident.summary.clone()),
         ("impact", impact),
-        ("actions", actions),
-        ("needs", latest.map(|r| r.needs.clone()).unwrap_or_default()),
+        ("actions", public_action(incident)),
+        (
+            "needs",
+            leads_report(incident)
+                .map(|r| r.needs.clone())
+                .unwrap_or_default(),
+        ),
     ];
     let t = &playbook.update_template;
     Draft {
@@ -84,11 +150,129 @@ mod tests {
         }
     }
 
+    /// A CAN report filed for `role` saying what is being done.
+    fn report(role: &str, actions: &str) -> EventKind {
+        EventKind::CanReport {
+            conditions: "checkout errors at 5%".into(),
+            actions: actions.into(),
+            needs: format!("{role} needs"),
+            role: Some(role.into()),
+        }
+    }
+
+    fn sent(action: &str) -> EventKind {
+        EventKind::UpdateSent {
+            status: "Investigating".into(),
+            impact: "Some payments fail".into(),
+            action: action.into(),
+            next_update: None,
+        }
+    }
+
+    /// The draft's action a minute after these events, declared at P1.
+    fn action_after(events: &[(i64, EventKind)]) -> String {
+        let mut all = vec![(0, declared("P1"))];
+        all.extend_from_slice(events);
+        let last = all.iter().map(|(min, _)| *min).max().unwrap_or(0);
+        update_draft(&incident(&all), &playbook(), &t(last + 1)).action
+    }
+
+    #[test]
+    fn a_comms_leads_internal_report_never_becomes_the_public_action() {
+        assert_eq!(
+            action_after(&[(5, report("comms", "drafting the status page"))]),
+            "Responders are investigating."
+        );
+        assert_eq!(
+            action_after(&[
+                (5, sent("We are rolling back the deploy.")),
+                (8, report("comms", "drafting the status page")),
+                (9, report("scribe", "writing it all down")),
+            ]),
+            "We are rolling back the deploy.",
+            "the last update's action, not a later internal report"
+        );
+    }
+
+    #[test]
+    fn the_public_action_is_the_commanders_or_tech_leads_latest_report() {
+        let tech = (5, report("tech", "failing over to the replica"));
+        assert_eq!(
+            action_after(&[tech.clone(), (6, report("comms", "drafting"))]),
+            "failing over to the replica"
+        );
+        let events = [
+            tech,
+            (8, report("commander", "rolling back the deploy")),
+            (9, report("sme:database", "vacuuming")),
+        ];
+        assert_eq!(action_after(&events), "rolling back the deploy");
+        let mut redacted = incident(&[&[(0, declared("P1"))], &events[..]].concat());
+        redacted.can_reports[1].actions = REDACTED.into();
+        assert_eq!(
+            update_draft(&redacted, &playbook(), &t(10)).action,
+            "failing over to the replica",
+            "never '[redacted]'"
+        );
+    }
+
+    #[test]
+    fn an_update_sent_since_the_leads_report_keeps_the_words_it_went_out_with() {
+        let told = [
+            (5, report("tech", "failing over")),
+            (10, sent("We are moving traffic to a healthy region.")),
+        ];
+        assert_eq!(
+            action_after(&told),
+            "We are moving traffic to a healthy region."
+        );
+        let news = (20, report("tech", "failover done; watching error rates"));
+        assert_eq!(
+            action_after(&[&told[..], &[news]].concat()),
+            "failover done; watching error rates",
+            "news from a lead since the update"
+        );
+    }
+
+    #[test]
+    fn the_status_says_since_when_not_seconds_ago() {
+        let inc = incident(&[(0, declared("P1"))]);
+        // t(0) is 2023-11-14 22:13:20 UTC.
+        let now = t(42) + Duration::seconds(15);
+        let d = update_draft(&inc, &playbook(), &now);
+        assert_eq!(
+            d.status,
+            "P1 x: Detect. Open since 22:13 UTC (42 min); incident commander ana."
+        );
+        let d = update_draft(&inc, &playbook(), &(t(0) + Duration::seconds(15)));
+        assert!(d.status.contains("since 22:13 UTC (0 min)"), "{}", d.status);
+        assert!(!d.status.contains("ago"), "{}", d.status);
+    }
+
+    #[test]
+    fn the_status_gives_the_clock_time_in_the_readers_zone_and_the_day_once_it_is_not_today() {
+        let inc = incident(&[(0, declared("P1"))]);
+        let paris = chrono::FixedOffset::east_opt(3600).unwrap();
+        let d = update_draft(&inc, &playbook(), &t(30).with_timezone(&paris));
+        assert!(
+            d.status.contains("since 23:13 UTC+01:00 (30 min)"),
+            "{}",
+            d.status
+        );
+        let d = update_draft(&inc, &playbook(), &t(26 * 60 + 5));
+        assert!(
+            d.status
+                .contains("since 2023-11-14 22:13 UTC (26 h 05 min)"),
+            "{}",
+            d.status
+        );
+    }
+
     #[test]
     fn the_impact_is_what_stakeholders_were_last_told_not_an_internal_report() {
         let first = incident(&[(0, declared("P1")), (5, can("support queue 3x normal"))]);
         assert_eq!(
-            update_draft(&first, &playbook(), t(6)).impact,
+            update_draft(&first, &playbook(), &t(6)).impact,
             "support queue 3x normal"
         );
         let later = incident(&[
@@ -104,15 +288,15 @@ mod tests {
             ),
             (12, can("support queue 3x normal")),
         ]);
-        let d = update_draft(&later, &playbook(), t(13));
+        let d = update_draft(&later, &playbook(), &t(13));
         assert_eq!(d.impact, "5% of card payments fail");
         assert_eq!(
             d.action, "rolling back",
-            "the latest actions still feed the draft"
+            "the action told last, not a report without a lead's role"
         );
         let mut redacted = later.clone();
         redacted.updates[0].impact = REDACTED.into();
-        let d = update_draft(&redacted, &playbook(), t(13));
+        let d = update_draft(&redacted, &playbook(), &t(13));
         assert_eq!(d.impact, "support queue 3x normal", "never '[redacted]'");
     }
 }

@@ -58,8 +58,23 @@ pub struct UpdateTemplate {
     pub action: String,
 }
 
+impl Role {
+    /// The id as a person types it: a free-form family as `id:<area>`.
+    pub fn typed_id(&self) -> String {
+        if self.free_form {
+            format!("{}:<area>", self.id)
+        } else {
+            self.id.clone()
+        }
+    }
+}
+
 /// The role id of the incident commander, which every playbook must have.
 pub const COMMANDER: &str = "commander";
+/// The role id of the technical lead, where a playbook has one (the
+/// default does): with the commander's, the CAN reports that speak for
+/// the response in a stakeholder update.
+pub const TECH_LEAD: &str = "tech";
 
 /// A playbook that could not be used, with where in the text it went wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,17 +94,30 @@ impl fmt::Display for PlaybookError {
     }
 }
 
-/// Something the user named that the playbook does not have.
+/// Something the user named that the playbook does not have, or that could
+/// be more than one thing it has.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownName {
     pub what: &'static str,
     pub plural: &'static str,
     pub given: String,
     pub valid: Vec<String>,
+    /// What an ambiguous name could be, as `id (name)`; empty when it
+    /// names nothing at all.
+    pub could_be: Vec<String>,
 }
 
 impl fmt::Display for UnknownName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.could_be.is_empty() {
+            return write!(
+                f,
+                "{} '{}' could be more than one: {}; type more of it",
+                self.what,
+                self.given,
+                self.could_be.join(", ")
+            );
+        }
         write!(
             f,
             "unknown {} '{}'; valid {} are: {}",
@@ -360,62 +388,42 @@ impl Playbook {
         self.roles.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
 
-    /// The severity a user typed, by id or name, case-insensitively.
+    /// The severity a user typed: see [`find`] for what it may be.
     pub fn find_severity(&self, input: &str) -> Result<&Severity, UnknownName> {
-        find(&self.severities, input, ("severity", "severities"), |s| {
-            (&s.id, &s.name)
-        })
+        find(&self.severities, input)
     }
 
-    /// The stage a user typed, by id or name, case-insensitively.
+    /// The stage a user typed: see [`find`] for what it may be.
     pub fn find_stage(&self, input: &str) -> Result<&Stage, UnknownName> {
-        find(&self.stages, input, ("stage", "stages"), |s| {
-            (&s.id, &s.name)
-        })
+        find(&self.stages, input)
     }
 
-    /// The role id a user typed, by id or name, case-insensitively. A
-    /// free-form family accepts `id:area` (or `name: area`), which is
-    /// returned normalised as `id:area`.
+    /// The role id a user typed: see [`find`] for what it may be. A
+    /// free-form family accepts `family:area`, the family typed the same
+    /// ways (`sme: Database`, `expert:database`), which is returned
+    /// normalised as `id:area`.
     pub fn find_role(&self, input: &str) -> Result<String, UnknownName> {
         let input = input.trim();
         if let Some((family, area)) = input.split_once(':') {
             let area = area.trim();
-            if let Some(r) = self.roles.iter().find(|r| {
-                r.free_form
-                    && (r.id.eq_ignore_ascii_case(family.trim())
-                        || r.name.eq_ignore_ascii_case(family.trim()))
-            }) && !area.is_empty()
+            let families: Vec<&Role> = matching(&self.roles, family)
+                .into_iter()
+                .filter(|r| r.free_form)
+                .collect();
+            if let [r] = families[..]
+                && !area.is_empty()
             {
                 return Ok(format!("{}:{}", r.id, area.to_lowercase()));
             }
         }
-        if let Some(r) = self.roles.iter().find(|r| {
-            r.free_form && (r.id.eq_ignore_ascii_case(input) || r.name.eq_ignore_ascii_case(input))
-        }) {
+        let role = find(&self.roles, input)?;
+        if role.free_form {
             return Err(UnknownName {
-                what: "role",
-                plural: "roles",
-                given: input.to_string(),
-                valid: vec![format!("{}:<area>, e.g. {}:database", r.id, r.id)],
+                valid: vec![format!("{}:<area>, e.g. {}:database", role.id, role.id)],
+                ..unknown::<Role>(input)
             });
         }
-        find(&self.roles, input, ("role", "roles"), |r| (&r.id, &r.name))
-            .map(|r| r.id.clone())
-            .map_err(|mut e| {
-                e.valid = self
-                    .roles
-                    .iter()
-                    .map(|r| {
-                        if r.free_form {
-                            format!("{}:<area>", r.id)
-                        } else {
-                            r.id.clone()
-                        }
-                    })
-                    .collect();
-                e
-            })
+        Ok(role.id.clone())
     }
 
     /// A human name for a role id, including free-form ones.
@@ -437,25 +445,105 @@ impl Playbook {
     }
 }
 
-fn find<'a, T>(
-    items: &'a [T],
-    input: &str,
-    (what, plural): (&'static str, &'static str),
-    names: impl Fn(&T) -> (&String, &String),
-) -> Result<&'a T, UnknownName> {
+/// What a person may name by its id or its name.
+trait Named {
+    const WHAT: &'static str;
+    const PLURAL: &'static str;
+    fn id(&self) -> &str;
+    fn name(&self) -> &str;
+    /// The id as listed in a refusal.
+    fn typed_id(&self) -> String {
+        self.id().to_string()
+    }
+}
+
+/// `Named` for a playbook item with `id` and `name` fields, and how its
+/// id is listed if not as it is.
+macro_rules! named {
+    ($item:ty, $what:literal, $plural:literal $(, typed_id: $typed:path)?) => {
+        impl Named for $item {
+            const WHAT: &'static str = $what;
+            const PLURAL: &'static str = $plural;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn name(&self) -> &str {
+                &self.name
+            }
+            $(
+                fn typed_id(&self) -> String {
+                    $typed(self)
+                }
+            )?
+        }
+    };
+}
+
+named!(Severity, "severity", "severities");
+named!(Stage, "stage", "stages");
+named!(Role, "role", "roles", typed_id: Role::typed_id);
+
+/// The lowercase words of a text, split at anything not a letter or digit.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether every typed word begins a word of the item's id or name:
+/// "comms lead" (`comms`, Communications lead), "communications", "tech l",
+/// "crit". Any prefix of the id or the name is such a phrase.
+fn words_begin<T: Named>(typed: &str, item: &T) -> bool {
+    let typed = words(typed);
+    let named = [words(item.id()), words(item.name())].concat();
+    !typed.is_empty()
+        && typed
+            .iter()
+            .all(|w| named.iter().any(|n| n.starts_with(w.as_str())))
+}
+
+/// What a typed name could mean: its id or its name, in any case, means
+/// that one alone; otherwise every item whose id or name the typed words
+/// begin (see [`words_begin`]).
+fn matching<'a, T: Named>(items: &'a [T], input: &str) -> Vec<&'a T> {
     let input = input.trim();
-    items
+    let exact = items
         .iter()
-        .find(|t| {
-            let (id, name) = names(t);
-            id.eq_ignore_ascii_case(input) || name.eq_ignore_ascii_case(input)
-        })
-        .ok_or_else(|| UnknownName {
-            what,
-            plural,
-            given: input.to_string(),
-            valid: items.iter().map(|t| names(t).0.clone()).collect(),
-        })
+        .find(|t| t.id().eq_ignore_ascii_case(input))
+        .or_else(|| items.iter().find(|t| t.name().eq_ignore_ascii_case(input)));
+    match exact {
+        Some(t) => vec![t],
+        None => items.iter().filter(|t| words_begin(input, *t)).collect(),
+    }
+}
+
+/// The one item a person named (see [`matching`]), or a refusal listing the
+/// valid ids, or the candidates when it could be more than one.
+fn find<'a, T: Named>(items: &'a [T], input: &str) -> Result<&'a T, UnknownName> {
+    let input = input.trim();
+    match matching(items, input)[..] {
+        [one] => Ok(one),
+        ref many => Err(UnknownName {
+            valid: items.iter().map(T::typed_id).collect(),
+            could_be: many
+                .iter()
+                .map(|t| format!("{} ({})", t.typed_id(), t.name()))
+                .collect(),
+            ..unknown::<T>(input)
+        }),
+    }
+}
+
+/// The refusal of a name, to fill in.
+fn unknown<T: Named>(input: &str) -> UnknownName {
+    UnknownName {
+        what: T::WHAT,
+        plural: T::PLURAL,
+        given: input.to_string(),
+        valid: Vec::new(),
+        could_be: Vec::new(),
+    }
 }
 
 /// Fills `{placeholder}`s; unknown placeholders are left as they are, so a
@@ -551,6 +639,75 @@ action = ""
         );
         let e = p.find_stage("explode").unwrap_err();
         assert!(e.to_string().contains("valid stages are: mitigate"));
+    }
+
+    #[test]
+    fn a_role_is_found_by_the_words_people_call_it() {
+        let p = crate::domain::fixtures::playbook();
+        for typed in [
+            "comms",
+            "Communications lead",
+            "communications",
+            "comms lead",
+            "Comms Lead",
+            "COMMS L",
+            "  comms  lead ",
+        ] {
+            assert_eq!(p.find_role(typed).as_deref(), Ok("comms"), "{typed}");
+        }
+        assert_eq!(p.find_role("tech lead").unwrap(), "tech");
+        assert_eq!(p.find_role("incident comm").unwrap(), "commander");
+        assert_eq!(p.find_role("scr").unwrap(), "scribe");
+        assert_eq!(p.find_role("expert: Database").unwrap(), "sme:database");
+        let e = p.find_role("subject matter").unwrap_err().to_string();
+        assert!(e.contains("sme:<area>, e.g. sme:database"), "{e}");
+    }
+
+    #[test]
+    fn a_name_that_could_be_several_roles_is_refused_listing_them() {
+        let p = crate::domain::fixtures::playbook();
+        assert_eq!(
+            p.find_role("lead").unwrap_err().to_string(),
+            "role 'lead' could be more than one: comms (Communications lead), tech (Technical lead); type more of it"
+        );
+        assert_eq!(
+            p.find_role("s").unwrap_err().could_be,
+            ["scribe (Scribe)", "sme:<area> (Subject-matter expert)"]
+        );
+        assert_eq!(
+            p.find_role("lead janitor").unwrap_err().to_string(),
+            "unknown role 'lead janitor'; valid roles are: commander, comms, tech, scribe, sme:<area>",
+            "every word must begin a word of the role"
+        );
+    }
+
+    #[test]
+    fn an_exact_id_or_name_wins_over_a_longer_one_it_begins() {
+        let text = MINIMAL.replace("id = \"P3\"", "id = \"P10\"").replace(
+            "name = \"Mitigate\"",
+            "name = \"Mitigate\"\n[[stages]]\nid = \"mitigate-fully\"\nname = \"Mitigate fully\"",
+        );
+        let p = Playbook::parse(&text).unwrap();
+        assert_eq!(p.find_severity("p1").unwrap().id, "P1");
+        assert_eq!(p.find_severity("p10").unwrap().id, "P10");
+        assert_eq!(p.find_stage("MITIGATE").unwrap().id, "mitigate");
+        assert_eq!(p.find_stage("mitigate f").unwrap().id, "mitigate-fully");
+        assert!(p.find_stage("mit").unwrap_err().to_string().contains(
+            "could be more than one: mitigate (Mitigate), mitigate-fully (Mitigate fully)"
+        ));
+    }
+
+    #[test]
+    fn severities_and_stages_are_found_by_a_prefix_too() {
+        let p = crate::domain::fixtures::playbook();
+        assert_eq!(p.find_severity("crit").unwrap().id, "P1");
+        assert_eq!(p.find_stage("disp").unwrap().id, "dispatch");
+        assert_eq!(p.find_stage("action").unwrap().id, "action-items");
+        assert_eq!(
+            p.find_severity("m").unwrap_err().could_be,
+            ["P2 (Major)", "P3 (Minor)"]
+        );
+        assert!(p.find_stage("").is_err(), "nothing typed names nothing");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Reading the times and durations people type: RFC 3339, `HH:MM` (today,
 //! in the given zone) and relative offsets such as `-15m` or `-1h30m`.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone, Utc};
 
 /// Parses a point in time relative to `now` (whose zone is used for `HH:MM`).
 pub fn parse_time<Tz: TimeZone>(input: &str, now: &DateTime<Tz>) -> Result<DateTime<Utc>, String> {
@@ -165,6 +165,15 @@ pub fn human_duration(d: Duration) -> String {
     }
 }
 
+/// `UTC` or `UTC+01:00`: a zone as printed beside its times.
+pub fn zone_label(offset: FixedOffset) -> String {
+    if offset.local_minus_utc() == 0 {
+        "UTC".to_string()
+    } else {
+        format!("UTC{offset}")
+    }
+}
+
 /// `mm:ss`, or `h:mm:ss` past an hour: a countdown.
 pub fn clock_duration(d: Duration) -> String {
     let secs = d.num_seconds().abs();
@@ -178,7 +187,6 @@ pub fn clock_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::FixedOffset;
 
     fn now() -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339("2026-11-23T15:00:00+01:00").unwrap()

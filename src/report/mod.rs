@@ -11,6 +11,8 @@ pub mod review;
 pub mod text;
 mod wrap;
 
+pub use wrap::pad;
+
 use chrono::{DateTime, Utc};
 
 use crate::domain::incident::{Entry, Incident};

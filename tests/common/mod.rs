@@ -91,6 +91,16 @@ impl Sandbox {
     }
 }
 
+/// Who holds a role in `status --json`, if anyone.
+pub fn holder(status: &serde_json::Value, role: &str) -> Option<String> {
+    status["roles"]
+        .as_array()?
+        .iter()
+        .find(|r| r["role"] == role)
+        .and_then(|r| r["holder"].as_str())
+        .map(str::to_string)
+}
+
 pub fn declare(store: &mut Store, author: &str) -> IncidentId {
     let id = IncidentId::generate();
     store

@@ -181,7 +181,7 @@ impl App {
                 )
             }
             Open::Update => {
-                let draft = update_draft(inc, pb, self.now);
+                let draft = update_draft(inc, pb, &self.zone.at(self.now));
                 let every = pb
                     .cadence_minutes(&inc.severity)
                     .map_or("no fixed cadence".to_string(), |m| format!("every {m} min"));
