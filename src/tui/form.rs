@@ -1,17 +1,21 @@
 //! Forms: a few fields filled in a popup. Tab moves between fields, Enter or
 //! Ctrl-S saves, Esc cancels; multi-line fields take a new line with
-//! Alt-Enter or Ctrl-J.
+//! Alt-Enter or Ctrl-J, and ↑/↓ move between their lines. Text is edited
+//! as [`super::text_input`] says; a choice takes ←/→ or a letter.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::picker::Choice;
 use super::popup;
-use super::text_input::{Edit, Full, TextInput};
+use super::text_input::{Cell, Edit, Full, TextInput, wrap};
 use super::theme::Theme;
+
+/// How far the lines of a multi-line field are indented under its label.
+const INDENT: usize = 4;
 
 /// What the form records when saved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +37,7 @@ pub enum Purpose {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     Text(TextInput),
-    /// One of a fixed set, cycled with ←/→.
+    /// One of a fixed set, cycled with ←/→ or picked by a letter.
     Choice {
         options: Vec<Choice>,
         index: usize,
@@ -189,19 +193,27 @@ impl Form {
     }
 
     /// Applies an edit to the focused field; a full field refuses more.
+    /// Up and Down move between the lines of a multi-line field, and to
+    /// the field above or below from its first or last line; on a choice,
+    /// ←/→ cycle and a letter picks the option it starts.
     pub fn edit(&mut self, edit: Edit) -> Result<(), Full> {
         // Once the user acts on a refusal, it has said its piece.
         self.error = None;
         let Some(field) = self.fields.get_mut(self.focus) else {
             return Ok(());
         };
-        match &mut field.value {
-            Value::Text(t) => return t.apply(edit),
-            Value::Choice { options, index } => {
+        match (&mut field.value, edit) {
+            (Value::Text(t), Edit::Up) if t.on_first_line() => self.next_field(false),
+            (Value::Text(t), Edit::Down) if t.on_last_line() => self.next_field(true),
+            (Value::Text(t), _) => return t.apply(edit),
+            (Value::Choice { .. }, Edit::Up) => self.next_field(false),
+            (Value::Choice { .. }, Edit::Down) => self.next_field(true),
+            (Value::Choice { options, index }, _) => {
                 let n = options.len().max(1);
                 match edit {
                     Edit::Left => *index = (*index + n - 1) % n,
                     Edit::Right | Edit::Insert(' ') => *index = (*index + 1) % n,
+                    Edit::Insert(c) => *index = pick(options, *index, c),
                     _ => {}
                 }
             }
@@ -209,18 +221,36 @@ impl Form {
         Ok(())
     }
 
-    /// The form's lines, and how many of them run to the line with the
-    /// cursor (what must stay in view). Each text field shows at most about
-    /// `budget` characters, so drawing costs what fits on the screen, not
-    /// what was typed.
-    fn body(&self, theme: Theme, budget: usize) -> (Vec<Line<'static>>, usize) {
+    /// What the keys do on the focused field, for the foot of the form.
+    fn keys_hint(&self) -> &'static str {
+        match self.fields.get(self.focus).map(|f| &f.value) {
+            Some(Value::Choice { .. }) => {
+                "←→ choose · a letter picks · Tab field · Enter save · Esc cancel"
+            }
+            Some(Value::Text(t)) if t.is_multiline() => {
+                "Tab field · Alt-Enter new line · Ctrl-Z undo · Enter save · Esc cancel"
+            }
+            _ => "Tab field · Ctrl-U clear · Ctrl-Z undo · Enter save · Esc cancel",
+        }
+    }
+
+    /// The form laid out in rows of `width` cells, and which row holds the
+    /// cursor (what must stay in view). Each text field lays out at most
+    /// about `budget` characters, so drawing costs what fits on the screen,
+    /// not what was typed. Wrapped text stays under its field: a one-line
+    /// field's under its first character, a multi-line field's indented.
+    fn body(&self, theme: Theme, width: usize, budget: usize) -> (Vec<Line<'static>>, usize) {
         let mut lines = Vec::new();
-        let mut focus_end = None;
+        let mut cursor_row = 0;
         if let Some(note) = &self.note {
-            lines.push(Line::from(Span::styled(note.clone(), theme.dim())));
+            let cells: Vec<Cell> = note.chars().map(|c| (c, theme.dim(), false)).collect();
+            lines.extend(wrap(Vec::new(), &cells, 0, width).0);
         }
         for (i, f) in self.fields.iter().enumerate() {
             let focused = i == self.focus;
+            if focused {
+                cursor_row = lines.len();
+            }
             let label_style = if focused { theme.key() } else { theme.title() };
             let mark = if focused { "▸ " } else { "  " };
             let label = Span::styled(format!("{mark}{}: ", f.label), label_style);
@@ -238,66 +268,45 @@ impl Form {
                     ]));
                 }
                 Value::Text(t) => {
-                    let (mut text, cursor_line) = t.lines(Style::new(), focused, budget);
-                    if t.text().is_empty() && !f.hint.is_empty() {
-                        let mut spans = text.remove(0).spans;
-                        spans.push(Span::styled(f.hint, theme.dim()));
-                        text.insert(0, Line::from(spans));
-                    }
-                    if t.is_multiline() {
+                    let (lead, indent) = if t.is_multiline() {
                         lines.push(Line::from(label));
-                        if focused {
-                            focus_end = Some(lines.len() + cursor_line + 1);
-                        }
-                        for l in text {
-                            let mut spans = vec![Span::raw("    ")];
-                            spans.extend(l.spans);
-                            lines.push(Line::from(spans));
-                        }
+                        (vec![Span::raw(" ".repeat(INDENT))], INDENT)
                     } else {
-                        let mut spans = vec![label];
-                        spans.extend(text.remove(0).spans);
-                        lines.push(Line::from(spans));
+                        // A long label leaves too little room beside it.
+                        let w = label.width();
+                        (vec![label], if w * 2 > width { INDENT } else { w })
+                    };
+                    let (mut rows, at) = t.rows(lead, indent, width, Style::new(), focused, budget);
+                    if t.text().is_empty() && !f.hint.is_empty() {
+                        rows[0].spans.push(Span::styled(f.hint, theme.dim()));
                     }
+                    if focused {
+                        cursor_row = lines.len() + at;
+                    }
+                    lines.extend(rows);
                 }
             }
-            if focused {
-                focus_end.get_or_insert(lines.len());
-            }
         }
-        (lines, focus_end.unwrap_or(0))
+        (lines, cursor_row)
     }
 
     pub fn draw(&self, frame: &mut Frame, theme: Theme) {
         let area = frame.area();
         let width = area.width.saturating_sub(4).min(84);
         let inner_width = width.saturating_sub(2).max(1) as usize;
-        let (lines, focus_end) = self.body(theme, inner_width * area.height as usize);
-        let rows_of = |ls: &[Line]| -> usize {
-            ls.iter()
-                .map(|l| l.width().max(1).div_ceil(inner_width))
-                .sum()
-        };
-        let rows = rows_of(&lines);
-        let height = (rows as u16 + 4).min(area.height.saturating_sub(2));
-        let inner = popup::open(
-            frame,
-            &self.title,
-            (width, height),
-            "Tab next field · Alt-Enter new line · Enter save · Esc cancel",
-            theme,
-        );
+        let (lines, cursor_row) = self.body(theme, inner_width, inner_width * area.height as usize);
+        let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let height = rows.saturating_add(4).min(area.height.saturating_sub(2));
+        let inner = popup::open(frame, &self.title, (width, height), self.keys_hint(), theme);
         let body = Rect {
             height: inner.height.saturating_sub(1),
             ..inner
         };
         // A long field on a short terminal scrolls so the line being typed
         // into stays in view.
-        let scroll = rows_of(&lines[..focus_end]).saturating_sub(body.height as usize);
+        let scroll = (cursor_row + 1).saturating_sub(body.height as usize);
         frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((scroll.min(u16::MAX as usize) as u16, 0)),
+            Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
             body,
         );
         if let Some(e) = &self.error {
@@ -311,5 +320,27 @@ impl Form {
                 error,
             );
         }
+    }
+}
+
+/// The option a typed letter picks: the first whose label starts with it,
+/// or, from one of those, the next, so the same letter again cycles among
+/// them. Where no label starts with it, a word in the label may ('c' for
+/// "P1 Critical").
+fn pick(options: &[Choice], current: usize, c: char) -> usize {
+    let starts = |s: &str| {
+        s.chars()
+            .next()
+            .is_some_and(|f| f.to_lowercase().eq(c.to_lowercase()))
+    };
+    let all = 0..options.len();
+    let mut matches: Vec<usize> = all.clone().filter(|&i| starts(&options[i].label)).collect();
+    if matches.is_empty() {
+        let word_starts = |i: &usize| options[*i].label.split_whitespace().any(starts);
+        matches = all.filter(word_starts).collect();
+    }
+    match matches.iter().position(|&i| i == current) {
+        Some(k) => matches[(k + 1) % matches.len()],
+        None => matches.first().copied().unwrap_or(current),
     }
 }

@@ -139,18 +139,54 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
     }
 }
 
-/// Editing keys shared by pickers and forms.
+/// How forms are filled and text is edited, for the help: the same keys
+/// edit a picker's query.
+pub const EDITING: &[&str] = &[
+    " Forms: Tab/Shift-Tab next/previous field · Enter save · Esc cancel",
+    "   Alt-Enter or Ctrl-J new line · ↑↓ lines, then the field above/below",
+    "   Ctrl-A/Ctrl-E start/end of line · Alt-B/Alt-F or Ctrl-←/→ by words",
+    "   Ctrl-U/Ctrl-K delete to start/end of line · Ctrl-W, Alt-⌫ word before",
+    "   Ctrl-Z undo · Ctrl-Y redo · on a choice, ←→ or its first letter",
+    "   The same keys edit a picker's query",
+];
+
+/// Line-editing keys, shared by pickers and forms.
 fn editing(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
     let edit = match key.code {
+        KeyCode::Backspace if alt || ctrl => Edit::DeleteWordBefore,
         KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete if alt || ctrl => Edit::DeleteWordAfter,
         KeyCode::Delete => Edit::Delete,
+        KeyCode::Left if alt || ctrl => Edit::WordLeft,
+        KeyCode::Right if alt || ctrl => Edit::WordRight,
         KeyCode::Left => Edit::Left,
         KeyCode::Right => Edit::Right,
         KeyCode::Home => Edit::Home,
         KeyCode::End => Edit::End,
-        KeyCode::Char('a') if ctrl => Edit::Home,
-        KeyCode::Char('e') if ctrl => Edit::End,
-        KeyCode::Char(c) if !ctrl => Edit::Insert(c),
+        // Ctrl-C is quit, handled before any of this.
+        KeyCode::Char(c) if ctrl => match c {
+            'a' => Edit::Home,
+            'e' => Edit::End,
+            'b' => Edit::Left,
+            'f' => Edit::Right,
+            'h' => Edit::Backspace,
+            'd' => Edit::Delete,
+            'u' => Edit::DeleteToLineStart,
+            'k' => Edit::DeleteToLineEnd,
+            'w' => Edit::DeleteWordBefore,
+            'z' if shift => Edit::Redo,
+            'Z' | 'y' => Edit::Redo,
+            'z' => Edit::Undo,
+            _ => return None,
+        },
+        KeyCode::Char('b' | 'B') if alt => Edit::WordLeft,
+        KeyCode::Char('f' | 'F') if alt => Edit::WordRight,
+        KeyCode::Char('d' | 'D') if alt => Edit::DeleteWordAfter,
+        // Other Alt keys type their character, as some keyboards make
+        // characters with Alt.
+        KeyCode::Char(c) => Edit::Insert(c),
         _ => return None,
     };
     Some(Action::Edit(edit))
@@ -178,8 +214,14 @@ fn form(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('s') if ctrl => Some(Action::Submit),
         // Ctrl-J is a line feed: the one new-line key every terminal sends.
         KeyCode::Char('j') if ctrl => Some(Action::Edit(Edit::Newline)),
-        KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
-        KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+        KeyCode::Tab => Some(Action::NextField),
+        KeyCode::BackTab => Some(Action::PrevField),
+        // Within a multi-line field, and out of it at its first or last
+        // line (the form decides).
+        KeyCode::Up => Some(Action::Edit(Edit::Up)),
+        KeyCode::Down => Some(Action::Edit(Edit::Down)),
+        KeyCode::Char('p') if ctrl => Some(Action::Edit(Edit::Up)),
+        KeyCode::Char('n') if ctrl => Some(Action::Edit(Edit::Down)),
         _ => editing(key, ctrl),
     }
 }

@@ -132,9 +132,12 @@ impl Picker {
         self.query.paste(text)
     }
 
-    /// Applies an edit to the query; a full query refuses more.
+    /// Applies an edit to the query; a full query refuses more. A query
+    /// that changes starts the highlight again at the top.
     pub fn edit(&mut self, edit: Edit) -> Result<(), Full> {
-        self.highlight = 0;
+        if edit.changes_text() {
+            self.highlight = 0;
+        }
         self.query.apply(edit)
     }
 
@@ -168,13 +171,16 @@ impl Picker {
             "type to filter · ↑↓ choose · Enter take · Esc cancel",
             theme,
         );
-        let mut lines = Vec::new();
-        let mut query = vec![Span::styled("› ", theme.key())];
-        let (mut typed, _) =
-            self.query
-                .lines(ratatui::style::Style::new(), true, usize::from(width) / 2);
-        query.extend(typed.remove(0).spans);
-        lines.push(Line::from(query));
+        // The query on one row: the row of it that holds the cursor.
+        let (mut query, at) = self.query.rows(
+            vec![Span::styled("› ", theme.key())],
+            2,
+            usize::from(width.saturating_sub(2)),
+            ratatui::style::Style::new(),
+            true,
+            usize::from(width),
+        );
+        let mut lines = vec![query.swap_remove(at)];
         // Keep the highlight in view when the list is longer than the box.
         let first = self.highlight.saturating_sub(shown.saturating_sub(1));
         for (i, c) in filtered.iter().enumerate().skip(first).take(shown) {

@@ -5,12 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::app::App;
-use crate::tui::keys::KEYS;
+use crate::tui::keys::{EDITING, KEYS};
 use crate::tui::popup;
 
-/// How forms, pickers and the timeline are driven.
-const HINTS: [&str; 3] = [
-    " Forms: Tab next field · Alt-Enter new line · Enter save · Esc cancel",
+/// How pickers and the timeline are driven (forms: [`EDITING`]).
+const HINTS: [&str; 2] = [
     " Pickers: type to filter · ↑↓ choose · Enter take · Esc cancel",
     " Timeline: j/k move · g/G first/last · Esc clears selection, then filter",
 ];
@@ -23,7 +22,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .map(|k| k.key.chars().count())
         .max()
         .unwrap_or(1);
-    let full = KEYS.len() + HINTS.len() + 3 <= area.height as usize;
+    let full = KEYS.len() + EDITING.len() + HINTS.len() + 3 <= area.height as usize;
     let mut lines: Vec<Line> = if full {
         KEYS.iter()
             .map(|k| {
@@ -50,7 +49,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             })
             .collect()
     };
-    for hint in HINTS {
+    for &hint in EDITING.iter().chain(&HINTS) {
         lines.push(Line::from(Span::styled(hint, t.dim())));
     }
     let size = (

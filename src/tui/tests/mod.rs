@@ -2,6 +2,7 @@
 //! test moves, keys typed into the app, frames drawn on a test backend.
 
 mod drafts;
+mod editing;
 mod keys;
 mod paste;
 mod render;

@@ -1,0 +1,48 @@
+//! Editing in the real console on a pseudo-terminal: the keys go through the
+//! terminal's bytes, crossterm's parser and the key map, and what was typed
+//! lands in the log.
+
+mod common;
+
+use common::pty::{Console, cli};
+
+#[test]
+fn ctrl_u_replaces_the_prefilled_status_of_an_update_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).args(["declare", "X"]).assert().success();
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+
+    console.send("u");
+    console.wait_for("Stakeholder update");
+    console.wait_for("P1 X: Detect.");
+    // Ctrl-U: the prefilled status goes in one key.
+    console.send("\x15");
+    for c in "Rolled back; payments recovering".chars() {
+        console.send(&c.to_string());
+    }
+    console.wait_for("Rolled back; payments recovering");
+    assert!(
+        !console.contents().contains("P1 X: Detect."),
+        "{}",
+        console.contents()
+    );
+    console.send("\r");
+    console.wait_for("next one due at");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+
+    let out = cli(dir.path())
+        .args(["print", "--format", "json"])
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let updates: Vec<&serde_json::Value> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "update_sent")
+        .collect();
+    assert_eq!(updates.len(), 1, "{doc:#}");
+    assert_eq!(updates[0]["status"], "Rolled back; payments recovering");
+}
