@@ -5,8 +5,11 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::Event as TermEvent;
 
+mod detail;
 mod open;
 mod save;
+
+pub use detail::Detail;
 
 use super::action::{Action, Background, Select};
 use super::form::Form;
@@ -41,6 +44,8 @@ pub enum Mode {
     Help,
     Picker(Picker),
     Form(Form),
+    /// One timeline entry read whole.
+    Detail(Detail),
 }
 
 /// A message in the footer.
@@ -214,6 +219,8 @@ impl App {
                     _ => Mode::Help,
                 }
             }
+            Action::Read => self.read(),
+            Action::Scroll(s) => self.scroll(s),
             Action::Pin => self.pin(),
             Action::Redact => self.ask_redact(),
             Action::ToggleOlderCan => self.older_can = !self.older_can,

@@ -2,6 +2,7 @@
 //! test moves, keys typed into the app, frames drawn on a test backend.
 
 mod keys;
+mod layout;
 mod paste;
 mod render;
 
