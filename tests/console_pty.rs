@@ -30,7 +30,7 @@ fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_t
         "CAN reports",
         "Checklist",
         "next update due in",
-        "? help",
+        "? more",
     ] {
         assert!(contents.contains(text), "{text} is missing:\n{contents}");
     }

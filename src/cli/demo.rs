@@ -30,8 +30,9 @@ fn can(role: &str, c: &str, a: &str, n: &str) -> EventKind {
     }
 }
 
-/// The script: (minutes before now, author, event).
-fn script(now: chrono::DateTime<Utc>) -> Vec<(i64, &'static str, EventKind)> {
+/// The script: (minutes before now, author, event). The console's layout
+/// tests draw it too, at a fixed time.
+pub(crate) fn script(now: chrono::DateTime<Utc>) -> Vec<(i64, &'static str, EventKind)> {
     let at = |m: i64| now - Duration::minutes(m);
     vec![
         (

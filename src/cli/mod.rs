@@ -1,7 +1,7 @@
 //! The command line: clap definitions and dispatch to the non-interactive
 //! commands. With no subcommand, fireground opens the console.
 
-mod demo;
+pub(crate) mod demo;
 mod playbook_cmd;
 mod print_cmd;
 mod record;

@@ -14,6 +14,10 @@ pub enum Action {
     Quit,
     Open(Open),
     Help,
+    /// Reads the selected timeline entry whole, in a pop-up.
+    Read,
+    /// Scrolls the entry being read.
+    Scroll(Select),
     Pin,
     /// Asks to redact the selected entry.
     Redact,

@@ -82,6 +82,11 @@ pub const KEYS: &[KeyHelp] = &[
         "select",
         "Select a timeline entry, PgUp/PgDn by ten; End follows the newest",
     ),
+    k(
+        "Enter",
+        "read",
+        "Read the selected entry whole (the newest if none is): ↑↓ PgUp PgDn scroll, Esc closes",
+    ),
     k("?", "help", "Show or hide this help"),
     k("q", "quit", "Quit (Ctrl-C too)"),
 ];
@@ -99,6 +104,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
         Mode::Help => Some(Action::Help),
         Mode::Picker(_) => picker(key, ctrl),
         Mode::Form(_) => form(key, ctrl),
+        Mode::Detail(_) => detail(key),
     }
 }
 
@@ -135,6 +141,22 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Home | KeyCode::Char('g') => Some(Action::Select(Select::First)),
         KeyCode::End | KeyCode::Char('G') => Some(Action::Select(Select::Last)),
         KeyCode::Esc => Some(Action::ClearSelection),
+        KeyCode::Enter => Some(Action::Read),
+        _ => None,
+    }
+}
+
+/// Reading an entry: scroll, or close with Esc, Enter or q.
+fn detail(key: KeyEvent) -> Option<Action> {
+    let scroll = |s| Some(Action::Scroll(s));
+    match key.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Cancel),
+        KeyCode::Up | KeyCode::Char('k') => scroll(Select::Up),
+        KeyCode::Down | KeyCode::Char('j') => scroll(Select::Down),
+        KeyCode::PageUp => scroll(Select::PageUp),
+        KeyCode::PageDown | KeyCode::Char(' ') => scroll(Select::PageDown),
+        KeyCode::Home | KeyCode::Char('g') => scroll(Select::First),
+        KeyCode::End | KeyCode::Char('G') => scroll(Select::Last),
         _ => None,
     }
 }

@@ -1,5 +1,6 @@
 //! The frame shared by pickers, forms and the help: a bordered box in the
-//! middle of the screen, with a line of key hints at its foot.
+//! middle of the screen, with a line of key hints at its foot; a title or
+//! hint too long for it is cut with ….
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -7,6 +8,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::theme::Theme;
+use crate::domain::text::truncate as fit;
 
 /// Clears and frames a centred box; returns the area inside the border
 /// above the hint line.
@@ -22,7 +24,10 @@ pub fn open(
         .centered(Constraint::Length(width), Constraint::Length(height));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
-        .title(Span::styled(format!(" {title} "), theme.title()))
+        .title(Span::styled(
+            format!(" {} ", fit(title, (popup.width as usize).saturating_sub(4))),
+            theme.title(),
+        ))
         .border_style(theme.key());
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
@@ -32,7 +37,10 @@ pub fn open(
         ..inner
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(hint.to_string(), theme.dim())),
+        Paragraph::new(Span::styled(
+            fit(hint, hint_row.width as usize),
+            theme.dim(),
+        )),
         hint_row,
     );
     Rect {

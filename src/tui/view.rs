@@ -6,11 +6,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Mode};
-use super::panes::{cadence, can, checklist, footer, header, help, roles, timeline, welcome};
+use super::panes::{
+    cadence, can, checklist, detail, footer, header, help, roles, timeline, welcome,
+};
 
 /// The smallest terminal the console lays out in.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+
+/// Rows the CAN pane keeps at least: its borders, and the newest report's
+/// header, Conditions, Actions and Needs.
+const CAN_LEAST: u16 = 6;
+/// Rows the roles pane keeps at least, when it is cut.
+const ROLES_LEAST: u16 = 4;
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
@@ -35,6 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Help => help::draw(frame, app),
         Mode::Picker(p) => p.draw(frame, app.theme),
         Mode::Form(f) => f.draw(frame, app.theme),
+        Mode::Detail(d) => detail::draw(frame, app, d),
     }
 }
 
@@ -45,11 +54,18 @@ fn panes(frame: &mut Frame, body: Rect, app: &App) {
     timeline::draw(frame, left, app);
 
     let cadence_h = cadence::height(app, right.width);
-    let roles_h = roles::height(app);
     let checklist_h = checklist::height(app, right.width);
-    // CAN reports take what is left; on a short terminal the checklist goes
-    // first (x still ticks it), so roles and reports stay readable.
-    let show_checklist = right.height >= cadence_h + roles_h + checklist_h + 6;
+    // CAN reports take what is left, and never less than the newest
+    // report's Conditions, Actions and Needs: on a short terminal the
+    // checklist goes first (x still ticks it), then roles are cut (saying
+    // how many).
+    let roles_h = roles::height(app).min(
+        right
+            .height
+            .saturating_sub(cadence_h + CAN_LEAST)
+            .max(ROLES_LEAST),
+    );
+    let show_checklist = right.height >= cadence_h + roles_h + checklist_h + CAN_LEAST;
     let constraints = if show_checklist {
         vec![
             Constraint::Length(cadence_h),

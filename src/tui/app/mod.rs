@@ -5,9 +5,12 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::Event as TermEvent;
 
+mod detail;
 mod drafts;
 mod open;
 mod save;
+
+pub use detail::Detail;
 
 use super::action::{Action, Background, Open, Select};
 use super::form::Form;
@@ -43,6 +46,8 @@ pub enum Mode {
     Help,
     Picker(Picker),
     Form(Form),
+    /// One timeline entry read whole.
+    Detail(Detail),
 }
 
 /// A message in the footer.
@@ -243,6 +248,8 @@ impl App {
                     _ => Mode::Help,
                 }
             }
+            Action::Read => self.read(),
+            Action::Scroll(s) => self.scroll(s),
             Action::Pin => self.pin(),
             Action::Redact => self.ask_redact(),
             Action::ToggleOlderCan => self.older_can = !self.older_can,

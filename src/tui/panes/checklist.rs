@@ -6,33 +6,27 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::block;
+use super::{block, first_fit, title_room};
 use crate::tui::app::App;
 
 /// Rows the pane needs at this width, borders included.
 pub fn height(app: &App, width: u16) -> u16 {
-    let inner = width.saturating_sub(2).max(1) as usize;
-    let rows: usize = app
-        .incident
-        .as_ref()
-        .and_then(|inc| app.playbook.stage(&inc.stage))
-        .map_or(0, |s| {
-            s.checklist
-                .iter()
-                .enumerate()
-                .map(|(n, item)| (format!("[ ] {}. {item}", n + 1).chars().count()).div_ceil(inner))
-                .sum()
-        });
+    let inner = width.saturating_sub(2).max(1);
+    let rows = Paragraph::new(lines(app))
+        .wrap(Wrap { trim: true })
+        .line_count(inner);
     rows as u16 + 2
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+fn lines(app: &App) -> Vec<Line<'static>> {
     let t = app.theme;
-    let Some(inc) = &app.incident else { return };
-    let Some(stage) = app.playbook.stage(&inc.stage) else {
-        return;
+    let Some(inc) = &app.incident else {
+        return Vec::new();
     };
-    let lines: Vec<Line> = stage
+    let Some(stage) = app.playbook.stage(&inc.stage) else {
+        return Vec::new();
+    };
+    stage
         .checklist
         .iter()
         .enumerate()
@@ -49,12 +43,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 ])
             }
         })
-        .collect();
-    let title = format!("Checklist · {} (x ticks)", stage.name);
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let t = app.theme;
+    let Some(inc) = &app.incident else { return };
+    let Some(stage) = app.playbook.stage(&inc.stage) else {
+        return;
+    };
+    let titles = [
+        format!("Checklist · {} (x ticks)", stage.name),
+        format!("Checklist · {}", stage.name),
+    ];
+    let title = first_fit(&titles, title_room(area.width));
     frame.render_widget(
-        Paragraph::new(lines)
+        Paragraph::new(lines(app))
             .wrap(Wrap { trim: true })
-            .block(block(&title, t)),
+            .block(block(&title, area.width, t)),
         area,
     );
 }

@@ -1,64 +1,108 @@
-//! The footer: the keys that matter most, and the last message.
+//! The footer: the keys that matter most, and the last message. The most
+//! used keys always show; the others as far as they fit, and when some do
+//! not, `? more` says the help lists them all.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::fit_line;
 use crate::tui::app::{App, Mode};
-use crate::tui::keys::KEYS;
+use crate::tui::keys::{KEYS, KeyHelp};
+
+/// The keys the footer shows first, whatever the width: at 80 columns
+/// they and help and quit fit with room to spare.
+const FIRST: [&str; 4] = ["a", "n", "c", "u"];
+/// Then, with an entry selected, the keys that act on it.
+const ON_SELECTED: [&str; 2] = ["Enter", "p"];
+
+/// The keys of the footer, in the help's order, and whether every key the
+/// footer could offer is among them.
+pub fn keys(app: &App, width: usize) -> (Vec<&'static KeyHelp>, bool) {
+    let selected = app.selected.is_some();
+    // With no incident open, only the keys that work without one.
+    let offered: Vec<&KeyHelp> = KEYS
+        .iter()
+        .filter(|k| !matches!(k.key, "?" | "q" | "↑↓"))
+        .filter(|k| app.incident.is_some() || matches!(k.key, "D" | "i"))
+        .filter(|k| selected || k.key != "Enter")
+        .collect();
+    let rank = |k: &KeyHelp| {
+        FIRST
+            .iter()
+            .position(|f| *f == k.key)
+            .or_else(|| {
+                ON_SELECTED
+                    .iter()
+                    .position(|f| selected && *f == k.key)
+                    .map(|i| FIRST.len() + i)
+            })
+            .unwrap_or(usize::MAX)
+    };
+    let mut by_rank = offered.clone();
+    by_rank.sort_by_key(|k| rank(k));
+    let room = width.saturating_sub(tail_width());
+    let mut used = 0;
+    let mut shown: Vec<&KeyHelp> = Vec::new();
+    for k in by_rank {
+        let w = hint_width(k);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        shown.push(k);
+    }
+    let all = shown.len() == offered.len();
+    let shown = offered
+        .into_iter()
+        .filter(|k| shown.iter().any(|s| s.key == k.key))
+        .collect();
+    (shown, all)
+}
+
+/// `x word  `: a key, what it does, and the gap to the next.
+fn hint_width(k: &KeyHelp) -> usize {
+    k.key.chars().count() + 1 + k.short.chars().count() + 2
+}
+
+/// `? more  q quit`, or `? help  q quit`: the same width.
+fn tail_width() -> usize {
+    "? more  q quit".len()
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let width = area.width as usize;
-    let hint = |k: &crate::tui::keys::KeyHelp| {
-        vec![
-            Span::styled(k.key.to_string(), t.key()),
-            Span::raw(format!(" {}  ", k.short)),
+    let hint = |key: &str, short: &str| {
+        [
+            Span::styled(key.to_string(), t.key()),
+            Span::raw(format!(" {short}  ")),
         ]
     };
-    let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-    // Help and quit are always shown; the others as far as they fit.
-    let tail: Vec<Span> = KEYS
-        .iter()
-        .filter(|k| k.key == "?" || k.key == "q")
-        .flat_map(hint)
-        .collect();
-    // With no incident open, only the keys that work without one.
-    let usable =
-        |k: &&crate::tui::keys::KeyHelp| app.incident.is_some() || matches!(k.key, "D" | "i");
-    let mut spans: Vec<Span> = Vec::new();
-    for k in KEYS
-        .iter()
-        .filter(|k| k.key.chars().count() == 1)
-        .filter(usable)
-    {
-        if k.key == "?" || k.key == "q" {
-            continue;
-        }
-        let h = hint(k);
-        if width_of(&spans) + width_of(&h) + width_of(&tail) > width {
-            break;
-        }
-        spans.extend(h);
-    }
-    spans.extend(tail);
+    let (keys, all) = keys(app, width);
+    let mut spans: Vec<Span> = keys.iter().flat_map(|k| hint(k.key, k.short)).collect();
+    spans.extend(hint("?", if all { "help" } else { "more" }));
+    spans.push(Span::styled("q", t.key()));
+    spans.push(Span::raw(" quit"));
     let message = match (&app.flash, &app.mode) {
         (Some(f), _) => Span::styled(f.text.clone(), if f.error { t.alarm() } else { t.good() }),
         (None, Mode::Normal) if app.incident.is_some() => {
             // Who the console records as: on a shared screen, not obvious.
-            Span::styled(
-                format!(
-                    "recording as {} · ↑↓ select an entry · / filter · o all CAN reports",
-                    app.me()
-                ),
-                t.dim(),
-            )
+            let rest = if app.selected.is_some() {
+                "Enter reads the entry · Esc follows the newest"
+            } else {
+                "↑↓ select an entry · / filter · o all CAN reports"
+            };
+            Span::styled(format!("recording as {} · {rest}", app.me()), t.dim())
         }
         _ => Span::raw(""),
     };
     frame.render_widget(
-        Paragraph::new(vec![Line::from(spans), Line::from(message)]),
+        Paragraph::new(vec![
+            fit_line(Line::from(spans), width),
+            fit_line(Line::from(message), width),
+        ]),
         area,
     );
 }

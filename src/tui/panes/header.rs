@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::fit;
-use crate::domain::text::single_line;
+use super::{fit, fit_line};
+use crate::domain::text::{single_line, width as width_of};
 use crate::domain::when::human_duration;
 use crate::tui::app::App;
 
@@ -86,15 +86,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Style::new()
     };
     second.push(Span::styled(app.sync.describe(app.zone), sync_style));
-    if !inc.links.is_empty() {
-        second.push(Span::styled("   ", t.dim()));
-        for (i, l) in inc.links.iter().enumerate() {
-            if i > 0 {
-                second.push(Span::styled(" · ", t.dim()));
-            }
-            second.push(Span::styled(format!("{} ", l.label), t.dim()));
-            second.push(Span::styled(l.url.clone(), t.key()));
+    // Links go whole while they fit; what does not is counted, and a first
+    // link too long for the row is cut with ….
+    let width = inner.width as usize;
+    let used = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    for (i, l) in inc.links.iter().enumerate() {
+        let sep = if i == 0 { "   " } else { " · " };
+        let link = [
+            Span::styled(sep, t.dim()),
+            Span::styled(format!("{} ", single_line(&l.label)), t.dim()),
+            Span::styled(single_line(&l.url), t.key()),
+        ];
+        let left = inc.links.len() - i - 1;
+        let more = if left > 0 {
+            width_of(&format!(" … +{left}"))
+        } else {
+            0
+        };
+        if i > 0 && used(&second) + used(&link) + more > width {
+            second.push(Span::styled(format!(" … +{}", left + 1), t.dim()));
+            break;
         }
+        second.extend(link);
     }
-    frame.render_widget(Paragraph::new(Line::from(second)), row(1));
+    frame.render_widget(Paragraph::new(fit_line(Line::from(second), width)), row(1));
 }

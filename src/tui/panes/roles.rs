@@ -1,13 +1,15 @@
 //! Roles: every role of the playbook, who holds it and for how long; an
-//! unfilled required role stands out.
+//! unfilled required role stands out. A role whose name does not fit goes
+//! by its id (`comms`, `sme:database`), which tells two experts apart.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{block, fit};
-use crate::domain::roster::role_rows;
+use super::{block, fit_line, fit_middle};
+use crate::domain::roster::{RoleRow, role_rows};
+use crate::domain::text::{single_line, width};
 use crate::domain::when::human_duration;
 use crate::tui::app::App;
 
@@ -18,6 +20,21 @@ pub fn height(app: &App) -> u16 {
         .map_or(2, |inc| role_rows(inc, &app.playbook).len() as u16 + 2)
 }
 
+/// What each row's role is called in `room` columns: its name where it
+/// fits, else its id, else its id cut in the middle.
+pub fn labels(rows: &[RoleRow], room: usize) -> Vec<String> {
+    rows.iter()
+        .map(|r| {
+            let name = single_line(&r.name);
+            if width(&name) <= room {
+                name
+            } else {
+                fit_middle(&single_line(&r.role), room)
+            }
+        })
+        .collect()
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let Some(inc) = &app.incident else { return };
@@ -25,36 +42,50 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // Holding stops counting when the incident is resolved.
     let end = inc.resolved_at.unwrap_or(app.now);
     let inner = area.width.saturating_sub(2) as usize;
-    let name_w = rows
+    let holders: Vec<Vec<Span>> = rows
         .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        // Leave room for the holder and how long they have held it.
-        .min(inner.saturating_sub(16));
-    let lines: Vec<Line> = rows
-        .iter()
-        .map(|r| {
-            let name = format!("{:<name_w$} ", fit(&r.name, name_w));
-            match (&r.holder, r.since) {
-                (Some(p), Some(since)) => Line::from(vec![
-                    Span::styled(name, t.dim()),
-                    Span::styled(p.clone(), t.title()),
-                    Span::styled(format!(" {}", human_duration(end - since)), t.dim()),
-                ]),
-                _ if r.unfilled() => Line::from(vec![
-                    Span::styled(name, t.alarm()),
-                    Span::styled("! UNFILLED", t.alarm()),
-                ]),
-                _ => Line::from(vec![
-                    Span::styled(name, t.dim()),
-                    Span::styled("—", t.dim()),
-                ]),
-            }
+        .map(|r| match (&r.holder, r.since) {
+            (Some(p), Some(since)) => vec![
+                Span::styled(single_line(p), t.title()),
+                Span::styled(format!(" {}", human_duration(end - since)), t.dim()),
+            ],
+            _ if r.unfilled() => vec![Span::styled("! UNFILLED", t.alarm())],
+            _ => vec![Span::styled("—", t.dim())],
         })
         .collect();
+    let holder_w = holders
+        .iter()
+        .map(|h| h.iter().map(Span::width).sum::<usize>())
+        .max()
+        .unwrap_or(0);
+    // The holder keeps its room; a long name gives way to the role.
+    let room = inner.saturating_sub(holder_w + 1).max(inner / 2);
+    let labels = labels(&rows, room);
+    let name_w = labels.iter().map(|l| width(l)).max().unwrap_or(0);
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .zip(labels)
+        .zip(holders)
+        .map(|((r, label), holder)| {
+            let style = if r.unfilled() { t.alarm() } else { t.dim() };
+            let pad = name_w - width(&label);
+            let mut spans = vec![Span::styled(format!("{label}{} ", " ".repeat(pad)), style)];
+            spans.extend(holder);
+            fit_line(Line::from(spans), inner)
+        })
+        .collect();
+    let height = area.height.saturating_sub(2) as usize;
+    if lines.len() > height && height > 0 {
+        let more = lines.len() - (height - 1);
+        lines.truncate(height - 1);
+        lines.push(Line::from(Span::styled(
+            format!("… {more} more roles: `fireground status` lists all"),
+            t.dim(),
+        )));
+        lines = lines.into_iter().map(|l| fit_line(l, inner)).collect();
+    }
     frame.render_widget(
-        Paragraph::new(lines).block(block("Roles · held for", t)),
+        Paragraph::new(lines).block(block("Roles · held for", area.width, t)),
         area,
     );
 }

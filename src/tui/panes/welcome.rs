@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
-            .block(block("Welcome", t)),
+            .block(block("Welcome", area.width, t)),
         area,
     );
 }

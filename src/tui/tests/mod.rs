@@ -4,6 +4,7 @@
 mod drafts;
 mod editing;
 mod keys;
+mod layout;
 mod paste;
 mod render;
 mod traps;
