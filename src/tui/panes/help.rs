@@ -55,8 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         .max()
         .unwrap_or(1);
     let legend = legend(app, inner);
-    let full =
-        KEYS.len() + EDITING.len() + HINTS.len() + legend.len() + 3 <= area.height as usize;
+    let full = KEYS.len() + EDITING.len() + HINTS.len() + legend.len() + 3 <= area.height as usize;
     let mut lines: Vec<Line> = if full {
         KEYS.iter()
             .map(|k| {
