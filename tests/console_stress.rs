@@ -33,6 +33,21 @@ fn incident(dir: &std::path::Path) {
         .success();
 }
 
+/// The console at the stated minimum size, on the incident's screen.
+fn open_console(dir: &std::path::Path) -> Console {
+    let console = Console::start(dir, 80, 24);
+    console.wait_for("Comms cadence");
+    console
+}
+
+/// Enter saves the note form; then the console quits cleanly.
+fn save_and_quit(mut console: Console) {
+    console.send("\r");
+    console.wait_for("Logged note.");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+}
+
 fn still_open(dir: &std::path::Path) {
     let out = cli(dir).args(["list", "--json"]).output().unwrap();
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -47,8 +62,7 @@ fn still_open(dir: &std::path::Path) {
 fn a_multi_line_paste_on_the_main_screen_becomes_one_note_and_fires_no_key() {
     let dir = tempfile::tempdir().unwrap();
     incident(dir.path());
-    let mut console = Console::start(dir.path(), 80, 24);
-    console.wait_for("Comms cadence");
+    let mut console = open_console(dir.path());
     assert!(
         console.screen.lock().unwrap().screen().bracketed_paste(),
         "the console asks the terminal for bracketed paste"
@@ -56,10 +70,7 @@ fn a_multi_line_paste_on_the_main_screen_becomes_one_note_and_fires_no_key() {
     console.paste(HOSTILE);
     console.wait_for("Add to the timeline");
     console.wait_for("quiet since 14:02");
-    console.send("\r");
-    console.wait_for("Logged note.");
-    console.send("q");
-    assert_eq!(console.wait_exit(), 0);
+    save_and_quit(console);
     assert_eq!(notes(dir.path()), vec![HOSTILE.to_string()]);
     still_open(dir.path());
 }
@@ -68,17 +79,13 @@ fn a_multi_line_paste_on_the_main_screen_becomes_one_note_and_fires_no_key() {
 fn a_multi_line_paste_into_the_note_form_keeps_every_line_and_fires_no_key() {
     let dir = tempfile::tempdir().unwrap();
     incident(dir.path());
-    let mut console = Console::start(dir.path(), 80, 24);
-    console.wait_for("Comms cadence");
+    let mut console = open_console(dir.path());
     console.send("n");
     console.wait_for("Add to the timeline");
     console.send("x");
     console.paste(HOSTILE);
     console.wait_for("quiet since 14:02");
-    console.send("\r");
-    console.wait_for("Logged note.");
-    console.send("q");
-    assert_eq!(console.wait_exit(), 0);
+    save_and_quit(console);
     assert_eq!(notes(dir.path()), vec![format!("x{HOSTILE}")]);
     still_open(dir.path());
 }
@@ -87,8 +94,7 @@ fn a_multi_line_paste_into_the_note_form_keeps_every_line_and_fires_no_key() {
 fn a_note_half_typed_when_the_console_is_killed_comes_back_with_n() {
     let dir = tempfile::tempdir().unwrap();
     incident(dir.path());
-    let mut console = Console::start(dir.path(), 80, 24);
-    console.wait_for("Comms cadence");
+    let mut console = open_console(dir.path());
     console.send("n");
     console.wait_for("Add to the timeline");
     console.paste("primary db failed over to replica 3, writes still");
@@ -100,15 +106,11 @@ fn a_note_half_typed_when_the_console_is_killed_comes_back_with_n() {
     console.wait_exit();
     drop(console);
 
-    let mut console = Console::start(dir.path(), 80, 24);
-    console.wait_for("Comms cadence");
+    let mut console = open_console(dir.path());
     console.send("n");
     console.wait_for("writes still");
     console.wait_for("Your draft from");
-    console.send("\r");
-    console.wait_for("Logged note.");
-    console.send("q");
-    assert_eq!(console.wait_exit(), 0);
+    save_and_quit(console);
     assert_eq!(
         notes(dir.path()),
         vec!["primary db failed over to replica 3, writes still".to_string()]
@@ -119,8 +121,7 @@ fn a_note_half_typed_when_the_console_is_killed_comes_back_with_n() {
 fn esc_and_ctrl_c_on_a_filled_form_ask_before_anything_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     incident(dir.path());
-    let mut console = Console::start(dir.path(), 80, 24);
-    console.wait_for("Comms cadence");
+    let mut console = open_console(dir.path());
     console.send("n");
     console.wait_for("Add to the timeline");
     console.paste("checking the load balancer logs");
@@ -134,8 +135,7 @@ fn esc_and_ctrl_c_on_a_filled_form_ask_before_anything_is_lost() {
     assert_eq!(console.wait_exit(), 0);
     assert!(notes(dir.path()).is_empty(), "nothing was saved");
 
-    let mut console = Console::start(dir.path(), 80, 24);
-    console.wait_for("Comms cadence");
+    let mut console = open_console(dir.path());
     console.send("n");
     console.wait_for("checking the load balancer logs");
     console.send("\x1b");
