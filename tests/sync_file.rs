@@ -309,3 +309,21 @@ fn a_sync_with_nothing_new_writes_nothing_to_the_database() {
     note(&mut a, inc, "ana", "two");
     assert_ne!(watcher.data_version().unwrap(), version);
 }
+
+#[test]
+fn a_half_written_draft_never_leaves_the_laptop_it_was_typed_on() {
+    let (_dir, path, target) = shared_file();
+    let (mut a, mut b) = (store(), store());
+    let inc = declare(&mut a, "ana");
+    let draft = vec![("text".to_string(), "token=hunter2 maybe".to_string())];
+    a.save_draft(&format!("note:{inc}"), &draft).unwrap();
+    sync(&mut a, &target).unwrap();
+    sync(&mut b, &target).unwrap();
+    let shared = std::fs::read_to_string(&path).unwrap();
+    assert!(!shared.contains("hunter2"), "{shared}");
+    assert!(b.draft(&format!("note:{inc}")).unwrap().is_none());
+    assert_eq!(
+        a.draft(&format!("note:{inc}")).unwrap().unwrap().values,
+        draft
+    );
+}
