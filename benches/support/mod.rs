@@ -104,3 +104,23 @@ pub fn incident_events(count: usize) -> (IncidentId, Vec<Event>) {
 fn events_id(i: usize) -> EventId {
     EventId::from_parts(1_700_000_000_000 + i as u64, i as u128 + 1)
 }
+
+/// `incidents` incidents of `count` events each, every one like
+/// [`incident_events`] but with ids and a replica of its own: a database
+/// holding a long history.
+pub fn many_incidents(incidents: usize, count: usize) -> Vec<Event> {
+    let (_, template) = incident_events(count);
+    let mut events = Vec::with_capacity(incidents * count);
+    for k in 0..incidents as u128 {
+        let incident = IncidentId::from_parts(1_700_000_000_000, 1_000 + k);
+        let replica = ReplicaId::from_parts(2, k + 1);
+        for (i, e) in template.iter().enumerate() {
+            let mut e = e.clone();
+            e.incident = incident;
+            e.replica = replica;
+            e.id = EventId::from_parts(e.at.timestamp_millis() as u64, (k << 32) | i as u128);
+            events.push(e);
+        }
+    }
+    events
+}
