@@ -124,7 +124,7 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
     assert!(matches!(s.current(), Err(StoreError::NoOpenIncident)));
     let old = declare(&mut s);
     let newer = declare(&mut s);
-    assert_eq!(s.current().unwrap().id, newer);
+    assert_eq!(s.current().unwrap(), newer);
     s.append(
         newer,
         None,
@@ -134,7 +134,7 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
         },
     )
     .unwrap();
-    assert_eq!(s.current().unwrap().id, old);
+    assert_eq!(s.current().unwrap(), old);
 }
 
 #[test]
