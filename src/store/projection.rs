@@ -266,7 +266,13 @@ impl Head {
         let mut entries = match which {
             None => entries(conn, &all, params![self.key])?,
             Some(naming) => {
-                let mut found = entries(conn, &format!("{all} AND note = 0"), params![self.key])?;
+                // The planner would rather walk every row in order than sort
+                // the few that are not notes.
+                let without_notes = format!(
+                    "SELECT {ENTRY_COLUMNS} FROM timeline INDEXED BY timeline_without_notes
+                     WHERE incident = ?1 AND note = 0"
+                );
+                let mut found = entries(conn, &without_notes, params![self.key])?;
                 if let Some(r) = naming.map(crate::domain::incident::entry_ref) {
                     // Matched again below as the domain matches a reference;
                     // the SQL only narrows.

@@ -163,7 +163,7 @@ impl Store {
                 "SELECT {SUMMARY_COLUMNS} FROM incidents
                  WHERE (resolved_ms IS NULL OR NOT ?1)
                    AND incident NOT IN (SELECT incident FROM stale)
-                 ORDER BY active_ms DESC, recorded_ms DESC, recorded_c DESC
+                 ORDER BY active_ms DESC, recorded_ms DESC, recorded_c DESC, incident DESC
                  LIMIT ?2"
             ))?;
             let limit = limit.map_or(-1, |n| n as i64);

@@ -111,7 +111,7 @@ pub const MIGRATIONS: &[&str] = &[
         unreadable  INTEGER NOT NULL,
         unreadable_first TEXT
     );
-    CREATE INDEX incidents_by_activity ON incidents (active_ms, recorded_ms, recorded_c);
+    CREATE INDEX incidents_by_activity ON incidents (active_ms, recorded_ms, recorded_c, incident);
     CREATE TABLE timeline (
         incident INTEGER NOT NULL,
         at_ms    INTEGER NOT NULL,

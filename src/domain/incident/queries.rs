@@ -91,10 +91,10 @@ impl Summary {
         self.resolved_at.is_some()
     }
 
-    /// Most recently active first: the order lists and "the current
-    /// incident" go by.
-    pub fn recency(&self) -> std::cmp::Reverse<(DateTime<Utc>, Hlc)> {
-        std::cmp::Reverse((self.last_activity, self.last_recorded))
+    /// Most recently active first (ties, by id): the order lists and
+    /// "the current incident" go by.
+    pub fn recency(&self) -> std::cmp::Reverse<(DateTime<Utc>, Hlc, IncidentId)> {
+        std::cmp::Reverse((self.last_activity, self.last_recorded, self.id))
     }
 }
 
