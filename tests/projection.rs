@@ -231,6 +231,22 @@ fn check(store: &Store) -> Result<(), TestCaseError> {
                     Some(inc.clone().without_notes(Some(&r)))
                 );
             }
+            // The first screen: the newest few, and every entry but a note.
+            let newest = 3;
+            let n = inc.timeline.len();
+            let mut first = inc.clone();
+            first.timeline = inc
+                .timeline
+                .iter()
+                .enumerate()
+                .filter(|(i, e)| !e.kind.is_note() || i + newest >= n)
+                .map(|(_, e)| e.clone())
+                .collect();
+            let left_out = n - first.timeline.len();
+            prop_assert_eq!(
+                store.incident_newest(id, newest).unwrap(),
+                Some((first, left_out))
+            );
             summaries.push(inc.summary());
         }
     }

@@ -118,6 +118,16 @@ impl Context {
         self.declared(self.store.incident_without_notes(id, None)?)
     }
 
+    /// As [`Context::incident`], as a screen first shows it: without the
+    /// notes older than its `newest` newest entries (see
+    /// [`Store::incident_newest`]); and how many entries were left out.
+    pub fn incident_newest(&self, newest: usize) -> Result<(Incident, usize), AppError> {
+        let id = self.incident_id()?;
+        let read = self.store.incident_newest(id, newest)?;
+        let left_out = read.as_ref().map_or(0, |(_, n)| *n);
+        Ok((self.declared(read.map(|(i, _)| i))?, left_out))
+    }
+
     /// The incident a reference resolved to, which has a declaration.
     pub(super) fn declared(&self, incident: Option<Incident>) -> Result<Incident, AppError> {
         incident.ok_or_else(|| match &self.incident {

@@ -53,6 +53,8 @@ pub struct Head {
     key: i64,
     pub projection: Projection,
     last: OrderKey,
+    /// How many entries the timeline has.
+    entries: i64,
     pub unreadable: Option<Unreadable>,
 }
 
@@ -103,9 +105,12 @@ fn step(conn: &Connection, mut head: Head, events: &[Event]) -> Result<(), Store
             keys.insert(target, key);
             head.projection.incident.timeline.push(entry);
         }
+        let loaded = keys.len();
         head.projection.next(e);
         keys.insert(e.id, e.order_key());
-        for entry in std::mem::take(&mut head.projection.incident.timeline) {
+        let touched = std::mem::take(&mut head.projection.incident.timeline);
+        head.entries += (touched.len() - loaded) as i64;
+        for entry in touched {
             if let Some(key) = keys.get(&entry.id) {
                 write_entry(conn, head.key, key, &entry)?;
             }
@@ -167,6 +172,7 @@ pub fn rebuild(conn: &Connection, id: IncidentId) -> Result<(), StoreError> {
         key: key.unwrap_or_default(),
         projection,
         last,
+        entries: timeline.len() as i64,
         unreadable,
     };
     head.key = write_head(conn, &head)?;
@@ -204,7 +210,8 @@ pub fn trusted_head(conn: &Connection, id: IncidentId) -> Result<Option<Head>, S
     }
     let row = conn
         .prepare_cached(
-            "SELECT key, state, at_ms, hlc_ms, hlc_c, replica, id, unreadable, unreadable_first
+            "SELECT key, state, at_ms, hlc_ms, hlc_c, replica, id, entries, unreadable,
+                 unreadable_first
              FROM incidents WHERE incident = ?1",
         )?
         .query_row([id.to_string()], |r| {
@@ -213,11 +220,12 @@ pub fn trusted_head(conn: &Connection, id: IncidentId) -> Result<Option<Head>, S
                 r.get::<_, String>(1)?,
                 order_key(r, 2),
                 r.get::<_, i64>(7)?,
-                r.get::<_, Option<String>>(8)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })
         .optional()?;
-    let Some((key, state, last, count, first)) = row else {
+    let Some((key, state, last, entries, count, first)) = row else {
         return Ok(None);
     };
     let projection: Projection =
@@ -226,6 +234,7 @@ pub fn trusted_head(conn: &Connection, id: IncidentId) -> Result<Option<Head>, S
         key,
         projection,
         last: last?,
+        entries,
         unreadable: (count > 0).then(|| Unreadable {
             count: count as u64,
             first: first.unwrap_or_default(),
@@ -254,54 +263,95 @@ pub fn stale(conn: &Connection) -> Result<Vec<IncidentId>, StoreError> {
     Ok(out)
 }
 
+/// Which entries of the timeline a read takes.
+#[derive(Clone, Copy, Debug)]
+pub enum Entries<'a> {
+    All,
+    /// Those that are not notes, and any note a reference (as typed)
+    /// matches: see [`Incident::without_notes`].
+    WithoutNotes(Option<&'a str>),
+    /// Those that are not notes, and the newest this many of any kind.
+    Newest(usize),
+}
+
 impl Head {
-    /// The state with the entries `which` selects (`None`: all of them),
-    /// in order.
+    /// The state with the entries `which` selects, in order, and how many
+    /// it left out.
     pub fn with_entries(
         mut self,
         conn: &Connection,
-        which: Option<Option<&str>>,
-    ) -> Result<Incident, StoreError> {
+        which: Entries,
+    ) -> Result<(Incident, usize), StoreError> {
         let all = format!("SELECT {ENTRY_COLUMNS} FROM timeline WHERE incident = ?1");
-        let mut entries = match which {
-            None => entries(conn, &all, params![self.key])?,
-            Some(naming) => {
-                // The planner would rather walk every row in order than sort
-                // the few that are not notes.
-                let without_notes = format!(
-                    "SELECT {ENTRY_COLUMNS} FROM timeline INDEXED BY timeline_without_notes
-                     WHERE incident = ?1 AND note = 0"
-                );
-                let mut found = entries(conn, &without_notes, params![self.key])?;
-                if let Some(r) = naming.map(crate::domain::incident::entry_ref) {
-                    // Matched again below as the domain matches a reference;
-                    // the SQL only narrows.
-                    let like = format!("__________{}%", r.replace(['%', '_', '\\'], ""));
-                    let named = entries(
+        let in_order = "ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
+        // The planner would rather walk every row in order than sort the few
+        // that are not notes.
+        let without_notes = format!(
+            "SELECT {ENTRY_COLUMNS} FROM timeline INDEXED BY timeline_without_notes
+             WHERE incident = ?1 AND note = 0 {in_order}"
+        );
+        let key = self.key;
+        let some = |mut found: Vec<(OrderKey, Entry)>, more: Vec<(OrderKey, Entry)>| {
+            found.extend(more);
+            found.sort_by_key(|(key, _)| *key);
+            found.dedup_by_key(|(key, _)| *key);
+            found.into_iter().map(|(_, e)| e).collect::<Vec<_>>()
+        };
+        let timeline = match which {
+            Entries::Newest(n) if n as i64 >= self.entries => Entries::All,
+            other => other,
+        };
+        self.projection.incident.timeline = match timeline {
+            Entries::All => rows(conn, &format!("{all} {in_order}"), params![key], entry)?,
+            Entries::WithoutNotes(naming) => {
+                let found = rows(conn, &without_notes, params![key], keyed_entry)?;
+                let named = match naming.map(crate::domain::incident::entry_ref) {
+                    // Matched as the domain matches a reference; the SQL only
+                    // narrows.
+                    Some(r) => rows(
                         conn,
                         &format!("{all} AND note = 1 AND (id LIKE ?2 OR id = upper(?3))"),
-                        params![self.key, like, r],
-                    )?;
-                    found.extend(named.into_iter().filter(|(_, e)| e.id.matches_ref(r)));
-                    found.sort_by_key(|(key, _)| *key);
-                }
-                found
+                        params![
+                            key,
+                            format!("__________{}%", r.replace(['%', '_', '\\'], "")),
+                            r
+                        ],
+                        keyed_entry,
+                    )?
+                    .into_iter()
+                    .filter(|(_, e)| e.id.matches_ref(r))
+                    .collect(),
+                    None => Vec::new(),
+                };
+                some(found, named)
+            }
+            Entries::Newest(n) => {
+                let found = rows(conn, &without_notes, params![key], keyed_entry)?;
+                let newest = format!(
+                    "{all} ORDER BY at_ms DESC, hlc_ms DESC, hlc_c DESC, replica DESC, id DESC
+                     LIMIT ?2"
+                );
+                some(
+                    found,
+                    rows(conn, &newest, params![key, n as i64], keyed_entry)?,
+                )
             }
         };
-        self.projection.incident.timeline = entries.drain(..).map(|(_, e)| e).collect();
-        Ok(self.projection.incident)
+        let shown = self.projection.incident.timeline.len() as i64;
+        let left_out = (self.entries - shown).max(0) as usize;
+        Ok((self.projection.incident, left_out))
     }
 }
 
-/// Timeline rows as entries, with their order keys, in order.
-fn entries(
+/// Timeline rows, each as `read` makes it.
+fn rows<T>(
     conn: &Connection,
     sql: &str,
     params: impl rusqlite::Params,
-) -> Result<Vec<(OrderKey, Entry)>, StoreError> {
-    let sql = format!("{sql} ORDER BY at_ms, hlc_ms, hlc_c, replica, id");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params, |r| Ok(entry(r)))?;
+    read: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| Ok(read(r)))?;
     let mut out = Vec::new();
     for row in rows {
         out.push(row??);
@@ -322,26 +372,38 @@ fn entry_by_id(
     );
     let found = conn
         .prepare_cached(&sql)?
-        .query_row(params![key, id.to_string()], |r| Ok(entry(r)))
+        .query_row(params![key, id.to_string()], |r| Ok(keyed_entry(r)))
         .optional()?;
     found.transpose()
 }
 
-/// A timeline row (its columns as [`ENTRY_COLUMNS`] lists them).
-fn entry(r: &Row) -> Result<(OrderKey, Entry), StoreError> {
-    let key = order_key(r, 0)?;
-    let kind: String = r.get(6)?;
-    let kind =
-        EntryKind::from_label(&kind).ok_or_else(|| corrupt(&key.3.to_string(), "unknown kind"))?;
+/// A timeline row (its columns as [`ENTRY_COLUMNS`] lists them) as an
+/// entry: all a whole timeline needs, the row's order being the order.
+fn entry(r: &Row) -> Result<Entry, StoreError> {
+    let id: String = r.get(4)?;
+    let at = DateTime::from_timestamp_millis(r.get(0)?)
+        .ok_or_else(|| corrupt(&id, "a time out of range"))?;
+    let kind = r.get_ref(6)?.as_str().map_err(|e| corrupt(&id, e))?;
+    let kind = EntryKind::from_label(kind).ok_or_else(|| corrupt(&id, "unknown kind"))?;
     let marks: i64 = r.get(8)?;
-    let mut entry = Entry::new(key.3, key.0, r.get(5)?, kind, r.get(7)?);
+    let parsed = id.parse().map_err(|e| corrupt(&id, e))?;
+    let mut entry = Entry::new(parsed, at, r.get(5)?, kind, r.get(7)?);
     entry.amended = marks & AMENDED != 0;
     entry.redacted = marks & REDACTED != 0;
     entry.pinned = marks & PINNED != 0;
-    let entry = entry
-        .with_named_json(r.get::<_, Option<String>>(9)?.as_deref())
-        .map_err(|e| corrupt(&key.3.to_string(), e))?;
-    Ok((key, entry))
+    match r
+        .get_ref(9)?
+        .as_str_or_null()
+        .map_err(|e| corrupt(&id, e))?
+    {
+        None => Ok(entry),
+        named => entry.with_named_json(named).map_err(|e| corrupt(&id, e)),
+    }
+}
+
+/// As [`entry`], with the row's order key, to merge rows read apart.
+fn keyed_entry(r: &Row) -> Result<(OrderKey, Entry), StoreError> {
+    Ok((order_key(r, 0)?, entry(r)?))
 }
 
 /// Five columns from `at`: `at_ms, hlc_ms, hlc_c, replica, id`.
@@ -403,12 +465,14 @@ fn write_head(conn: &Connection, head: &Head) -> Result<i64, StoreError> {
         .prepare_cached(
             "INSERT INTO incidents (incident, title, severity, stage, commander, declared_ms,
                  resolved_ms, active_ms, recorded_ms, recorded_c, at_ms, hlc_ms, hlc_c, replica,
-                 id, state, unreadable, unreadable_first)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                 id, state, unreadable, unreadable_first, entries)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)
              ON CONFLICT (incident) DO UPDATE SET title = ?2, severity = ?3, stage = ?4,
                  commander = ?5, declared_ms = ?6, resolved_ms = ?7, active_ms = ?8,
                  recorded_ms = ?9, recorded_c = ?10, at_ms = ?11, hlc_ms = ?12, hlc_c = ?13,
-                 replica = ?14, id = ?15, state = ?16, unreadable = ?17, unreadable_first = ?18
+                 replica = ?14, id = ?15, state = ?16, unreadable = ?17, unreadable_first = ?18,
+                 entries = ?19
              RETURNING key",
         )?
         .query_row(
@@ -431,6 +495,7 @@ fn write_head(conn: &Connection, head: &Head) -> Result<i64, StoreError> {
                 state,
                 head.unreadable.as_ref().map_or(0, |u| u.count as i64),
                 head.unreadable.as_ref().map(|u| u.first.clone()),
+                head.entries,
             ],
             |r| r.get(0),
         )?;

@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::projection::{self, EVENTS_IN_ORDER, SUMMARY_COLUMNS, parse_counting};
+use super::projection::{self, EVENTS_IN_ORDER, Entries, SUMMARY_COLUMNS, parse_counting};
 use super::{Held, Store, StoreError, Unreadable, held};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
@@ -39,7 +39,8 @@ impl Store {
     /// One incident's state, if it has been declared: every entry of its
     /// timeline. Read from the projection, without folding.
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
-        self.reading(|conn| self.read_incident(conn, id, None))
+        let read = self.reading(|conn| self.read_incident(conn, id, Entries::All))?;
+        Ok(read.map(|(incident, _)| incident))
     }
 
     /// One incident's state without its notes, save an entry `naming` (a
@@ -51,18 +52,31 @@ impl Store {
         id: IncidentId,
         naming: Option<&str>,
     ) -> Result<Option<Incident>, StoreError> {
-        self.reading(|conn| self.read_incident(conn, id, Some(naming)))
+        let which = Entries::WithoutNotes(naming);
+        let read = self.reading(|conn| self.read_incident(conn, id, which))?;
+        Ok(read.map(|(incident, _)| incident))
     }
 
-    /// The incident with the entries `which` selects (`None`: all; else
-    /// those [`Incident::without_notes`] keeps): from the projection, or
-    /// folded from the log where it cannot be trusted.
+    /// As a screen first shows an incident: without the notes older than
+    /// its `newest` newest entries; and how many entries that left out (0
+    /// when the timeline is whole).
+    pub fn incident_newest(
+        &self,
+        id: IncidentId,
+        newest: usize,
+    ) -> Result<Option<(Incident, usize)>, StoreError> {
+        self.reading(|conn| self.read_incident(conn, id, Entries::Newest(newest)))
+    }
+
+    /// The incident with the entries `which` selects, and how many it left
+    /// out: from the projection, or folded from the log where it cannot be
+    /// trusted.
     fn read_incident(
         &self,
         conn: &Connection,
         id: IncidentId,
-        which: Option<Option<&str>>,
-    ) -> Result<Option<Incident>, StoreError> {
+        which: Entries,
+    ) -> Result<Option<(Incident, usize)>, StoreError> {
         if self.projected
             && let Some(head) = projection::trusted_head(conn, id)?
         {
@@ -73,10 +87,10 @@ impl Store {
             return Ok(None);
         }
         let folded = self.fold(conn, id)?;
-        Ok(match which {
-            None => folded,
-            Some(naming) => folded.map(|i| i.without_notes(naming)),
-        })
+        Ok(folded.map(|i| match which {
+            Entries::WithoutNotes(naming) => (i.without_notes(naming), 0),
+            Entries::All | Entries::Newest(_) => (i, 0),
+        }))
     }
 
     /// Folds an incident from the log, as the projection would hold it: for

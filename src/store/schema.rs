@@ -85,7 +85,8 @@ pub const MIGRATIONS: &[&str] = &[
     // transaction that writes each event, so a command reads a row rather
     // than folding the log. `incidents` has the few fields a list shows and
     // orders by, where the fold stands (the order key of the latest event
-    // folded) and the rest of the state as JSON; `timeline` has the
+    // folded), the rest of the state as JSON and how many entries its
+    // timeline has; `timeline` has the
     // entries, one row each in the agreed order. An event changed or
     // deleted by hand marks its incident `stale`: it is folded from the log
     // until the next write folds it again. Built for an existing database
@@ -108,6 +109,7 @@ pub const MIGRATIONS: &[&str] = &[
         replica     TEXT NOT NULL,
         id          TEXT NOT NULL,
         state       TEXT NOT NULL,
+        entries     INTEGER NOT NULL,
         unreadable  INTEGER NOT NULL,
         unreadable_first TEXT
     );
