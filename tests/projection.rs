@@ -9,6 +9,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, Utc};
+use common::config;
 use fireground::domain::clock::Hlc;
 use fireground::domain::command::Command;
 use fireground::domain::decide::{Backfill, Situation, decide};
@@ -311,18 +312,6 @@ fn run(specs: &[Remote], ops: &[Op]) -> Result<(), TestCaseError> {
     check(&store)?;
     prop_assert!(store.held().unwrap().is_none(), "everything let in");
     Ok(())
-}
-
-/// `cases` unless `PROPTEST_CASES` says otherwise.
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        ..ProptestConfig::default()
-    }
 }
 
 proptest! {
