@@ -284,8 +284,9 @@ impl Head {
     ) -> Result<(Incident, usize), StoreError> {
         let all = format!("SELECT {ENTRY_COLUMNS} FROM timeline WHERE incident = ?1");
         let in_order = "ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
-        // The planner would rather walk every row in order than sort the few
-        // that are not notes.
+        // The entries that are not notes are scattered among the notes; the
+        // index has them together (and the planner, not knowing how few they
+        // are, would rather walk every row).
         let without_notes = format!(
             "SELECT {ENTRY_COLUMNS} FROM timeline INDEXED BY timeline_without_notes
              WHERE incident = ?1 AND note = 0 {in_order}"
