@@ -1,6 +1,7 @@
-//! The console at 100,000 events in one incident: opening it (fold from
-//! SQLite to the first frame), a key press that moves the selection and
-//! redraws, and the idle tick that finds nothing changed.
+//! The console at 100,000 events in one incident: opening it (from the
+//! projection to the first frame, and on to the whole timeline loaded), a
+//! key press that moves the selection and redraws, and the idle tick that
+//! finds nothing changed.
 
 mod support;
 
@@ -41,7 +42,17 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    c.bench_function("console: open 100k events, then the whole timeline", |b| {
+        b.iter(|| {
+            let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
+            terminal.draw(|f| view::draw(f, &app)).unwrap();
+            app.load_older();
+            terminal.draw(|f| view::draw(f, &app)).unwrap();
+        })
+    });
+
     let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
+    app.load_older();
     let up = TermEvent::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
     c.bench_function("console: key press and redraw at 100k events", |b| {
         b.iter(|| {

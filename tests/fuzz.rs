@@ -7,7 +7,10 @@
 //! A few seconds by default. A long run, in release:
 //! `PROPTEST_CASES=100000 cargo test --release --test fuzz`
 
+mod common;
+
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use common::config;
 use fireground::domain::event::{Event, EventKind, NoteKind};
 use fireground::domain::ids::IncidentId;
 use fireground::domain::input::parse_due;
@@ -20,18 +23,6 @@ use fireground::store::Store;
 use fireground::sync::{Target, sync};
 use proptest::prelude::*;
 use serde_json::Value;
-
-/// `cases` unless `PROPTEST_CASES` says otherwise.
-fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        ..ProptestConfig::default()
-    }
-}
 
 fn printable(what: &str, s: &str) -> Result<(), TestCaseError> {
     prop_assert!(

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use chrono::{DateTime, Local};
 
 use super::AppError;
+use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 use crate::domain::playbook::Playbook;
 use crate::paths;
 use crate::playbooks::Catalog;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// What a front end was told about where and as whom to work; each is
 /// `None` for the default.
@@ -74,27 +75,65 @@ impl Context {
         })
     }
 
-    /// The incident named by --incident, or the current one.
-    pub fn incident(&self) -> Result<Incident, AppError> {
+    /// The id of the incident named by --incident, or of the current one.
+    pub fn incident_id(&self) -> Result<IncidentId, AppError> {
         match &self.incident {
-            Some(r) => {
-                let id = self.store.resolve(r)?;
-                Ok(self
-                    .store
-                    .incident(id)?
-                    .ok_or_else(|| AppError::Input(format!("incident '{r}' has no declaration")))?)
-            }
+            Some(r) => Ok(self.store.resolve(r)?),
             None => Ok(self.store.current()?),
         }
+    }
+
+    /// As [`Context::incident_id`], but with no open incident falls back to
+    /// the most recent resolved one: for commands that only read.
+    pub fn incident_id_to_show(&self) -> Result<IncidentId, AppError> {
+        match &self.incident {
+            Some(_) => self.incident_id(),
+            None => Ok(self.store.current_or_latest()?),
+        }
+    }
+
+    /// The incident named by --incident, or the current one.
+    pub fn incident(&self) -> Result<Incident, AppError> {
+        self.declared(self.store.incident(self.incident_id()?)?)
     }
 
     /// As [`Context::incident`], but with no open incident falls back to the
     /// most recent resolved one: for commands that only read.
     pub fn incident_to_show(&self) -> Result<Incident, AppError> {
-        match &self.incident {
-            Some(_) => self.incident(),
-            None => Ok(self.store.current_or_latest()?),
-        }
+        self.declared(self.store.incident(self.incident_id_to_show()?)?)
+    }
+
+    /// The incident [`Context::incident`] gives, without the notes of its
+    /// timeline: all the rules and the state's summary read, and on a long
+    /// incident a small part of the rows.
+    pub fn incident_without_notes(&self) -> Result<Incident, AppError> {
+        let id = self.incident_id()?;
+        self.declared(self.store.incident_without_notes(id, None)?)
+    }
+
+    /// As [`Context::incident_without_notes`], falling back as
+    /// [`Context::incident_to_show`] does.
+    pub fn incident_to_show_without_notes(&self) -> Result<Incident, AppError> {
+        let id = self.incident_id_to_show()?;
+        self.declared(self.store.incident_without_notes(id, None)?)
+    }
+
+    /// As [`Context::incident`], as a screen first shows it: without the
+    /// notes older than its `newest` newest entries (see
+    /// [`Store::incident_newest`]); and how many entries were left out.
+    pub fn incident_newest(&self, newest: usize) -> Result<(Incident, usize), AppError> {
+        let id = self.incident_id()?;
+        let read = self.store.incident_newest(id, newest)?;
+        let left_out = read.as_ref().map_or(0, |(_, n)| *n);
+        Ok((self.declared(read.map(|(i, _)| i))?, left_out))
+    }
+
+    /// The incident a reference resolved to, which has a declaration.
+    pub(super) fn declared(&self, incident: Option<Incident>) -> Result<Incident, AppError> {
+        incident.ok_or_else(|| match &self.incident {
+            Some(r) => AppError::Input(format!("incident '{r}' has no declaration")),
+            None => StoreError::NoOpenIncident.into(),
+        })
     }
 
     /// The playbook an incident runs by.

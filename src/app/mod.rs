@@ -82,7 +82,7 @@ impl Context {
         let overruled = match backfilled {
             Some(_) => self
                 .store
-                .incident(id)?
+                .incident_without_notes(id, None)?
                 .and_then(|now| superseded(&now, &decision.kind)),
             None => None,
         };
@@ -95,8 +95,11 @@ impl Context {
         })
     }
 
-    /// The incident a command acts on, as it stands in the store now:
-    /// none for a declaration.
+    /// The incident a command acts on, as it stands in the store now (none
+    /// for a declaration): without the notes of its timeline, save the entry
+    /// the command names, since no rule reads the others. On a long
+    /// incident that is a small part of it, so a change costs about the
+    /// same however long the log.
     fn acted_on(
         &self,
         on: Option<IncidentId>,
@@ -105,10 +108,17 @@ impl Context {
         if matches!(command, Command::Declare { .. }) {
             return Ok(None);
         }
+        let id = match on {
+            Some(id) => id,
+            None if command.acts_on_resolved() => self.incident_id_to_show()?,
+            None => self.incident_id()?,
+        };
+        let incident = self
+            .store
+            .incident_without_notes(id, command.names_entry())?;
         let incident = match on {
-            Some(id) => self.store.incident(id)?.ok_or(Refusal::NoIncident)?,
-            None if command.acts_on_resolved() => self.incident_to_show()?,
-            None => self.incident()?,
+            Some(_) => incident.ok_or(Refusal::NoIncident)?,
+            None => self.declared(incident)?,
         };
         Ok(Some(incident))
     }

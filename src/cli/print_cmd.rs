@@ -99,7 +99,9 @@ pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), AppError> {
 fn incident(ctx: &Context) -> Result<Incident, AppError> {
     match ctx.incident_to_show() {
         Err(AppError::Store(StoreError::NoOpenIncident)) => {
-            ctx.store.incidents()?.into_iter().next().ok_or_else(|| {
+            let latest = ctx.store.incidents()?.into_iter().next();
+            let latest = latest.map(|s| ctx.store.incident(s.id)).transpose()?;
+            latest.flatten().ok_or_else(|| {
                 AppError::Input(
                     "there is no incident to print; declare one with `fireground declare TITLE`"
                         .into(),

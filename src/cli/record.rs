@@ -160,7 +160,7 @@ fn update_said(said: &str, kind: Option<&EventKind>) -> String {
 
 /// The update the state suggests, to copy into the channel it goes to.
 fn print_draft(ctx: &Context, json: bool) -> Result<(), AppError> {
-    let inc = ctx.incident()?;
+    let inc = ctx.incident_without_notes()?;
     let playbook = ctx.playbook(&inc)?;
     let now = ctx.store.now();
     let draft = update_draft(&inc, playbook, &Zone::Local.at(now));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::app::{AppError, Context};
 use crate::domain::cadence::{Cadence, next_update};
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Incident, Summary};
 use crate::domain::roster::{RoleRow, role_rows};
 use crate::domain::text::truncate;
 use crate::domain::when::{clock_duration, human_duration};
@@ -25,7 +25,7 @@ struct ListRow<'a> {
 }
 
 pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), AppError> {
-    let incidents: Vec<Incident> = ctx
+    let incidents: Vec<Summary> = ctx
         .store
         .incidents()?
         .into_iter()
@@ -40,7 +40,7 @@ pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), AppError> {
                 title: &i.title,
                 severity: &i.severity,
                 stage: &i.stage,
-                commander: i.commander(),
+                commander: i.commander.as_deref(),
                 declared_at: i.declared_at,
                 resolved_at: i.resolved_at,
                 last_activity: i.last_activity,
@@ -74,7 +74,7 @@ pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), AppError> {
             i.severity,
             i.stage,
             state,
-            truncate(i.commander().unwrap_or("—"), 12),
+            truncate(i.commander.as_deref().unwrap_or("—"), 12),
             z.date_hm(i.declared_at),
             i.title
         );
@@ -118,7 +118,7 @@ struct HeldBack {
 }
 
 pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
-    let inc = ctx.incident_to_show()?;
+    let inc = ctx.incident_to_show_without_notes()?;
     let pb = ctx.playbook_or_default(&inc);
     let now = Utc::now();
     let cadence = next_update(&inc, pb, now);

@@ -98,4 +98,16 @@ impl Command {
     pub fn acts_on_resolved(&self) -> bool {
         matches!(self, Command::Reopen { .. })
     }
+
+    /// The timeline entry the command names, as typed: what an amendment,
+    /// a redaction or a pin is decided against besides the state without
+    /// its notes ([`super::incident::Incident::without_notes`]).
+    pub fn names_entry(&self) -> Option<&str> {
+        match self {
+            Command::Amend { entry, .. }
+            | Command::Redact { entry, .. }
+            | Command::Pin { entry } => Some(entry),
+            _ => None,
+        }
+    }
 }

@@ -232,6 +232,20 @@ impl Event {
     }
 }
 
+impl EventKind {
+    /// What a correction changes: the entry amended, redacted or pinned,
+    /// or the action item done. `None` for every other kind.
+    pub fn corrects(&self) -> Option<EventId> {
+        match self {
+            EventKind::Amended { target, .. }
+            | EventKind::Redacted { target, .. }
+            | EventKind::Pinned { target } => Some(*target),
+            EventKind::ActionItemDone { item } => Some(*item),
+            _ => None,
+        }
+    }
+}
+
 /// Reads the envelope field by field and the body from what is left, rather
 /// than through serde's flatten and untagged machinery, which buffers every
 /// field twice: loading a 100,000-event incident is dominated by this.

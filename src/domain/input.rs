@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::event::EventKind;
 use super::ids::EventId;
-use super::incident::Incident;
+use super::incident::{Incident, entry_ref};
 use super::playbook::Playbook;
 use super::refusal::Refusal;
 
@@ -64,7 +64,7 @@ pub fn pick_checklist_item(items: &[String], input: &str) -> Option<String> {
 
 /// A timeline entry by its short ref (as `print --refs` shows).
 pub fn find_entry(inc: &Incident, reference: &str) -> Result<EventId, Refusal> {
-    let r = reference.trim().trim_start_matches('#');
+    let r = entry_ref(reference);
     let found: Vec<EventId> = inc
         .timeline
         .iter()

@@ -67,21 +67,46 @@ pub fn any_due(conn: &Connection, horizon: i64) -> Result<bool, StoreError> {
 }
 
 /// Moves every held event now within reach into the log; returns the clock
-/// after observing them.
-pub fn release_due(conn: &Connection, horizon: i64, mut hlc: Hlc) -> Result<Hlc, StoreError> {
+/// after observing them, and those the log did not have, for the
+/// projection. One that cannot be read goes in all the same, and its
+/// incident is folded from the log until the next write folds it again.
+pub fn release_due(
+    conn: &Connection,
+    horizon: i64,
+    mut hlc: Hlc,
+) -> Result<(Hlc, Vec<Event>), StoreError> {
     let due = "FROM held_events WHERE at_ms <= ?1 AND hlc_ms <= ?1";
+    let mut released = Vec::new();
     {
-        let mut stmt = conn.prepare_cached(&format!("SELECT hlc_ms, hlc_c, at_ms {due}"))?;
-        let clocks = stmt.query_map([horizon], |r| {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT hlc_ms, hlc_c, at_ms, incident, json,
+                 EXISTS(SELECT 1 FROM events WHERE events.id = held_events.id) {due}"
+        ))?;
+        let rows = stmt.query_map([horizon], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, u32>(1)?,
+                Hlc {
+                    ms: r.get(0)?,
+                    c: r.get(1)?,
+                },
                 r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, bool>(5)?,
             ))
         })?;
-        for clock in clocks {
-            let (ms, c, at_ms) = clock?;
-            hlc = Hlc::observe(Hlc::observe(hlc, Hlc { ms, c }), Hlc { ms: at_ms, c: 0 });
+        for row in rows {
+            let (clock, at_ms, incident, json, present) = row?;
+            hlc = Hlc::observe(Hlc::observe(hlc, clock), Hlc { ms: at_ms, c: 0 });
+            if present {
+                continue;
+            }
+            match Event::from_json(&json) {
+                Ok(e) => released.push(e),
+                Err(_) => {
+                    conn.prepare_cached("INSERT OR IGNORE INTO stale (incident) VALUES (?1)")?
+                        .execute([incident])?;
+                }
+            }
         }
     }
     conn.execute(
@@ -89,7 +114,7 @@ pub fn release_due(conn: &Connection, horizon: i64, mut hlc: Hlc) -> Result<Hlc,
         [horizon],
     )?;
     conn.execute(&format!("DELETE {due}"), [horizon])?;
-    Ok(hlc)
+    Ok((hlc, released))
 }
 
 /// Moves events already in the log that are beyond reach (imported before

@@ -5,6 +5,7 @@ mod drafts;
 mod error;
 mod held;
 mod open;
+mod projection;
 mod queries;
 mod read_only;
 mod schema;
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use crate::domain::ids::ReplicaId;
+use crate::domain::ids::{IncidentId, ReplicaId};
 
 pub use drafts::Draft;
 pub use error::StoreError;
@@ -33,7 +34,11 @@ pub struct Store {
     clock: Clock,
     /// Why this database is open for reading only, when it is.
     read_only: Option<String>,
-    unreadable: std::cell::RefCell<Option<Unreadable>>,
+    /// Whether the database keeps the projection (one opened for reading
+    /// only may be too old to): if not, every read folds the log.
+    projected: bool,
+    /// Rows that could not be read, by the incident read.
+    unreadable: std::cell::RefCell<std::collections::BTreeMap<IncidentId, Unreadable>>,
 }
 
 /// Stored rows that could not be read, for one warning.

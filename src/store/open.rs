@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Store, StoreError, held, read_only, schema};
+use super::{Store, StoreError, held, projection, read_only, schema};
 use crate::domain::ids::ReplicaId;
 
 /// How long a writer waits for another process's transaction before giving
@@ -42,12 +42,12 @@ impl Store {
         match Store::open(path) {
             Err(e) if e.cannot_write() && path.is_file() => {
                 let opened = read_only::open(path).and_then(|(conn, behind)| {
-                    schema_version(&conn, path)?;
+                    let version = schema_version(&conn, path)?;
                     let replica = read_replica(&conn)?;
-                    Ok((conn, behind, replica))
+                    Ok((conn, behind, replica, version >= schema::PROJECTION))
                 });
                 // Unreadable too: the first failure is the one to explain.
-                let Ok((conn, behind, replica)) = opened else {
+                let Ok((conn, behind, replica, projected)) = opened else {
                     return Err(e);
                 };
                 let cause = match &e {
@@ -64,6 +64,7 @@ impl Store {
                     path: path.to_path_buf(),
                     clock: Box::new(Utc::now),
                     read_only: Some(why),
+                    projected,
                     unreadable: Default::default(),
                 })
             }
@@ -93,6 +94,7 @@ impl Store {
             path,
             clock: Box::new(Utc::now),
             read_only: None,
+            projected: true,
             unreadable: Default::default(),
         };
         // SQLite opens a file it may not write read-only on its own.
@@ -193,6 +195,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
     )?;
     if version < schema::HELD_EVENTS {
         held::hold_existing(&tx, held::horizon(Utc::now()))?;
+    }
+    if version < schema::PROJECTION {
+        projection::rebuild_all(&tx)?;
     }
     let replica = read_replica(&tx)?;
     tx.commit()?;

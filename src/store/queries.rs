@@ -1,15 +1,13 @@
-//! Reading the log back: events, folded incidents, and which incident a reference names.
+//! Reading: events, incidents as the projection keeps them, and which
+//! incident a reference names.
 
-use rusqlite::OptionalExtension;
+use rusqlite::Connection;
 
+use super::projection::{self, EVENTS_IN_ORDER, Entries, SUMMARY_COLUMNS, parse_counting};
 use super::{Held, Store, StoreError, Unreadable, held};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
-use crate::domain::incident::Incident;
-
-/// One incident's events in the order every replica agrees on.
-const EVENTS_IN_ORDER: &str = "SELECT id, json FROM events WHERE incident = ?1
-     ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
+use crate::domain::incident::{Incident, Summary};
 
 impl Store {
     /// Events from other replicas dated too far ahead of this clock, held
@@ -26,30 +24,90 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut events = Vec::new();
+        let mut unreadable = None;
         for row in rows {
             let (id, json) = row?;
-            events.extend(self.parse_or_skip(&id, &json));
+            events.extend(parse_counting(&id, &json, &mut unreadable));
         }
+        self.saw_unreadable(incident, unreadable);
         // The SQL order matches the domain's except for sub-millisecond `at`,
         // which the wire format does not carry; sorting again is cheap.
         events.sort_by_key(|e| e.order_key());
         Ok(events)
     }
 
-    /// One incident's state, if it has been declared.
+    /// One incident's state, if it has been declared: every entry of its
+    /// timeline. Read from the projection, without folding.
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>, StoreError> {
-        // Folded straight from the rows, in the agreed order (the columns
-        // sort as the domain does: `at` has millisecond precision on the
-        // wire, and ULID text sorts as the ids do), so a large incident is
-        // never held twice in memory.
-        let mut stmt = self.conn.prepare_cached(EVENTS_IN_ORDER)?;
+        let read = self.reading(|conn| self.read_incident(conn, id, Entries::All))?;
+        Ok(read.map(|(incident, _)| incident))
+    }
+
+    /// One incident's state without its notes, save an entry `naming` (a
+    /// reference as typed) matches: what the rules and `status` read (see
+    /// [`Incident::without_notes`]). On a long incident, a small part of
+    /// the rows [`Store::incident`] reads.
+    pub fn incident_without_notes(
+        &self,
+        id: IncidentId,
+        naming: Option<&str>,
+    ) -> Result<Option<Incident>, StoreError> {
+        let which = Entries::WithoutNotes(naming);
+        let read = self.reading(|conn| self.read_incident(conn, id, which))?;
+        Ok(read.map(|(incident, _)| incident))
+    }
+
+    /// As a screen first shows an incident: without the notes older than
+    /// its `newest` newest entries; and how many entries that left out (0
+    /// when the timeline is whole).
+    pub fn incident_newest(
+        &self,
+        id: IncidentId,
+        newest: usize,
+    ) -> Result<Option<(Incident, usize)>, StoreError> {
+        self.reading(|conn| self.read_incident(conn, id, Entries::Newest(newest)))
+    }
+
+    /// The incident with the entries `which` selects, and how many it left
+    /// out: from the projection, or folded from the log where it cannot be
+    /// trusted.
+    fn read_incident(
+        &self,
+        conn: &Connection,
+        id: IncidentId,
+        which: Entries,
+    ) -> Result<Option<(Incident, usize)>, StoreError> {
+        if self.projected
+            && let Some(head) = projection::trusted_head(conn, id)?
+        {
+            self.saw_unreadable(id, head.unreadable.clone());
+            return head.with_entries(conn, which).map(Some);
+        }
+        if self.projected && !projection::is_stale(conn, id)? {
+            return Ok(None);
+        }
+        let folded = self.fold(conn, id)?;
+        Ok(folded.map(|i| match which {
+            Entries::WithoutNotes(naming) => (i.without_notes(naming), 0),
+            Entries::All | Entries::Newest(_) => (i, 0),
+        }))
+    }
+
+    /// Folds an incident from the log, as the projection would hold it: for
+    /// an incident changed by hand, or a database too old to have one and
+    /// opened for reading only.
+    fn fold(&self, conn: &Connection, id: IncidentId) -> Result<Option<Incident>, StoreError> {
+        // Folded straight from the rows, in the agreed order, so a large
+        // incident is never held twice in memory.
+        let mut stmt = conn.prepare_cached(EVENTS_IN_ORDER)?;
         let rows = stmt.query_map([id.to_string()], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut failed = None;
+        let mut unreadable = None;
         let events = rows
             .map_while(|row| match row {
-                Ok((id, json)) => Some(self.parse_or_skip(&id, &json)),
+                Ok((row_id, json)) => Some(parse_counting(&row_id, &json, &mut unreadable)),
                 Err(e) => {
                     failed = Some(StoreError::from(e));
                     None
@@ -57,65 +115,116 @@ impl Store {
             })
             .flatten();
         let incident = Incident::fold_ordered(id, events);
+        self.saw_unreadable(id, unreadable);
         match failed {
             Some(e) => Err(e),
             None => Ok(incident),
         }
     }
 
-    /// A stored row as an event; one that cannot be read (edited by hand, a
-    /// damaged file) is skipped and counted rather than failing every
-    /// command that reads its incident.
-    fn parse_or_skip(&self, id: &str, json: &str) -> Option<Event> {
-        match parse_stored(id, json) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                let mut seen = self.unreadable.borrow_mut();
-                let entry = seen.get_or_insert_with(|| Unreadable {
-                    count: 0,
-                    first: e.to_string(),
-                });
-                entry.count += 1;
-                None
-            }
+    /// Reads in one transaction, so that rows read one after another are
+    /// of the same moment: another process may write in between.
+    fn reading<T>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if !self.conn.is_autocommit() {
+            return read(&self.conn);
         }
+        let tx = self.conn.unchecked_transaction()?;
+        let out = read(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Notes what reading an incident found unreadable (replacing what an
+    /// earlier read of it found).
+    fn saw_unreadable(&self, incident: IncidentId, unreadable: Option<Unreadable>) {
+        let mut seen = self.unreadable.borrow_mut();
+        match unreadable {
+            Some(u) => seen.insert(incident, u),
+            None => seen.remove(&incident),
+        };
     }
 
     /// Rows skipped so far because they could not be read.
     pub fn unreadable(&self) -> Option<Unreadable> {
-        self.unreadable.borrow().clone()
+        let seen = self.unreadable.borrow();
+        let first = seen.values().next()?.first.clone();
+        Some(Unreadable {
+            count: seen.values().map(|u| u.count).sum(),
+            first,
+        })
     }
 
     /// Every declared incident, most recently active first.
-    pub fn incidents(&self) -> Result<Vec<Incident>, StoreError> {
+    pub fn incidents(&self) -> Result<Vec<Summary>, StoreError> {
+        self.reading(|conn| self.summaries(conn, false, None))
+    }
+
+    /// Declared incidents (open ones only, if `open_only`), most recently
+    /// active first, `limit` of them at most.
+    fn summaries(
+        &self,
+        conn: &Connection,
+        open_only: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<Summary>, StoreError> {
         let mut all = Vec::new();
-        for id in self.incident_ids()? {
-            if let Some(inc) = self.incident(id)? {
-                all.push(inc);
+        // Those the projection cannot give are folded.
+        let folded = if self.projected {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM incidents
+                 WHERE (resolved_ms IS NULL OR NOT ?1)
+                   AND incident NOT IN (SELECT incident FROM stale)
+                 ORDER BY active_ms DESC, recorded_ms DESC, recorded_c DESC, incident DESC
+                 LIMIT ?2"
+            ))?;
+            let limit = limit.map_or(-1, |n| n as i64);
+            let rows = stmt.query_map(rusqlite::params![open_only, limit], |r| {
+                Ok(projection::summary(r))
+            })?;
+            for row in rows {
+                all.push(row??);
+            }
+            projection::stale(conn)?
+        } else {
+            self.declared(conn)?
+        };
+        for id in folded {
+            if let Some(inc) = self.fold(conn, id)?
+                && !(open_only && inc.is_resolved())
+            {
+                all.push(inc.summary());
             }
         }
-        all.sort_by_key(|i| std::cmp::Reverse((i.last_activity, i.last_recorded)));
+        all.sort_by_key(Summary::recency);
+        all.truncate(limit.unwrap_or(usize::MAX));
         Ok(all)
     }
 
     /// Ids of every incident that has a declaration.
     pub fn incident_ids(&self) -> Result<Vec<IncidentId>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT incident FROM events WHERE kind = 'declared'")?;
+        self.reading(|conn| {
+            if !self.projected {
+                return self.declared(conn);
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT incident FROM incidents
+                 UNION SELECT incident FROM events
+                 WHERE kind = 'declared' AND incident IN (SELECT incident FROM stale)",
+            )?;
+            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            parse_ids(ids)
+        })
+    }
+
+    /// Ids of the incidents the log has a declaration of.
+    fn declared(&self, conn: &Connection) -> Result<Vec<IncidentId>, StoreError> {
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT incident FROM events WHERE kind = 'declared'")?;
         let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for id in ids {
-            let id = id?;
-            out.push(
-                id.parse()
-                    .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
-                        id: id.clone(),
-                        reason: e.to_string(),
-                    })?,
-            );
-        }
-        Ok(out)
+        parse_ids(ids)
     }
 
     /// The incident a user's reference names: a full id or a unique prefix
@@ -143,48 +252,25 @@ impl Store {
 
     /// The incident to act on when none was named: the most recently active
     /// unresolved one.
-    pub fn current(&self) -> Result<Incident, StoreError> {
-        let id = self.latest_id(true)?.ok_or(StoreError::NoOpenIncident)?;
-        self.incident(id)?.ok_or(StoreError::NoOpenIncident)
+    pub fn current(&self) -> Result<IncidentId, StoreError> {
+        self.latest(true)?.ok_or(StoreError::NoOpenIncident)
     }
 
     /// The incident to show when none was named: the current one, else the
     /// most recently active resolved one (after `resolve`, the timeline is
     /// exactly what people want to see).
-    pub fn current_or_latest(&self) -> Result<Incident, StoreError> {
-        let id = match self.latest_id(true)? {
-            Some(id) => Some(id),
-            None => self.latest_id(false)?,
-        };
-        let id = id.ok_or(StoreError::NoOpenIncident)?;
-        self.incident(id)?.ok_or(StoreError::NoOpenIncident)
+    pub fn current_or_latest(&self) -> Result<IncidentId, StoreError> {
+        match self.latest(true)? {
+            Some(id) => Ok(id),
+            None => self.latest(false)?.ok_or(StoreError::NoOpenIncident),
+        }
     }
 
-    /// The id `current` folds, found in SQL so that a large incident is not
-    /// folded just to learn whether it is open. Open means the last
-    /// `resolved`/`reopened` event, in the agreed order, is not `resolved`.
-    fn latest_id(&self, open_only: bool) -> Result<Option<IncidentId>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.incident FROM events e
-             WHERE e.incident IN (SELECT incident FROM events WHERE kind = 'declared')
-             GROUP BY e.incident
-             HAVING COALESCE((
-                 SELECT s.kind FROM events s
-                 WHERE s.incident = e.incident AND s.kind IN ('resolved', 'reopened')
-                 ORDER BY s.at_ms DESC, s.hlc_ms DESC, s.hlc_c DESC, s.replica DESC, s.id DESC
-                 LIMIT 1), '') <> 'resolved' OR NOT ?1
-             ORDER BY MAX(e.at_ms) DESC, MAX(e.hlc_ms * 1048576 + MIN(e.hlc_c, 1048575)) DESC
-             LIMIT 1",
-        )?;
-        let id: Option<String> = stmt.query_row([open_only], |r| r.get(0)).optional()?;
-        id.map(|id| {
-            id.parse()
-                .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
-                    id: id.clone(),
-                    reason: e.to_string(),
-                })
-        })
-        .transpose()
+    /// The most recently active incident (open, if `open_only`): one row of
+    /// the projection, however long the history.
+    fn latest(&self, open_only: bool) -> Result<Option<IncidentId>, StoreError> {
+        let found = self.reading(|conn| self.summaries(conn, open_only, Some(1)))?;
+        Ok(found.first().map(|s| s.id))
     }
 
     /// Changes whenever another connection commits: the console polls it to
@@ -204,9 +290,19 @@ impl Store {
     }
 }
 
-fn parse_stored(id: &str, json: &str) -> Result<Event, StoreError> {
-    Event::from_json(json).map_err(|e| StoreError::Corrupt {
-        id: id.to_string(),
-        reason: e.to_string(),
-    })
+fn parse_ids(
+    ids: impl Iterator<Item = rusqlite::Result<String>>,
+) -> Result<Vec<IncidentId>, StoreError> {
+    let mut out = Vec::new();
+    for id in ids {
+        let id = id?;
+        out.push(
+            id.parse()
+                .map_err(|e: ulid::DecodeError| StoreError::Corrupt {
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })?,
+        );
+    }
+    Ok(out)
 }

@@ -80,11 +80,77 @@ pub const MIGRATIONS: &[&str] = &[
         fields   TEXT NOT NULL,
         saved_ms INTEGER NOT NULL
     );",
+    // 6: the projection (see `store::projection`): each declared incident's
+    // state as the fold leaves it, kept in step with the log by the
+    // transaction that writes each event, so a command reads a row rather
+    // than folding the log. `incidents` has the few fields a list shows and
+    // orders by, where the fold stands (the order key of the latest event
+    // folded), the rest of the state as JSON and how many entries its
+    // timeline has; `timeline` has the
+    // entries, one row each in the agreed order, and those that are not
+    // notes (what the rules read) again together, in an index that covers
+    // them, so reading them touches a few pages. An event changed or
+    // deleted by hand marks its incident `stale`: it is folded from the log
+    // until the next write folds it again. Built for an existing database
+    // as it migrates.
+    "CREATE TABLE incidents (
+        key         INTEGER PRIMARY KEY,
+        incident    TEXT NOT NULL UNIQUE,
+        title       TEXT NOT NULL,
+        severity    TEXT NOT NULL,
+        stage       TEXT NOT NULL,
+        commander   TEXT,
+        declared_ms INTEGER NOT NULL,
+        resolved_ms INTEGER,
+        active_ms   INTEGER NOT NULL,
+        recorded_ms INTEGER NOT NULL,
+        recorded_c  INTEGER NOT NULL,
+        at_ms       INTEGER NOT NULL,
+        hlc_ms      INTEGER NOT NULL,
+        hlc_c       INTEGER NOT NULL,
+        replica     TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        entries     INTEGER NOT NULL,
+        unreadable  INTEGER NOT NULL,
+        unreadable_first TEXT
+    );
+    CREATE INDEX incidents_by_activity ON incidents (active_ms, recorded_ms, recorded_c, incident);
+    CREATE TABLE timeline (
+        incident INTEGER NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        hlc_ms   INTEGER NOT NULL,
+        hlc_c    INTEGER NOT NULL,
+        replica  TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        note     INTEGER NOT NULL,
+        text     TEXT NOT NULL,
+        marks    INTEGER NOT NULL,
+        named    TEXT,
+        PRIMARY KEY (incident, at_ms, hlc_ms, hlc_c, replica, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX timeline_without_notes ON timeline
+        (incident, at_ms, hlc_ms, hlc_c, replica, id, author, kind, text, marks, named, note)
+        WHERE note = 0;
+    CREATE TABLE stale (
+        incident TEXT PRIMARY KEY
+    );
+    CREATE TRIGGER events_changed AFTER UPDATE ON events BEGIN
+        INSERT OR IGNORE INTO stale (incident) VALUES (OLD.incident), (NEW.incident);
+    END;
+    CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
+        INSERT OR IGNORE INTO stale (incident) VALUES (OLD.incident);
+    END;",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the
 /// far-future events already let in.
 pub const HELD_EVENTS: i64 = 4;
+
+/// The version that added the projection: upgrading past it builds it.
+pub const PROJECTION: i64 = 6;
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

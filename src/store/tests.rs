@@ -124,7 +124,7 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
     assert!(matches!(s.current(), Err(StoreError::NoOpenIncident)));
     let old = declare(&mut s);
     let newer = declare(&mut s);
-    assert_eq!(s.current().unwrap().id, newer);
+    assert_eq!(s.current().unwrap(), newer);
     s.append(
         newer,
         None,
@@ -134,7 +134,7 @@ fn the_current_incident_is_the_latest_active_unresolved_one() {
         },
     )
     .unwrap();
-    assert_eq!(s.current().unwrap().id, old);
+    assert_eq!(s.current().unwrap(), old);
 }
 
 #[test]
@@ -348,4 +348,53 @@ fn a_new_replica_id_given_by_another_connection_is_used_at_once() {
         .unwrap();
     assert_eq!(e.replica, renamed);
     assert_eq!(e.seq, 1, "a new replica counts from one");
+}
+
+#[test]
+fn a_database_of_schema_5_gets_its_projection_when_this_build_opens_it() {
+    let mut source = Store::open_in_memory().unwrap();
+    let inc = declare(&mut source);
+    let first = source.append(inc, None, "ana", note("api 500s")).unwrap();
+    let early = Some(first.at - chrono::Duration::minutes(5));
+    source
+        .append(inc, early, "bo", note("alert fired"))
+        .unwrap();
+    let pin = EventKind::Pinned { target: first.id };
+    source.append(inc, None, "ana", pin).unwrap();
+    let events = source.events(inc).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in &schema::MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('schema_version', '5'), ('replica', '01JD0000000000000000000000');",
+        )
+        .unwrap();
+        for e in &events {
+            write::insert_into(&conn, "events", e).unwrap();
+        }
+    }
+    let s = Store::open(&path).unwrap();
+    let version: String = s
+        .connection()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, schema::latest().to_string());
+    let kept: i64 = s
+        .connection()
+        .query_row("SELECT COUNT(*) FROM timeline", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 3, "an entry a row, the pin aside");
+    let shown = s.incident(inc).unwrap().unwrap();
+    assert_eq!(shown, Incident::fold(inc, &events).unwrap());
+    assert_eq!(shown.timeline[0].text, "alert fired");
+    assert!(shown.timeline[2].pinned);
+    assert_eq!(s.current().unwrap(), inc);
 }

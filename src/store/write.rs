@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::open::read_replica;
-use super::{Store, StoreError, held};
+use super::{Store, StoreError, held, projection};
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
 use crate::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -19,7 +19,8 @@ impl Store {
             return Ok(());
         }
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let hlc = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        let (hlc, released) = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        projection::project(&tx, &released)?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
         Ok(())
@@ -68,6 +69,7 @@ impl Store {
             body: Body::Known(kind),
         };
         insert_into(&tx, "events", &event)?;
+        projection::project(&tx, std::slice::from_ref(&event))?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
         Ok(event)
@@ -95,7 +97,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut hlc = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        let (mut hlc, mut new) = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
         let mut added = Vec::new();
         let mut twin = false;
         for (i, e) in events.into_iter().enumerate() {
@@ -105,6 +107,7 @@ impl Store {
             }
             if insert_into(&tx, "events", e)? > 0 {
                 added.push(i);
+                new.push(e.clone());
                 twin |= e.replica == self.replica;
             }
             // Past both times: what is recorded here next sorts after it.
@@ -117,6 +120,7 @@ impl Store {
                 },
             );
         }
+        projection::project(&tx, &new)?;
         write_hlc(&tx, hlc)?;
         // An event we never wrote carries our replica id: another copy of
         // this database (a restored backup, a copied file) is writing too.

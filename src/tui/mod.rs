@@ -162,6 +162,13 @@ async fn event_loop(
             }
             dirty = false;
         }
+        // A long incident opened on its newest entries: the rest now, before
+        // any key is read, so every key sees the whole timeline.
+        if app.older_unloaded > 0 {
+            app.load_older();
+            dirty = true;
+            continue;
+        }
         tokio::select! {
             event = input.recv() => match event {
                 // Keys that mean nothing draw nothing.

@@ -15,6 +15,7 @@ use fireground::domain::event::{Event, EventKind, NoteKind};
 use fireground::domain::ids::IncidentId;
 use fireground::store::Store;
 use fireground::sync::SyncOptions;
+use proptest::test_runner::Config as ProptestConfig;
 use tempfile::TempDir;
 
 pub struct Sandbox {
@@ -215,4 +216,17 @@ pub fn clone(repo: &Path, dir: &Path, name: &str) -> std::path::PathBuf {
         ],
     );
     to
+}
+
+/// A property test's configuration: `cases` unless `PROPTEST_CASES` says
+/// otherwise.
+pub fn config(cases: u32) -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(cases);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
 }

@@ -1,7 +1,5 @@
 //! Amend, redact and pin, applied after the fold so their place in the order does not matter.
 
-use std::collections::HashMap;
-
 use super::Incident;
 use super::entry::EntryKind;
 use crate::domain::event::{Event, EventKind};
@@ -10,49 +8,44 @@ use crate::domain::redaction::REDACTED;
 use crate::domain::text::sanitize;
 
 impl Incident {
-    pub(super) fn apply_corrections(&mut self, corrections: &[Event]) {
-        let index: HashMap<EventId, usize> = self
-            .timeline
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id, i))
-            .collect();
-        for e in corrections {
-            match e.known() {
-                Some(EventKind::Amended { target, text }) => {
-                    if let Some(&i) = index.get(target) {
-                        let entry = &mut self.timeline[i];
-                        if !entry.redacted {
-                            entry.text = sanitize(text);
-                            entry.amended = true;
-                        }
+    /// Applies one correction (amend, redact, pin, an action item done);
+    /// `at` finds an entry of the timeline by its id. Corrections to one
+    /// target apply in the agreed order; to different targets, in any.
+    pub(super) fn correct(&mut self, e: &Event, at: impl Fn(EventId) -> Option<usize>) {
+        match e.known() {
+            Some(EventKind::Amended { target, text }) => {
+                if let Some(i) = at(*target) {
+                    let entry = &mut self.timeline[i];
+                    if !entry.redacted {
+                        entry.text = sanitize(text);
+                        entry.amended = true;
                     }
                 }
-                Some(EventKind::Redacted { target, .. }) => {
-                    if let Some(&i) = index.get(target) {
-                        let entry = &mut self.timeline[i];
-                        entry.text = REDACTED.to_string();
-                        entry.redacted = true;
-                        // The declaration's words live on as the title.
-                        if entry.kind == EntryKind::Declared {
-                            self.title = REDACTED.to_string();
-                            self.summary = REDACTED.to_string();
-                        }
-                    }
-                    self.redact_records(*target);
-                }
-                Some(EventKind::Pinned { target }) => {
-                    if let Some(&i) = index.get(target) {
-                        self.timeline[i].pinned = true;
-                    }
-                }
-                Some(EventKind::ActionItemDone { item }) => {
-                    if let Some(a) = self.action_items.iter_mut().find(|a| a.id == *item) {
-                        a.done_at = Some(a.done_at.map_or(e.at, |d| d.min(e.at)));
-                    }
-                }
-                _ => {}
             }
+            Some(EventKind::Redacted { target, .. }) => {
+                if let Some(i) = at(*target) {
+                    let entry = &mut self.timeline[i];
+                    entry.text = REDACTED.to_string();
+                    entry.redacted = true;
+                    // The declaration's words live on as the title.
+                    if entry.kind == EntryKind::Declared {
+                        self.title = REDACTED.to_string();
+                        self.summary = REDACTED.to_string();
+                    }
+                }
+                self.redact_records(*target);
+            }
+            Some(EventKind::Pinned { target }) => {
+                if let Some(i) = at(*target) {
+                    self.timeline[i].pinned = true;
+                }
+            }
+            Some(EventKind::ActionItemDone { item }) => {
+                if let Some(a) = self.action_items.iter_mut().find(|a| a.id == *item) {
+                    a.done_at = Some(a.done_at.map_or(e.at, |d| d.min(e.at)));
+                }
+            }
+            _ => {}
         }
     }
 

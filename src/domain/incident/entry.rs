@@ -1,7 +1,7 @@
 //! Timeline entries: what each line is, and its text as people read it.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::event::NoteKind;
 use crate::domain::ids::EventId;
@@ -42,6 +42,12 @@ impl EntryKind {
             EntryKind::Resolved => "resolved",
             EntryKind::Reopened => "reopened",
         }
+    }
+
+    /// A note of some kind: what people write as it happens, the bulk of a
+    /// long log. No rule reads one, save the entry a command names.
+    pub fn is_note(self) -> bool {
+        matches!(self, EntryKind::Note(_))
     }
 
     /// Every kind, in the order filters list them.
@@ -95,8 +101,10 @@ pub struct Entry {
 
 /// The parts of an entry that name playbook things (roles, stages) by id,
 /// so the text can be written with the playbook's names where it is at
-/// hand.
-#[derive(Clone, Debug, PartialEq)]
+/// hand. Serialised only where a store keeps an entry (see
+/// [`Entry::named_json`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "named", rename_all = "snake_case")]
 pub(super) enum Named {
     Role {
         role: String,
@@ -139,6 +147,43 @@ impl Named {
 }
 
 impl Entry {
+    /// An entry as a store reads it back, before its marks and what it
+    /// names are set.
+    pub fn new(
+        id: EventId,
+        at: DateTime<Utc>,
+        author: String,
+        kind: EntryKind,
+        text: String,
+    ) -> Entry {
+        Entry {
+            id,
+            at,
+            author,
+            kind,
+            text,
+            amended: false,
+            redacted: false,
+            pinned: false,
+            named: None,
+        }
+    }
+
+    /// What the entry names by id (a role, a stage) as JSON, for a store
+    /// that keeps entries apart from the state: `text_for` needs it, and
+    /// the entry's JSON leaves it out. `None` when the text says it all.
+    pub fn named_json(&self) -> Option<String> {
+        self.named
+            .as_ref()
+            .map(|n| serde_json::to_string(n).expect("names always serialise"))
+    }
+
+    /// The entry with what [`Entry::named_json`] gave back.
+    pub fn with_named_json(mut self, json: Option<&str>) -> Result<Entry, serde_json::Error> {
+        self.named = json.map(serde_json::from_str).transpose()?;
+        Ok(self)
+    }
+
     /// The text as people read it: role and stage ids become the
     /// playbook's names ("sam takes Communications lead"). Corrections keep
     /// their own text.

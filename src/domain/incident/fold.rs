@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Incident;
 use super::entry::{Entry, EntryKind, Named};
+use super::projection::Projection;
 use super::records::{ActionItem, CanReport, Change, Link, Tick, Update};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::IncidentId;
@@ -30,39 +31,7 @@ impl Incident {
         id: IncidentId,
         events: impl IntoIterator<Item = E>,
     ) -> Option<Incident> {
-        // Entries backfilled to before the declaration wait for it.
-        let mut before: Vec<E> = Vec::new();
-        let mut inc: Option<Incident> = None;
-        let mut corrections: Vec<Event> = Vec::new();
-        for e in events {
-            let (mine, declares) = {
-                let ev = e.borrow();
-                let known = ev.known();
-                (
-                    ev.incident == id && known.is_some(),
-                    matches!(known, Some(EventKind::Declared { .. })),
-                )
-            };
-            if !mine {
-                continue;
-            }
-            match &mut inc {
-                Some(i) => i.apply(e.borrow(), &mut corrections),
-                None if declares => {
-                    let mut i = Incident::from_declaration(e.borrow())?;
-                    for b in &before {
-                        i.apply(b.borrow(), &mut corrections);
-                    }
-                    before.clear();
-                    i.apply(e.borrow(), &mut corrections);
-                    inc = Some(i);
-                }
-                None => before.push(e),
-            }
-        }
-        let mut inc = inc?;
-        inc.apply_corrections(&corrections);
-        Some(inc)
+        Projection::fold_ordered(id, events).map(|p| p.incident)
     }
 
     pub(super) fn from_declaration(e: &Event) -> Option<Incident> {
@@ -104,7 +73,13 @@ impl Incident {
         })
     }
 
-    pub(super) fn apply(&mut self, e: &Event, corrections: &mut Vec<Event>) {
+    /// The event's effect on the state, corrections aside (the projection
+    /// applies those): it never reads nor writes what a correction changes
+    /// (entries already made, the title and summary, the words of records,
+    /// when an action item was done), which is why a correction may be
+    /// applied as soon as its target is folded and still give the state the
+    /// whole log gives.
+    pub(super) fn apply(&mut self, e: &Event) {
         let Some(kind) = e.known() else { return };
         let author = single_line(&e.author);
         self.people.insert(author.clone());
@@ -251,13 +226,10 @@ impl Incident {
                 self.action_items.push(item);
                 (EntryKind::ActionItem, text)
             }
-            EventKind::ActionItemDone { item } => {
-                corrections.push(e.clone());
-                (
-                    EntryKind::ActionItem,
-                    format!("Action item #{} done", item.short()),
-                )
-            }
+            EventKind::ActionItemDone { item } => (
+                EntryKind::ActionItem,
+                format!("Action item #{} done", item.short()),
+            ),
             EventKind::ChecklistTicked { stage, item } => {
                 let tick = Tick {
                     at: e.at,
@@ -288,7 +260,6 @@ impl Incident {
                 (EntryKind::Reopened, text)
             }
             EventKind::Amended { .. } | EventKind::Redacted { .. } | EventKind::Pinned { .. } => {
-                corrections.push(e.clone());
                 return;
             }
         };

@@ -6,6 +6,7 @@
 mod corrections;
 mod entry;
 mod fold;
+mod projection;
 mod queries;
 mod records;
 mod roles;
@@ -15,16 +16,21 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::clock::Hlc;
 use super::ids::IncidentId;
 
 pub use entry::{Entry, EntryKind};
+pub use projection::Projection;
+pub use queries::{Summary, entry_ref};
 pub use records::{ActionItem, CanReport, Change, Holder, Link, RoleSpan, Tick, Update};
 
 /// The state of one incident.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Deserialised (as a store reads back the state it kept), the timeline is
+/// left empty: a store keeps the entries apart, one row each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
     pub id: IncidentId,
     pub title: String,
@@ -40,6 +46,7 @@ pub struct Incident {
     pub roles: BTreeMap<String, Holder>,
     /// Every holding of every role, in order.
     pub role_spans: Vec<RoleSpan>,
+    #[serde(skip_deserializing)]
     pub timeline: Vec<Entry>,
     pub can_reports: Vec<CanReport>,
     pub updates: Vec<Update>,

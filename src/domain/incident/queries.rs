@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::Incident;
 use super::records::{ActionItem, CanReport};
+use crate::domain::clock::Hlc;
+use crate::domain::ids::IncidentId;
 use crate::domain::playbook::COMMANDER;
 
 impl Incident {
@@ -68,4 +70,64 @@ impl Incident {
             .iter()
             .any(|t| t.stage == stage && t.item == item)
     }
+}
+
+/// What a list of incidents shows of each one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub id: IncidentId,
+    pub title: String,
+    pub severity: String,
+    pub stage: String,
+    pub commander: Option<String>,
+    pub declared_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub last_activity: DateTime<Utc>,
+    pub last_recorded: Hlc,
+}
+
+impl Summary {
+    pub fn is_resolved(&self) -> bool {
+        self.resolved_at.is_some()
+    }
+
+    /// Most recently active first (ties, by id): the order lists and
+    /// "the current incident" go by.
+    pub fn recency(&self) -> std::cmp::Reverse<(DateTime<Utc>, Hlc, IncidentId)> {
+        std::cmp::Reverse((self.last_activity, self.last_recorded, self.id))
+    }
+}
+
+impl Incident {
+    /// The few fields a list shows.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            id: self.id,
+            title: self.title.clone(),
+            severity: self.severity.clone(),
+            stage: self.stage.clone(),
+            commander: self.commander().map(str::to_string),
+            declared_at: self.declared_at,
+            resolved_at: self.resolved_at,
+            last_activity: self.last_activity,
+            last_recorded: self.last_recorded,
+        }
+    }
+
+    /// The incident as the rules and `status` read it: the timeline without
+    /// its notes, save any entry `naming` (a reference as typed, e.g. the
+    /// entry an amendment names) matches. Notes are the bulk of a long log
+    /// and no rule reads one, so a store can hand this over without reading
+    /// them all.
+    pub fn without_notes(mut self, naming: Option<&str>) -> Incident {
+        let named = naming.map(entry_ref);
+        self.timeline
+            .retain(|e| !e.kind.is_note() || named.is_some_and(|r| e.id.matches_ref(r)));
+        self
+    }
+}
+
+/// A reference to an entry as typed, ready to match: `#` and spaces off.
+pub fn entry_ref(typed: &str) -> &str {
+    typed.trim().trim_start_matches('#')
 }

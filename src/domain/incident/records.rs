@@ -1,12 +1,12 @@
 //! The plain records an incident keeps beside its timeline.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::EventId;
 
 /// A value that changed over time, with who changed it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub at: DateTime<Utc>,
     pub value: String,
@@ -14,14 +14,14 @@ pub struct Change {
 }
 
 /// Who holds a role now, and since when.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Holder {
     pub person: String,
     pub since: DateTime<Utc>,
 }
 
 /// One person's time in one role; `to` is `None` while they still hold it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleSpan {
     pub role: String,
     pub person: String,
@@ -29,7 +29,7 @@ pub struct RoleSpan {
     pub to: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CanReport {
     pub id: EventId,
     pub at: DateTime<Utc>,
@@ -40,7 +40,7 @@ pub struct CanReport {
     pub needs: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Update {
     pub id: EventId,
     pub at: DateTime<Utc>,
@@ -52,7 +52,7 @@ pub struct Update {
     pub next_update: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     /// The event that added it, so a redaction can find it.
     pub id: EventId,
@@ -60,7 +60,7 @@ pub struct Link {
     pub url: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActionItem {
     pub id: EventId,
     pub at: DateTime<Utc>,
@@ -70,7 +70,7 @@ pub struct ActionItem {
     pub done_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tick {
     pub at: DateTime<Utc>,
     pub stage: String,

@@ -425,3 +425,133 @@ proptest! {
         prop_assert_eq!(Incident::fold(log.incident, &shuffled).unwrap(), expected);
     }
 }
+
+/// The fold as it was first written: every event's effect in order, then
+/// every correction in order. The fold now applies each correction as soon
+/// as its target is folded; this keeps the old definition to hold it to.
+fn corrections_last(id: IncidentId, events: &[Event]) -> Option<Incident> {
+    let mut mine: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.incident == id && e.known().is_some())
+        .collect();
+    mine.sort_by_key(|e| e.order_key());
+    let declaration = mine
+        .iter()
+        .find(|e| matches!(e.known(), Some(EventKind::Declared { .. })))?;
+    let mut inc = Incident::from_declaration(declaration)?;
+    for e in &mine {
+        inc.apply(e);
+    }
+    let index: std::collections::HashMap<EventId, usize> = inc
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id, i))
+        .collect();
+    for e in mine
+        .iter()
+        .filter(|e| e.known().and_then(EventKind::corrects).is_some())
+    {
+        inc.correct(e, |id| index.get(&id).copied());
+    }
+    Some(inc)
+}
+
+/// A log of notes, records and corrections naming any event (earlier,
+/// later, or none), at random minutes: corrections often sort before what
+/// they correct.
+fn corrected_log(steps: &[(u8, u8, i8, u8)]) -> Log {
+    let mut log = Log::new();
+    log.add(1, 0, "ana", declared("ana"));
+    let mut ids = vec![];
+    for (i, &(what, target, min, replica)) in steps.iter().enumerate() {
+        let target = ids
+            .get(target as usize % (ids.len() + 1))
+            .copied()
+            .unwrap_or(EventId::from_parts(1, 1));
+        let kind = match what % 8 {
+            0 => EventKind::Amended {
+                target,
+                text: format!("amended {i}"),
+            },
+            1 => EventKind::Redacted {
+                target,
+                reason: String::new(),
+            },
+            2 => EventKind::Pinned { target },
+            3 => EventKind::ActionItemDone { item: target },
+            4 => EventKind::ActionItemAdded {
+                text: format!("item {i}"),
+                owner: None,
+                due: None,
+            },
+            5 => EventKind::LinkAdded {
+                label: format!("l{i}"),
+                url: "https://example.com".into(),
+            },
+            6 => declared("bo"),
+            _ => EventKind::Note {
+                note: NoteKind::Finding,
+                text: format!("note {i}"),
+            },
+        };
+        ids.push(log.add(u128::from(replica % 3) + 1, i64::from(min), "cy", kind));
+    }
+    log
+}
+
+#[test]
+fn a_correction_that_sorts_before_its_target_still_applies() {
+    let mut log = Log::new();
+    log.add(1, 0, "ana", declared("ana"));
+    let later = EventId::from_parts(2_003, 1_003);
+    log.add(
+        1,
+        2,
+        "ana",
+        EventKind::Redacted {
+            target: later,
+            reason: String::new(),
+        },
+    );
+    log.add(
+        2,
+        1,
+        "bo",
+        EventKind::Amended {
+            target: later,
+            text: "amended first".into(),
+        },
+    );
+    let id = log.add(
+        1,
+        3,
+        "ana",
+        EventKind::Note {
+            note: NoteKind::Note,
+            text: "the secret".into(),
+        },
+    );
+    assert_eq!(id, later);
+    let inc = Incident::fold(log.incident, &log.events).unwrap();
+    let entry = inc.timeline.iter().find(|e| e.id == later).unwrap();
+    assert_eq!(
+        (entry.text.as_str(), entry.amended, entry.redacted),
+        ("[redacted]", true, true),
+        "amended, then redacted, in the agreed order"
+    );
+    assert_eq!(Some(inc), corrections_last(log.incident, &log.events));
+}
+
+proptest! {
+    #[test]
+    fn applying_corrections_as_their_targets_fold_is_applying_them_last(
+        steps in prop::collection::vec((any::<u8>(), any::<u8>(), -5i8..30, any::<u8>()), 0..40)
+    ) {
+        let log = corrected_log(&steps);
+        prop_assert_eq!(
+            Incident::fold(log.incident, &log.events),
+            corrections_last(log.incident, &log.events)
+        );
+    }
+}

@@ -30,6 +30,9 @@ use drafts::Ask;
 
 /// How long a message stays in the footer.
 const FLASH_FOR: Duration = Duration::seconds(10);
+/// How many of the newest entries the console opens with, loading the
+/// rest once the first frame is drawn: more than any screen shows.
+const FIRST_SCREEN: usize = 500;
 /// How far PgUp/PgDn move the timeline selection.
 const PAGE: usize = 10;
 
@@ -90,15 +93,21 @@ pub struct App {
     asking: Option<Ask>,
     /// How many times the incident was folded from the store.
     pub folds: u64,
+    /// How many of the incident's oldest entries are not loaded yet: the
+    /// console opens on the newest and loads the rest after the first
+    /// frame. Zero once the timeline is whole.
+    pub older_unloaded: usize,
 }
 
 impl App {
     /// Opens the console on the incident named by --incident, or the current
     /// one; with none open, on the welcome screen.
     pub fn new(ctx: Context) -> Result<App, AppError> {
-        let incident = match ctx.incident() {
-            Ok(i) => Some(i),
-            Err(AppError::Store(StoreError::NoOpenIncident)) => None,
+        // On a long incident the first screen needs only the newest
+        // entries; the rest follow once it is drawn (`load_older`).
+        let (incident, older_unloaded) = match ctx.incident_newest(FIRST_SCREEN) {
+            Ok((i, left_out)) => (Some(i), left_out),
+            Err(AppError::Store(StoreError::NoOpenIncident)) => (None, 0),
             Err(e) => return Err(e),
         };
         let playbook = playbook_for(&ctx, incident.as_ref());
@@ -127,6 +136,7 @@ impl App {
             draft_kept: Vec::new(),
             asking: None,
             folds: 1,
+            older_unloaded,
         };
         app.check_bell();
         if let Some(why) = app.ctx.store.read_only() {
@@ -378,12 +388,21 @@ impl App {
         }
     }
 
+    /// Loads the entries the first frame left out, if any: the event loop
+    /// calls it once that frame is drawn.
+    pub fn load_older(&mut self) {
+        if self.older_unloaded > 0 {
+            self.refresh();
+        }
+    }
+
     fn show(&mut self, incident: Option<Incident>) {
         if incident.as_ref().map(|i| i.id) != self.incident.as_ref().map(|i| i.id) {
             self.selected = None;
             self.filter = None;
         }
         self.folds += 1;
+        self.older_unloaded = 0;
         self.playbook = playbook_for(&self.ctx, incident.as_ref());
         self.incident = incident;
         self.check_bell();

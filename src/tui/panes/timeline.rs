@@ -209,7 +209,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .selected
         .and_then(|id| entries.iter().position(|e| e.id == id));
     let block = block(
-        &title(app, n, selected.is_some(), area.width),
+        &title(app, n + app.older_unloaded, selected.is_some(), area.width),
         area.width,
         t,
     );

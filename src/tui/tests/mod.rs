@@ -5,6 +5,7 @@ mod drafts;
 mod editing;
 mod keys;
 mod layout;
+mod long;
 mod paste;
 mod render;
 mod traps;
