@@ -70,8 +70,8 @@ pub fn project(conn: &Connection, events: &[Event]) -> Result<(), StoreError> {
     }
     for (id, mut events) in by_incident {
         events.sort_by_key(Event::order_key);
-        match trusted_head(conn, id)? {
-            Some(head) if folds_in_steps(&head, &events) => step(conn, head, &events)?,
+        match kept(conn, id)? {
+            Kept::Head(head) if folds_in_steps(&head, &events) => step(conn, *head, &events)?,
             _ => rebuild(conn, id)?,
         }
     }
@@ -202,11 +202,21 @@ pub fn rebuild_all(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The kept state of an incident, unless it is missing or an event was
-/// changed by hand since it was kept.
-pub fn trusted_head(conn: &Connection, id: IncidentId) -> Result<Option<Head>, StoreError> {
+/// What the projection holds of an incident.
+pub enum Kept {
+    /// Its state, in step with the log.
+    Head(Box<Head>),
+    /// Nothing to go by: an event was changed or deleted by hand since it
+    /// was folded, or the row cannot be read. Fold the log instead.
+    Untrusted,
+    /// Nothing: the log has no declaration of it.
+    Missing,
+}
+
+/// What the projection holds of an incident.
+pub fn kept(conn: &Connection, id: IncidentId) -> Result<Kept, StoreError> {
     if is_stale(conn, id)? {
-        return Ok(None);
+        return Ok(Kept::Untrusted);
     }
     let row = conn
         .prepare_cached(
@@ -226,20 +236,21 @@ pub fn trusted_head(conn: &Connection, id: IncidentId) -> Result<Option<Head>, S
         })
         .optional()?;
     let Some((key, state, last, entries, count, first)) = row else {
-        return Ok(None);
+        return Ok(Kept::Missing);
     };
-    let projection: Projection =
-        serde_json::from_str(&state).map_err(|e| corrupt(&id.to_string(), e))?;
-    Ok(Some(Head {
+    let (Ok(projection), Ok(last)) = (serde_json::from_str::<Projection>(&state), last) else {
+        return Ok(Kept::Untrusted);
+    };
+    Ok(Kept::Head(Box::new(Head {
         key,
         projection,
-        last: last?,
+        last,
         entries,
         unreadable: (count > 0).then(|| Unreadable {
             count: count as u64,
             first: first.unwrap_or_default(),
         }),
-    }))
+    })))
 }
 
 /// Whether an event of the incident was changed or deleted by hand since

@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::projection::{self, EVENTS_IN_ORDER, Entries, SUMMARY_COLUMNS, parse_counting};
+use super::projection::{self, EVENTS_IN_ORDER, Entries, Kept, SUMMARY_COLUMNS, parse_counting};
 use super::{Held, Store, StoreError, Unreadable, held};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
@@ -77,14 +77,15 @@ impl Store {
         id: IncidentId,
         which: Entries,
     ) -> Result<Option<(Incident, usize)>, StoreError> {
-        if self.projected
-            && let Some(head) = projection::trusted_head(conn, id)?
-        {
-            self.saw_unreadable(id, head.unreadable.clone());
-            return head.with_entries(conn, which).map(Some);
-        }
-        if self.projected && !projection::is_stale(conn, id)? {
-            return Ok(None);
+        if self.projected {
+            match projection::kept(conn, id)? {
+                Kept::Head(head) => {
+                    self.saw_unreadable(id, head.unreadable.clone());
+                    return head.with_entries(conn, which).map(Some);
+                }
+                Kept::Missing => return Ok(None),
+                Kept::Untrusted => {}
+            }
         }
         let folded = self.fold(conn, id)?;
         Ok(folded.map(|i| match which {

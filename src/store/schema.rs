@@ -92,7 +92,8 @@ pub const MIGRATIONS: &[&str] = &[
     // them, so reading them touches a few pages. An event changed or
     // deleted by hand marks its incident `stale`: it is folded from the log
     // until the next write folds it again. Built for an existing database
-    // as it migrates.
+    // as it migrates. The index of events by kind served only to find
+    // declarations: it keeps those alone.
     "CREATE TABLE incidents (
         key         INTEGER PRIMARY KEY,
         incident    TEXT NOT NULL UNIQUE,
@@ -137,6 +138,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE stale (
         incident TEXT PRIMARY KEY
     );
+    DROP INDEX events_by_kind;
+    CREATE INDEX events_declared ON events (incident) WHERE kind = 'declared';
     CREATE TRIGGER events_changed AFTER UPDATE ON events BEGIN
         INSERT OR IGNORE INTO stale (incident) VALUES (OLD.incident), (NEW.incident);
     END;

@@ -398,3 +398,43 @@ fn a_database_of_schema_5_gets_its_projection_when_this_build_opens_it() {
     assert!(shown.timeline[2].pinned);
     assert_eq!(s.current().unwrap(), inc);
 }
+
+#[test]
+fn a_projection_damaged_by_hand_is_read_from_the_log_and_mended_by_the_next_write() {
+    let mut s = Store::open_in_memory().unwrap();
+    let inc = declare(&mut s);
+    s.append(inc, None, "ana", note("api 500s")).unwrap();
+    s.connection()
+        .execute("UPDATE incidents SET state = '{not json'", [])
+        .unwrap();
+    let folded = Incident::fold(inc, &s.events(inc).unwrap());
+    assert_eq!(s.incident(inc).unwrap(), folded);
+    s.append(inc, None, "ana", note("rolled back")).unwrap();
+    assert!(matches!(
+        projection::kept(s.connection(), inc).unwrap(),
+        projection::Kept::Head(_)
+    ));
+    let shown = s.incident(inc).unwrap().unwrap();
+    assert_eq!(shown.timeline.len(), 3);
+}
+
+#[test]
+fn an_event_changed_by_hand_is_read_from_the_log_until_the_next_write_folds_it_again() {
+    let mut s = Store::open_in_memory().unwrap();
+    let inc = declare(&mut s);
+    s.append(inc, None, "ana", note("api 500s")).unwrap();
+    s.connection()
+        .execute(
+            "UPDATE events SET json = replace(json, 'api 500s', 'api 503s')",
+            [],
+        )
+        .unwrap();
+    let text = |s: &Store| s.incident(inc).unwrap().unwrap().timeline[1].text.clone();
+    assert_eq!(text(&s), "api 503s");
+    s.append(inc, None, "ana", note("rolled back")).unwrap();
+    assert!(matches!(
+        projection::kept(s.connection(), inc).unwrap(),
+        projection::Kept::Head(_)
+    ));
+    assert_eq!(text(&s), "api 503s");
+}
