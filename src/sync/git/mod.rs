@@ -7,8 +7,12 @@
 //! The working copy is a cache that a killed sync may leave in any state,
 //! so nothing in it is trusted: each attempt makes it exactly the fetched
 //! remote branch, reads what others wrote from there, and works out what to
-//! send from the database against it.
+//! send from the database against it. The one shortcut: a copy exactly as
+//! a finished sync left it, checked from its files (see `clean`), whose
+//! remote branch has not moved, is already that; a sync with nothing new
+//! then runs `git fetch` and no other git.
 
+mod clean;
 mod command;
 mod files;
 mod locks;
@@ -29,6 +33,7 @@ use super::target::redacted;
 use super::{SyncError, SyncOptions};
 use crate::domain::ids::ReplicaId;
 use crate::domain::text::single_line;
+use clean::{Clean, read_ref};
 use command::{Git, someone_pushed_first};
 use files::{fnv1a, lock_path, open_own, open_plain, private_dir, replica_files};
 
@@ -71,6 +76,12 @@ pub fn sync(
     };
     let mut branch = git.open()?;
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
+    // The working copy as the last sync left it, if that sync finished and
+    // nothing has touched the copy since (see `clean`).
+    let mut left =
+        Clean::take(&dir).filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
+    // No file git does not track is in the copy.
+    let mut stray_free = left.is_some();
     // What this sync has written to our file, across attempts.
     let mut sent = Outgoing::default();
     // Our commit from a push that was refused, to carry onto the new remote.
@@ -78,13 +89,27 @@ pub fn sync(
     for attempt in 1..=ATTEMPTS {
         if git.fetch()? {
             branch = git.branch()?;
+            (left, stray_free) = (None, false);
         }
         // The working copy is never trusted: a killed sync may have left
         // anything in it (a staged file on an unborn branch, a commit that
-        // was never pushed). It is made the remote's, exactly, and what to
-        // push is worked out again from the database against that.
-        let upstream = git.rev(&format!("refs/remotes/origin/{branch}"))?;
-        git.reset_to(upstream.as_deref())?;
+        // was never pushed). Unless it is exactly as a finished sync left
+        // it and the remote has not moved since, it is made the remote's,
+        // exactly, and what to push is worked out again from the database
+        // against that.
+        let tracking = format!("refs/remotes/origin/{branch}");
+        let fetched = read_ref(&dir.join(".git"), &tracking);
+        let current = left
+            .take()
+            .is_some_and(|l| fetched.as_ref() == Some(&l.commit));
+        if !current {
+            let upstream = match fetched {
+                Some(upstream) => upstream,
+                None => git.rev(&tracking)?,
+            };
+            git.reset_to(upstream.as_deref(), stray_free)?;
+            stray_free = true;
+        }
         if let Some(commit) = &refused {
             // Only we write our file, so our version of it is the rebase.
             git.run(UPDATE, &["checkout", commit, "--", &own])?;
@@ -121,6 +146,7 @@ pub fn sync(
             }
             // The remote, as fetched, holds every event of ours.
             session.pushed(out.last_rowid, 0);
+            Clean::leave(&dir);
             return Ok(());
         }
         let refspec = format!("HEAD:refs/heads/{branch}");
@@ -135,6 +161,7 @@ pub fn sync(
         let pushed = git.output(&push)?;
         if pushed.status.success() {
             session.pushed(out.last_rowid, sent.count);
+            Clean::leave(&dir);
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&pushed.stderr);
@@ -146,6 +173,7 @@ pub fn sync(
             head.ok_or_else(|| git.wc_error(io::Error::other("the commit just made is gone")))?,
         );
         if attempt < ATTEMPTS {
+            session.report.retried += 1;
             std::thread::sleep(pause(attempt));
         }
     }
