@@ -29,6 +29,12 @@ pub(super) fn someone_pushed_first(stderr: &str) -> bool {
     .any(|s| stderr.contains(s))
 }
 
+/// git runs `gc --auto` (now `maintenance run --auto`) after every fetch
+/// and commit, a process of its own even when there is nothing to tidy;
+/// sync fetches once a second in the console, so it tidies by itself, only
+/// when there may be something to ([`Git::tidy`]).
+const NO_AUTO_TIDY: [&str; 4] = ["-c", "maintenance.auto=false", "-c", "gc.auto=0"];
+
 pub(super) struct Git<'a> {
     pub(super) dir: PathBuf,
     pub(super) remote: &'a str,
@@ -175,7 +181,18 @@ impl Git<'_> {
     /// again first. One that an older fireground was killed while creating
     /// may have no remote at all, and would fail this way for ever.
     pub(super) fn fetch(&self) -> Result<bool, SyncError> {
-        let args = ["fetch", "-q", "--prune", "--no-tags", "origin"];
+        let [c1, auto, c2, gc] = NO_AUTO_TIDY;
+        let args = [
+            c1,
+            auto,
+            c2,
+            gc,
+            "fetch",
+            "-q",
+            "--prune",
+            "--no-tags",
+            "origin",
+        ];
         let out = self.output(&args)?;
         if out.status.success() {
             return Ok(false);
@@ -231,7 +248,12 @@ impl Git<'_> {
         // git is told not to make up a name from the host: a commit with no
         // name or address configured fails instead, and is made again once
         // the working copy has one (only ever the first time).
+        let [c1, auto, c2, gc] = NO_AUTO_TIDY;
         let args = [
+            c1,
+            auto,
+            c2,
+            gc,
             "-c",
             "user.useConfigOnly=true",
             "commit",
@@ -251,6 +273,36 @@ impl Git<'_> {
             return Ok(false);
         }
         Err(self.error(COMMIT, &out))
+    }
+
+    /// Packs the working copy's objects once there are as many loose ones,
+    /// or as many packs, as make git's own `gc --auto` act (counted the way
+    /// it counts them), here under the sync's lock rather than in the
+    /// background where the next sync could take its locks for stale. A
+    /// sync that fetched nothing and committed nothing made no object and
+    /// need not look. Tidying is only ever a saving: a failure is ignored.
+    pub(super) fn tidy(&self) {
+        let objects = self.dir.join(".git/objects");
+        let count = |dir: &str, ext: Option<&str>| {
+            std::fs::read_dir(objects.join(dir)).map_or(0, |entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| ext.is_none_or(|x| e.path().extension().is_some_and(|e| e == x)))
+                    .count()
+            })
+        };
+        // git samples one of the 256 folders of loose objects.
+        if count("17", None) > 6_700_usize.div_ceil(256) || count("pack", Some("pack")) > 50 {
+            let _ = self.output(&[
+                "-c",
+                "gc.autoDetach=false",
+                "-c",
+                "maintenance.autoDetach=false",
+                "gc",
+                "--auto",
+                "--quiet",
+            ]);
+        }
     }
 
     /// Commits need a name and an address; without the user's own, the

@@ -16,15 +16,13 @@ mod clean;
 mod command;
 mod files;
 mod locks;
+mod retry;
 #[cfg(test)]
 mod tests;
 
-use std::collections::hash_map::RandomState;
 use std::fs::File;
-use std::hash::BuildHasher;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use super::reader::cursor_holds;
 use super::report::names;
@@ -36,10 +34,7 @@ use crate::domain::text::single_line;
 use clean::{Clean, read_ref};
 use command::{Git, someone_pushed_first};
 use files::{fnv1a, lock_path, open_own, open_plain, private_dir, replica_files};
-
-/// Pushes refused because someone else pushed first are retried this many
-/// times in all, after a short random pause that grows each time.
-const ATTEMPTS: u32 = 8;
+use retry::Retry;
 
 /// The branch used when the remote has none to suggest (an empty repo).
 const DEFAULT_BRANCH: &str = "main";
@@ -86,7 +81,11 @@ pub fn sync(
     let mut sent = Outgoing::default();
     // Our commit from a push that was refused, to carry onto the new remote.
     let mut refused: Option<String> = None;
-    for attempt in 1..=ATTEMPTS {
+    let mut retry = Retry::new();
+    // Whether git fetched or made anything, which may want tidying.
+    let mut changed = false;
+    loop {
+        retry.attempt();
         if git.fetch()? {
             branch = git.branch()?;
             (left, stray_free) = (None, false);
@@ -102,13 +101,14 @@ pub fn sync(
         let current = left
             .take()
             .is_some_and(|l| fetched.as_ref() == Some(&l.commit));
+        let upstream = match fetched {
+            Some(upstream) => upstream,
+            None => git.rev(&tracking)?,
+        };
+        retry.fetched(&upstream);
         if !current {
-            let upstream = match fetched {
-                Some(upstream) => upstream,
-                None => git.rev(&tracking)?,
-            };
             git.reset_to(upstream.as_deref(), stray_free)?;
-            stray_free = true;
+            (stray_free, changed) = (true, true);
         }
         if let Some(commit) = &refused {
             // Only we write our file, so our version of it is the rebase.
@@ -146,6 +146,9 @@ pub fn sync(
             }
             // The remote, as fetched, holds every event of ours.
             session.pushed(out.last_rowid, 0);
+            if changed {
+                git.tidy();
+            }
             Clean::leave(&dir);
             return Ok(());
         }
@@ -161,6 +164,7 @@ pub fn sync(
         let pushed = git.output(&push)?;
         if pushed.status.success() {
             session.pushed(out.last_rowid, sent.count);
+            git.tidy();
             Clean::leave(&dir);
             return Ok(());
         }
@@ -172,15 +176,14 @@ pub fn sync(
         refused = Some(
             head.ok_or_else(|| git.wc_error(io::Error::other("the commit just made is gone")))?,
         );
-        if attempt < ATTEMPTS {
-            session.report.retried += 1;
-            std::thread::sleep(pause(attempt));
+        if !retry.refused(upstream) {
+            return Err(SyncError::PushRejected {
+                remote: single_line(&redacted(remote)),
+                attempts: retry.attempts,
+            });
         }
+        session.report.retried += 1;
     }
-    Err(SyncError::PushRejected {
-        remote: single_line(&redacted(remote)),
-        attempts: ATTEMPTS,
-    })
 }
 
 /// `fireground: 3 events from 01ABCDEF (ana and bo)`.
@@ -240,10 +243,4 @@ fn working_copy(data_dir: &Path, remote: &str, replica: ReplicaId) -> PathBuf {
     let name = if name.is_empty() { "repo" } else { name };
     let hash = fnv1a(format!("{replica}\n{remote}").as_bytes());
     data_dir.join("sync").join(format!("{name}-{hash:016x}"))
-}
-
-/// 50 to 150 ms, times the attempt number: pushers that collided spread out.
-fn pause(attempt: u32) -> Duration {
-    let jitter = RandomState::new().hash_one(attempt) % 100;
-    Duration::from_millis((50 + jitter) * u64::from(attempt))
 }
