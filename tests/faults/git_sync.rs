@@ -37,6 +37,7 @@ const STEPS: &[&str] = &[
     "commit",
     "diff",
     "push",
+    "gc",
 ];
 
 const WRAPPER: &str = r#"#!/bin/sh
@@ -501,4 +502,68 @@ fn a_stray_events_file_in_a_copy_left_clean_is_not_read() {
         "the stray was cleaned"
     );
     assert!(!wc.join(&name).exists());
+}
+
+#[test]
+fn a_copy_full_of_loose_objects_is_tidied_but_not_by_a_sync_with_nothing_new() {
+    let killer = Killer::new();
+    let root = tempfile::tempdir().unwrap();
+    let repo = bare_repo(root.path());
+    let ana = Sandbox::new();
+    ana.ok(&["declare", "Checkout failing"]);
+    sync_ok(&ana, &repo, "first push");
+    let [wc] = &working_copies(&ana)[..] else {
+        panic!("one working copy")
+    };
+    // The loose objects months of syncing leave, past git's own threshold.
+    let blobs = root.path().join("blobs");
+    std::fs::create_dir(&blobs).unwrap();
+    let mut paths = String::new();
+    for i in 0..8_000 {
+        let blob = blobs.join(i.to_string());
+        std::fs::write(&blob, format!("blob {i}\n")).unwrap();
+        paths.push_str(&format!("{}\n", blob.display()));
+    }
+    let mut hashing = std::process::Command::new("git")
+        .arg("-C")
+        .arg(wc)
+        .args(["hash-object", "-w", "--stdin-paths"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    hashing
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(paths.as_bytes())
+        .unwrap();
+    assert!(hashing.wait().unwrap().success());
+    let packs = || {
+        std::fs::read_dir(wc.join(".git/objects/pack"))
+            .unwrap()
+            .count()
+    };
+    let before = packs();
+
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"], "nothing new");
+    ana.ok(&["log", "failing over to db-2"]);
+    let ran = git_commands(&killer, &ana, &repo);
+    assert!(ran.iter().any(|c| c == "gc"), "{ran:?}");
+    assert!(packs() > before, "packed");
+    assert_remote_holds(&repo, &ana, "after tidying");
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"], "nothing new");
+
+    // The blobs are nobody's, so too recent to prune: git would tidy again,
+    // and a sync killed while it does must recover like any other.
+    for mode in ["before", "after", "lock"] {
+        ana.ok(&["log", &format!("killed {mode} gc")]);
+        let context = format!("killed {mode} gc");
+        let out = killer.sync(&ana, &repo, "gc", mode, &format!("gc-{mode}"));
+        let once = killer.dir.path().join(format!("once-gc-{mode}"));
+        assert!(once.exists(), "{context}: git tidied again");
+        after_kill(&out, &repo, &ana, &context);
+        sync_ok(&ana, &repo, &context);
+    }
 }
