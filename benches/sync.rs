@@ -1,19 +1,31 @@
-//! Sync over a shared file at 100,000 events: importing them all into a
-//! new database, and a sync with nothing new to do.
+//! Sync at 100,000 events: importing them all from a shared file into a
+//! new database, and a sync with nothing new to do, over a shared file and
+//! over a git repository. Beside the no-op git sync, its floor: `git fetch`
+//! in the same working copy, which any git sync has to run.
 
 mod support;
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use fireground::domain::event::{EventKind, NoteKind};
 use fireground::domain::ids::IncidentId;
 use fireground::store::Store;
-use fireground::sync::{Target, sync};
+use fireground::sync::{SyncOptions, Target, sync, sync_with};
 
 /// A shared file holding one incident's 100,000 events, as another
 /// responder's sync would have written it.
 fn shared_file(dir: &Path, events: usize) -> Target {
+    let mut source = one_incident(events);
+    let target = Target::File(dir.join("shared.jsonl"));
+    sync(&mut source, &target).unwrap();
+    target
+}
+
+/// A store holding one incident of `events` events.
+fn one_incident(events: usize) -> Store {
     let mut source = Store::open_in_memory().unwrap();
     let incident = IncidentId::generate();
     source
@@ -38,9 +50,46 @@ fn shared_file(dir: &Path, events: usize) -> Target {
         };
         source.append(incident, None, "ana", kind).unwrap();
     }
-    let target = Target::File(dir.join("shared.jsonl"));
-    sync(&mut source, &target).unwrap();
+    source
+}
+
+/// Git kept off the user's configuration, working copies under `dir`.
+fn git_options(dir: &Path) -> SyncOptions {
+    let env: Vec<(OsString, OsString)> = vec![
+        ("HOME".into(), dir.into()),
+        ("XDG_CONFIG_HOME".into(), dir.into()),
+        ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
+        ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
+    ];
+    SyncOptions {
+        data_dir: dir.join("data"),
+        git_env: env,
+    }
+}
+
+/// A bare repository that another responder's sync filled with one
+/// incident's events.
+fn git_repository(dir: &Path, events: usize) -> Target {
+    let repo = dir.join("incidents.git");
+    let made = Command::new("git")
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .arg(&repo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let mut source = one_incident(events);
+    sync_with(&mut source, &target, &git_options(&dir.join("source"))).unwrap();
     target
+}
+
+/// The one working copy a sync made under `options`.
+fn working_copy(options: &SyncOptions) -> PathBuf {
+    std::fs::read_dir(options.data_dir.join("sync"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join(".git").is_dir())
+        .unwrap()
 }
 
 fn bench(c: &mut Criterion) {
@@ -72,6 +121,30 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let report = sync(&mut synced, &target).unwrap();
             assert_eq!((report.pulled, report.pushed), (0, 0));
+        })
+    });
+
+    let repo = git_repository(dir.path(), events);
+    let options = git_options(&dir.path().join("replica"));
+    let mut replica = Store::open(&dir.path().join("replica.db")).unwrap();
+    sync_with(&mut replica, &repo, &options).unwrap();
+    group.bench_function("no-op sync against a 100k-event git repository", |b| {
+        b.iter(|| {
+            let report = sync_with(&mut replica, &repo, &options).unwrap();
+            assert_eq!((report.pulled, report.pushed), (0, 0));
+        })
+    });
+    let copy = working_copy(&options);
+    group.bench_function("git fetch in that sync's working copy (the floor)", |b| {
+        b.iter(|| {
+            let fetched = Command::new("git")
+                .arg("-C")
+                .arg(&copy)
+                .args(["fetch", "-q", "--prune", "--no-tags", "origin"])
+                .envs(options.git_env.iter().map(|(k, v)| (k, v)))
+                .status()
+                .unwrap();
+            assert!(fetched.success());
         })
     });
     group.finish();

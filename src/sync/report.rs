@@ -68,6 +68,9 @@ pub struct SyncReport {
     pub pushed: usize,
     /// Whose the pulled events were, one entry per replica.
     pub sources: Vec<PulledFrom>,
+    /// Pushes refused because another replica pushed first, and tried
+    /// again.
+    pub retried: usize,
     /// Lines skipped because they were not events.
     pub warnings: Vec<Warning>,
     /// Events dated too far ahead to let in yet (all of them, not just

@@ -37,6 +37,7 @@ const STEPS: &[&str] = &[
     "commit",
     "diff",
     "push",
+    "gc",
 ];
 
 const WRAPPER: &str = r#"#!/bin/sh
@@ -51,6 +52,7 @@ for a in "$@"; do
     *) sub=$a; break ;;
   esac
 done
+[ -n "$GIT_LOG" ] && echo "$sub" >> "$GIT_LOG"
 # Only the first matching call kills (mkdir is atomic).
 if [ "$sub" = "$KILL_AT" ] && mkdir "$KILL_ONCE" 2>/dev/null; then
   wc=$2
@@ -101,6 +103,18 @@ impl Killer {
 
     /// `fireground sync REPO` with git killing it at `step`, once per `tag`.
     fn sync(&self, who: &Sandbox, repo: &Path, step: &str, mode: &str, tag: &str) -> Output {
+        self.sync_env(who, repo, step, mode, tag, &[])
+    }
+
+    fn sync_env(
+        &self,
+        who: &Sandbox,
+        repo: &Path,
+        step: &str,
+        mode: &str,
+        tag: &str,
+        env: &[(&str, &Path)],
+    ) -> Output {
         let path = std::env::var_os("PATH").unwrap_or_default();
         let mut dirs = vec![self.dir.path().join("bin")];
         dirs.extend(std::env::split_paths(&path));
@@ -111,9 +125,24 @@ impl Killer {
             .env("KILL_AT", step)
             .env("KILL_MODE", mode)
             .env("KILL_ONCE", self.dir.path().join(format!("once-{tag}")))
+            .envs(env.iter().copied())
             .output()
             .unwrap()
     }
+}
+
+/// `fireground sync REPO`, killed at no step: the git subcommands it ran.
+fn git_commands(killer: &Killer, who: &Sandbox, repo: &Path) -> Vec<String> {
+    let log = killer.dir.path().join("commands");
+    let _ = std::fs::remove_file(&log);
+    let out = killer.sync_env(who, repo, "none", "before", "none", &[("GIT_LOG", &log)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ran = std::fs::read_to_string(&log).unwrap_or_default();
+    ran.lines().map(str::to_string).collect()
 }
 
 /// The ids of every event a replica holds.
@@ -378,4 +407,163 @@ fn a_working_copy_left_without_its_remote_or_on_a_detached_head_is_made_again() 
     git(wc, root.path(), &["checkout", "-q", "--detach"]);
     ana.ok(&["log", "after HEAD was detached"]);
     sync_ok(&ana, &repo, "a detached HEAD");
+}
+
+#[test]
+fn a_sync_with_nothing_new_runs_at_most_two_git_commands() {
+    let killer = Killer::new();
+    let root = tempfile::tempdir().unwrap();
+    let repo = bare_repo(root.path());
+    let (ana, bo) = (Sandbox::new(), Sandbox::new());
+    ana.ok(&["declare", "Checkout failing"]);
+    sync_ok(&ana, &repo, "first push");
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"]);
+
+    bo.ok(&["declare", "DNS flapping"]);
+    sync_ok(&bo, &repo, "bo joins");
+    let bringing = git_commands(&killer, &ana, &repo);
+    assert!(bringing.len() <= 2, "bringing bo's events: {bringing:?}");
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"]);
+
+    // git packs its refs away from time to time.
+    let [wc] = &working_copies(&ana)[..] else {
+        panic!("one working copy")
+    };
+    git(wc, root.path(), &["pack-refs", "--all"]);
+    assert!(!wc.join(".git/refs/remotes/origin/main").exists());
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"]);
+}
+
+/// Ana's sync is killed right after `step`, and the note her last finished
+/// sync left is put back, as an older fireground that never knew of it
+/// would have left it: the next sync must see the copy was touched. With
+/// `bo_first`, the remote moved in between; without, it did not, and only
+/// the note stands between the next sync and a copy holding lines that
+/// were never pushed.
+fn killed_with_the_note_left_at(killer: &Killer, step: &str, bo_first: bool) {
+    let root = tempfile::tempdir().unwrap();
+    let repo = bare_repo(root.path());
+    let (ana, bo) = (Sandbox::new(), Sandbox::new());
+    ana.ok(&["declare", "Checkout failing"]);
+    sync_ok(&ana, &repo, "first push");
+    let [wc] = &working_copies(&ana)[..] else {
+        panic!("one working copy")
+    };
+    let note = wc.join(".git/fireground-clean");
+    let left = std::fs::read(&note).expect("a finished sync leaves a note");
+
+    bo.ok(&["declare", "DNS flapping"]);
+    if bo_first {
+        sync_ok(&bo, &repo, "bo joins");
+    }
+    ana.ok(&["log", "failing over to db-2"]);
+    let context = format!("killed after {step}, the note put back, bo first: {bo_first}");
+    let tag = format!("note-{step}-{bo_first}");
+    let out = killer.sync(&ana, &repo, step, "after", &tag);
+    after_kill(&out, &repo, &ana, &context);
+    std::fs::write(&note, &left).unwrap();
+    sync_ok(&ana, &repo, &context);
+    sync_ok(&bo, &repo, &context);
+    sync_ok(&ana, &repo, &context);
+    assert_eq!(held(&ana), held(&bo), "{context}");
+}
+
+#[test]
+fn a_copy_touched_since_the_last_finished_sync_is_reset_whatever_its_note_says() {
+    let killer = Killer::new();
+    for step in STEPS {
+        killed_with_the_note_left_at(&killer, step, false);
+        killed_with_the_note_left_at(&killer, step, true);
+    }
+}
+
+#[test]
+fn a_stray_events_file_in_a_copy_left_clean_is_not_read() {
+    let root = tempfile::tempdir().unwrap();
+    let repo = bare_repo(root.path());
+    let (ana, other) = (Sandbox::new(), Sandbox::new());
+    ana.ok(&["declare", "Checkout failing"]);
+    sync_ok(&ana, &repo, "first push");
+    let [wc] = &working_copies(&ana)[..] else {
+        panic!("one working copy")
+    };
+    // Events that were never pushed, dropped into the copy by hand.
+    other.ok(&["declare", "Not for the repository"]);
+    let outside = root.path().join("outside.jsonl");
+    other.ok(&["sync", outside.to_str().unwrap()]);
+    let name = format!(
+        "events/{}.jsonl",
+        Store::open(&other.db()).unwrap().replica()
+    );
+    std::fs::copy(&outside, wc.join(&name)).unwrap();
+    sync_ok(&ana, &repo, "a stray file");
+    assert!(
+        held(&ana).is_disjoint(&held(&other)),
+        "the stray was cleaned"
+    );
+    assert!(!wc.join(&name).exists());
+}
+
+#[test]
+fn a_copy_full_of_loose_objects_is_tidied_but_not_by_a_sync_with_nothing_new() {
+    let killer = Killer::new();
+    let root = tempfile::tempdir().unwrap();
+    let repo = bare_repo(root.path());
+    let ana = Sandbox::new();
+    ana.ok(&["declare", "Checkout failing"]);
+    sync_ok(&ana, &repo, "first push");
+    let [wc] = &working_copies(&ana)[..] else {
+        panic!("one working copy")
+    };
+    // The loose objects months of syncing leave, past git's own threshold.
+    let blobs = root.path().join("blobs");
+    std::fs::create_dir(&blobs).unwrap();
+    let mut paths = String::new();
+    for i in 0..8_000 {
+        let blob = blobs.join(i.to_string());
+        std::fs::write(&blob, format!("blob {i}\n")).unwrap();
+        paths.push_str(&format!("{}\n", blob.display()));
+    }
+    let mut hashing = std::process::Command::new("git")
+        .arg("-C")
+        .arg(wc)
+        .args(["hash-object", "-w", "--stdin-paths"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    hashing
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(paths.as_bytes())
+        .unwrap();
+    assert!(hashing.wait().unwrap().success());
+    let packs = || {
+        std::fs::read_dir(wc.join(".git/objects/pack"))
+            .unwrap()
+            .count()
+    };
+    let before = packs();
+
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"], "nothing new");
+    ana.ok(&["log", "failing over to db-2"]);
+    let ran = git_commands(&killer, &ana, &repo);
+    assert!(ran.iter().any(|c| c == "gc"), "{ran:?}");
+    assert!(packs() > before, "packed");
+    assert_remote_holds(&repo, &ana, "after tidying");
+    assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"], "nothing new");
+
+    // The blobs are nobody's, so too recent to prune: git would tidy again,
+    // and a sync killed while it does must recover like any other.
+    for mode in ["before", "after", "lock"] {
+        ana.ok(&["log", &format!("killed {mode} gc")]);
+        let context = format!("killed {mode} gc");
+        let out = killer.sync(&ana, &repo, "gc", mode, &format!("gc-{mode}"));
+        let once = killer.dir.path().join(format!("once-gc-{mode}"));
+        assert!(once.exists(), "{context}: git tidied again");
+        after_kill(&out, &repo, &ana, &context);
+        sync_ok(&ana, &repo, &context);
+    }
 }

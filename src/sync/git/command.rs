@@ -5,6 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use super::clean::head_branch;
 use super::files::{lock_path, private_dir, remove_any};
 use super::locks::clear_stale_locks;
 use super::{COMMIT, DEFAULT_BRANCH, UPDATE};
@@ -27,6 +28,12 @@ pub(super) fn someone_pushed_first(stderr: &str) -> bool {
     .iter()
     .any(|s| stderr.contains(s))
 }
+
+/// git runs `gc --auto` (now `maintenance run --auto`) after every fetch
+/// and commit, a process of its own even when there is nothing to tidy;
+/// sync fetches once a second in the console, so it tidies by itself, only
+/// when there may be something to ([`Git::tidy`]).
+const NO_AUTO_TIDY: [&str; 4] = ["-c", "maintenance.auto=false", "-c", "gc.auto=0"];
 
 pub(super) struct Git<'a> {
     pub(super) dir: PathBuf,
@@ -98,7 +105,13 @@ impl Git<'_> {
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
     }
 
+    /// The branch HEAD names: read from `.git/HEAD` itself, or asked of
+    /// git when that file says something else (a detached HEAD, refs kept
+    /// in a reftable).
     pub(super) fn branch(&self) -> Result<String, SyncError> {
+        if let Some(branch) = head_branch(&self.dir.join(".git")) {
+            return Ok(branch);
+        }
         self.run(
             "read the working copy of",
             &["symbolic-ref", "--short", "HEAD"],
@@ -168,7 +181,18 @@ impl Git<'_> {
     /// again first. One that an older fireground was killed while creating
     /// may have no remote at all, and would fail this way for ever.
     pub(super) fn fetch(&self) -> Result<bool, SyncError> {
-        let args = ["fetch", "-q", "--prune", "--no-tags", "origin"];
+        let [c1, auto, c2, gc] = NO_AUTO_TIDY;
+        let args = [
+            c1,
+            auto,
+            c2,
+            gc,
+            "fetch",
+            "-q",
+            "--prune",
+            "--no-tags",
+            "origin",
+        ];
         let out = self.output(&args)?;
         if out.status.success() {
             return Ok(false);
@@ -188,8 +212,15 @@ impl Git<'_> {
     /// Makes the working copy exactly the remote's `upstream` commit, or
     /// empty on an unborn branch when the remote has nothing yet: nothing
     /// staged, nothing committed that is not on the remote, no stray file.
-    pub(super) fn reset_to(&self, upstream: Option<&str>) -> Result<(), SyncError> {
-        let reset = || -> Result<(), SyncError> {
+    /// `stray_free` says the copy is known to hold no file git does not
+    /// track (it was left clean by a sync that finished, or cleaned since),
+    /// which a hard reset to a commit keeps true without `git clean`.
+    pub(super) fn reset_to(
+        &self,
+        upstream: Option<&str>,
+        stray_free: bool,
+    ) -> Result<(), SyncError> {
+        let reset = |clean: bool| -> Result<(), SyncError> {
             match upstream {
                 Some(commit) => self.run(UPDATE, &["reset", "-q", "--hard", commit])?,
                 None => {
@@ -197,35 +228,87 @@ impl Git<'_> {
                     self.run(UPDATE, &["read-tree", "--empty"])?
                 }
             };
-            self.run(UPDATE, &["clean", "-q", "-f", "-d", "-x"])?;
+            // Emptying the index leaves the files it had, untracked.
+            if clean || upstream.is_none() {
+                self.run(UPDATE, &["clean", "-q", "-f", "-d", "-x"])?;
+            }
             Ok(())
         };
-        reset().or_else(|_| {
+        reset(!stray_free).or_else(|_| {
             // The index is only a cache of the commit: one a killed git
-            // left unreadable is rebuilt from scratch.
+            // left unreadable is rebuilt from scratch, and without it
+            // nothing tells a stray file from a tracked one.
             let _ = std::fs::remove_file(self.dir.join(".git/index"));
-            reset()
+            reset(true)
         })
     }
 
     /// Commits what is staged; false when that changes nothing.
     pub(super) fn commit(&self, message: &str, replica: ReplicaId) -> Result<bool, SyncError> {
-        self.ensure_identity(replica)?;
-        let out = self.output(&["commit", "-q", "--no-verify", "-m", message])?;
+        // git is told not to make up a name from the host: a commit with no
+        // name or address configured fails instead, and is made again once
+        // the working copy has one (only ever the first time).
+        let [c1, auto, c2, gc] = NO_AUTO_TIDY;
+        let args = [
+            c1,
+            auto,
+            c2,
+            gc,
+            "-c",
+            "user.useConfigOnly=true",
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            message,
+        ];
+        let mut out = self.output(&args)?;
+        if !out.status.success() && !nothing_to_commit(&out) && self.ensure_identity(replica)? {
+            out = self.output(&args)?;
+        }
         if out.status.success() {
             return Ok(true);
         }
-        let said = String::from_utf8_lossy(&out.stdout);
-        if said.contains("nothing to commit") || said.contains("nothing added to commit") {
+        if nothing_to_commit(&out) {
             return Ok(false);
         }
         Err(self.error(COMMIT, &out))
     }
 
+    /// Packs the working copy's objects once there are as many loose ones,
+    /// or as many packs, as make git's own `gc --auto` act (counted the way
+    /// it counts them), here under the sync's lock rather than in the
+    /// background where the next sync could take its locks for stale. A
+    /// sync that fetched nothing and committed nothing made no object and
+    /// need not look. Tidying is only ever a saving: a failure is ignored.
+    pub(super) fn tidy(&self) {
+        let objects = self.dir.join(".git/objects");
+        let count = |dir: &str, ext: Option<&str>| {
+            std::fs::read_dir(objects.join(dir)).map_or(0, |entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| ext.is_none_or(|x| e.path().extension().is_some_and(|e| e == x)))
+                    .count()
+            })
+        };
+        // git samples one of the 256 folders of loose objects.
+        if count("17", None) > 6_700_usize.div_ceil(256) || count("pack", Some("pack")) > 50 {
+            let _ = self.output(&[
+                "-c",
+                "gc.autoDetach=false",
+                "-c",
+                "maintenance.autoDetach=false",
+                "gc",
+                "--auto",
+                "--quiet",
+            ]);
+        }
+    }
+
     /// Commits need a name and an address; without the user's own, the
-    /// working copy gets one naming the replica. Only looked at when
-    /// committing, so a sync with nothing to send runs no more git.
-    fn ensure_identity(&self, replica: ReplicaId) -> Result<(), SyncError> {
+    /// working copy gets one naming the replica. True when one was missing.
+    fn ensure_identity(&self, replica: ReplicaId) -> Result<bool, SyncError> {
+        let mut added = false;
         for (key, value) in [
             ("user.name", format!("fireground {}", replica.short())),
             (
@@ -240,8 +323,9 @@ impl Git<'_> {
                 "set up a working copy for",
                 &["config", "--local", key, &value],
             )?;
+            added = true;
         }
-        Ok(())
+        Ok(added)
     }
 
     /// The branch every replica should use: one that already holds
@@ -293,6 +377,11 @@ impl Git<'_> {
         }
         Ok(default.unwrap_or_else(|| DEFAULT_BRANCH.to_string()))
     }
+}
+
+fn nothing_to_commit(out: &Output) -> bool {
+    let said = String::from_utf8_lossy(&out.stdout);
+    said.contains("nothing to commit") || said.contains("nothing added to commit")
 }
 
 /// git's own explanation, in one line: its first line that is not a hint,

@@ -7,20 +7,22 @@
 //! The working copy is a cache that a killed sync may leave in any state,
 //! so nothing in it is trusted: each attempt makes it exactly the fetched
 //! remote branch, reads what others wrote from there, and works out what to
-//! send from the database against it.
+//! send from the database against it. The one shortcut: a copy exactly as
+//! a finished sync left it, checked from its files (see `clean`), whose
+//! remote branch has not moved, is already that; a sync with nothing new
+//! then runs `git fetch` and no other git.
 
+mod clean;
 mod command;
 mod files;
 mod locks;
+mod retry;
 #[cfg(test)]
 mod tests;
 
-use std::collections::hash_map::RandomState;
 use std::fs::File;
-use std::hash::BuildHasher;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use super::reader::cursor_holds;
 use super::report::names;
@@ -29,12 +31,10 @@ use super::target::redacted;
 use super::{SyncError, SyncOptions};
 use crate::domain::ids::ReplicaId;
 use crate::domain::text::single_line;
+use clean::{Clean, read_ref};
 use command::{Git, someone_pushed_first};
 use files::{fnv1a, lock_path, open_own, open_plain, private_dir, replica_files};
-
-/// Pushes refused because someone else pushed first are retried this many
-/// times in all, after a short random pause that grows each time.
-const ATTEMPTS: u32 = 8;
+use retry::Retry;
 
 /// The branch used when the remote has none to suggest (an empty repo).
 const DEFAULT_BRANCH: &str = "main";
@@ -71,20 +71,45 @@ pub fn sync(
     };
     let mut branch = git.open()?;
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
+    // The working copy as the last sync left it, if that sync finished and
+    // nothing has touched the copy since (see `clean`).
+    let mut left =
+        Clean::take(&dir).filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
+    // No file git does not track is in the copy.
+    let mut stray_free = left.is_some();
     // What this sync has written to our file, across attempts.
     let mut sent = Outgoing::default();
     // Our commit from a push that was refused, to carry onto the new remote.
     let mut refused: Option<String> = None;
-    for attempt in 1..=ATTEMPTS {
+    let mut retry = Retry::new();
+    // Whether git fetched or made anything, which may want tidying.
+    let mut changed = false;
+    loop {
+        retry.attempt();
         if git.fetch()? {
             branch = git.branch()?;
+            (left, stray_free) = (None, false);
         }
         // The working copy is never trusted: a killed sync may have left
         // anything in it (a staged file on an unborn branch, a commit that
-        // was never pushed). It is made the remote's, exactly, and what to
-        // push is worked out again from the database against that.
-        let upstream = git.rev(&format!("refs/remotes/origin/{branch}"))?;
-        git.reset_to(upstream.as_deref())?;
+        // was never pushed). Unless it is exactly as a finished sync left
+        // it and the remote has not moved since, it is made the remote's,
+        // exactly, and what to push is worked out again from the database
+        // against that.
+        let tracking = format!("refs/remotes/origin/{branch}");
+        let fetched = read_ref(&dir.join(".git"), &tracking);
+        let current = left
+            .take()
+            .is_some_and(|l| fetched.as_ref() == Some(&l.commit));
+        let upstream = match fetched {
+            Some(upstream) => upstream,
+            None => git.rev(&tracking)?,
+        };
+        retry.fetched(&upstream);
+        if !current {
+            git.reset_to(upstream.as_deref(), stray_free)?;
+            (stray_free, changed) = (true, true);
+        }
         if let Some(commit) = &refused {
             // Only we write our file, so our version of it is the rebase.
             git.run(UPDATE, &["checkout", commit, "--", &own])?;
@@ -121,6 +146,10 @@ pub fn sync(
             }
             // The remote, as fetched, holds every event of ours.
             session.pushed(out.last_rowid, 0);
+            if changed {
+                git.tidy();
+            }
+            Clean::leave(&dir);
             return Ok(());
         }
         let refspec = format!("HEAD:refs/heads/{branch}");
@@ -135,6 +164,8 @@ pub fn sync(
         let pushed = git.output(&push)?;
         if pushed.status.success() {
             session.pushed(out.last_rowid, sent.count);
+            git.tidy();
+            Clean::leave(&dir);
             return Ok(());
         }
         let stderr = String::from_utf8_lossy(&pushed.stderr);
@@ -145,14 +176,14 @@ pub fn sync(
         refused = Some(
             head.ok_or_else(|| git.wc_error(io::Error::other("the commit just made is gone")))?,
         );
-        if attempt < ATTEMPTS {
-            std::thread::sleep(pause(attempt));
+        if !retry.refused(upstream) {
+            return Err(SyncError::PushRejected {
+                remote: single_line(&redacted(remote)),
+                attempts: retry.attempts,
+            });
         }
+        session.report.retried += 1;
     }
-    Err(SyncError::PushRejected {
-        remote: single_line(&redacted(remote)),
-        attempts: ATTEMPTS,
-    })
 }
 
 /// `fireground: 3 events from 01ABCDEF (ana and bo)`.
@@ -212,10 +243,4 @@ fn working_copy(data_dir: &Path, remote: &str, replica: ReplicaId) -> PathBuf {
     let name = if name.is_empty() { "repo" } else { name };
     let hash = fnv1a(format!("{replica}\n{remote}").as_bytes());
     data_dir.join("sync").join(format!("{name}-{hash:016x}"))
-}
-
-/// 50 to 150 ms, times the attempt number: pushers that collided spread out.
-fn pause(attempt: u32) -> Duration {
-    let jitter = RandomState::new().hash_one(attempt) % 100;
-    Duration::from_millis((50 + jitter) * u64::from(attempt))
 }
