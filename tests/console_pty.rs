@@ -13,6 +13,14 @@ fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_t
     cli(dir.path()).arg("demo").assert().success();
     let mut console = Console::start(dir.path(), 120, 40);
     console.wait_for("Comms cadence");
+    // The frame's text and the hiding of the cursor after it may reach the
+    // terminal in two reads: wait for the second.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !console.screen.lock().unwrap().screen().hide_cursor()
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     {
         let parser = console.screen.lock().unwrap();
         let screen = parser.screen();
@@ -20,7 +28,7 @@ fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_t
             screen.alternate_screen(),
             "the console draws on the alternate screen"
         );
-        assert!(screen.hide_cursor());
+        assert!(screen.hide_cursor(), "the cursor is hidden");
     }
     let contents = console.contents();
     for text in [
