@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -53,33 +52,17 @@ fn one_incident(events: usize) -> Store {
     source
 }
 
-/// Git kept off the user's configuration, working copies under `dir`.
-fn git_options(dir: &Path) -> SyncOptions {
-    let env: Vec<(OsString, OsString)> = vec![
-        ("HOME".into(), dir.into()),
-        ("XDG_CONFIG_HOME".into(), dir.into()),
-        ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
-        ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-    ];
-    SyncOptions {
-        data_dir: dir.join("data"),
-        git_env: env,
-    }
-}
-
 /// A bare repository that another responder's sync filled with one
 /// incident's events.
 fn git_repository(dir: &Path, events: usize) -> Target {
-    let repo = dir.join("incidents.git");
-    let made = Command::new("git")
-        .args(["init", "-q", "--bare", "-b", "main"])
-        .arg(&repo)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let target = support::bare_repo(&dir.join("incidents.git"));
     let mut source = one_incident(events);
-    sync_with(&mut source, &target, &git_options(&dir.join("source"))).unwrap();
+    sync_with(
+        &mut source,
+        &target,
+        &support::git_options(&dir.join("source")),
+    )
+    .unwrap();
     target
 }
 
@@ -125,7 +108,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let repo = git_repository(dir.path(), events);
-    let options = git_options(&dir.path().join("replica"));
+    let options = support::git_options(&dir.path().join("replica"));
     let mut replica = Store::open(&dir.path().join("replica.db")).unwrap();
     sync_with(&mut replica, &repo, &options).unwrap();
     group.bench_function("no-op sync against a 100k-event git repository", |b| {

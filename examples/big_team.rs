@@ -14,8 +14,10 @@
 //! syncs that gave up after every attempt was refused (which should be
 //! none), how long syncs took, and the rounds it took to converge.
 
+#[path = "../benches/support/mod.rs"]
+mod support;
+
 use std::collections::hash_map::RandomState;
-use std::ffi::OsString;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -84,19 +86,6 @@ impl Tally {
     }
 }
 
-fn options(dir: &Path) -> SyncOptions {
-    let env: Vec<(OsString, OsString)> = vec![
-        ("HOME".into(), dir.into()),
-        ("XDG_CONFIG_HOME".into(), dir.into()),
-        ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
-        ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-    ];
-    SyncOptions {
-        data_dir: dir.join("data"),
-        git_env: env,
-    }
-}
-
 fn epoch_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -118,7 +107,7 @@ fn wait_turn(start: u64, n: u32) {
 /// second until it holds `events` events and has nothing left to push.
 fn replica(i: usize, repo: &str, dir: &Path, seconds: u32, start: u64, events: u64) -> Tally {
     let target = Target::Git(repo.to_string());
-    let options = options(dir);
+    let options = support::git_options(dir);
     let db = dir.join("fireground.db");
     std::fs::create_dir_all(dir).unwrap();
     let mut store = Store::open(&db).unwrap();
@@ -185,12 +174,7 @@ fn main() {
     let seconds: u32 = args.get(1).map_or(30, |a| a.parse().expect("SECONDS"));
     let root = tempfile::tempdir().unwrap();
     let repo = root.path().join("incidents.git");
-    let made = Command::new("git")
-        .args(["init", "-q", "--bare", "-b", "main"])
-        .arg(&repo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    support::bare_repo(&repo);
     let events = replicas as u64 * u64::from(seconds);
 
     // All start together, a moment from now.

@@ -10,10 +10,10 @@
 //! 1,000 incidents of 1,000 events by default, written by 10 replicas (an
 //! incident each, in turn) and pushed in 10 commits.
 
-use std::ffi::OsString;
+#[path = "../benches/support/mod.rs"]
+mod support;
+
 use std::io::Write;
-use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, Utc};
@@ -21,36 +21,8 @@ use fireground::domain::clock::Hlc;
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 use fireground::store::Store;
-use fireground::sync::{SyncOptions, Target, sync_with};
-
-fn options(dir: &Path) -> SyncOptions {
-    let env: Vec<(OsString, OsString)> = vec![
-        ("HOME".into(), dir.into()),
-        ("XDG_CONFIG_HOME".into(), dir.into()),
-        ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
-        ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-    ];
-    SyncOptions {
-        data_dir: dir.join("data"),
-        git_env: env,
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=gen", "-c", "user.email=gen@localhost"])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use fireground::sync::sync_with;
+use support::{bare_repo, git, git_options};
 
 /// The events of incident `n`, recorded by `replica`: declared, notes,
 /// resolved.
@@ -118,10 +90,7 @@ fn main() {
     let repo = root.path().join("incidents.git");
     let writer = root.path().join("writer");
     std::fs::create_dir_all(writer.join("events")).unwrap();
-    git(
-        root.path(),
-        &["init", "-q", "--bare", "-b", "main", repo.to_str().unwrap()],
-    );
+    let target = bare_repo(&repo);
     git(&writer, &["init", "-q", "-b", "main"]);
     git(
         &writer,
@@ -182,9 +151,8 @@ fn main() {
     println!("  git alone: fetch {fetch}, check out {}", secs(t));
 
     // A fresh replica's first sync.
-    let target = Target::Git(repo.to_string_lossy().into_owned());
     let fresh = root.path().join("fresh");
-    let fresh_options = options(&fresh);
+    let fresh_options = git_options(&fresh);
     let mut store = Store::open(&fresh.join("fireground.db")).unwrap();
     let t = Instant::now();
     let report = sync_with(&mut store, &target, &fresh_options).unwrap();
@@ -200,20 +168,8 @@ fn main() {
 
     // What a push costs a replica that has written as many events as each
     // of those writers: each push adds a whole new version of its file.
-    let own_repo = root.path().join("own.git");
-    git(
-        root.path(),
-        &[
-            "init",
-            "-q",
-            "--bare",
-            "-b",
-            "main",
-            own_repo.to_str().unwrap(),
-        ],
-    );
-    let own_target = Target::Git(own_repo.to_string_lossy().into_owned());
-    let own_options = options(&root.path().join("own"));
+    let own_target = bare_repo(&root.path().join("own.git"));
+    let own_options = git_options(&root.path().join("own"));
     let mut own = Store::open(&root.path().join("own.db")).unwrap();
     let per_replica = total / replicas;
     let note = |i: u64| EventKind::Note {

@@ -1,12 +1,18 @@
 //! A large, realistic incident for the benchmarks, shared so that every
-//! benchmark measures the same log.
+//! benchmark measures the same log; and git repositories for the sync
+//! benchmark and the examples (which include this file too).
 
 #![allow(dead_code)]
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
 
 use chrono::{DateTime, Duration, Utc};
 use fireground::domain::clock::Hlc;
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
+use fireground::sync::{SyncOptions, Target};
 
 /// 100,000 events under `cargo bench`; a thousand when `cargo test` runs
 /// the benchmarks once to check they work, to keep the suite quick.
@@ -123,4 +129,45 @@ pub fn many_incidents(incidents: usize, count: usize) -> Vec<Event> {
         }
     }
     events
+}
+
+/// Sync options for a sandbox: working copies under `dir`, and git kept
+/// off the user's and the system's configuration.
+pub fn git_options(dir: &Path) -> SyncOptions {
+    let env: Vec<(OsString, OsString)> = vec![
+        ("HOME".into(), dir.into()),
+        ("XDG_CONFIG_HOME".into(), dir.into()),
+        ("GIT_CONFIG_GLOBAL".into(), "/dev/null".into()),
+        ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
+    ];
+    SyncOptions {
+        data_dir: dir.join("data"),
+        git_env: env,
+    }
+}
+
+/// Runs git in `dir` as someone with a name, off the user's configuration;
+/// a failure stops the program with git's words.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=bench", "-c", "user.email=bench@localhost"])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A new, empty bare repository at `path`, as a sync target.
+pub fn bare_repo(path: &Path) -> Target {
+    std::fs::create_dir_all(path).unwrap();
+    git(path, &["init", "-q", "--bare", "-b", "main"]);
+    Target::Git(path.to_string_lossy().into_owned())
 }

@@ -379,6 +379,20 @@ fn a_symlink_at_another_replica_s_file_is_skipped_with_a_warning() {
     );
 }
 
+/// Ana's first push to a new bare repository under `root`: the
+/// repository, Ana, and her working copy.
+fn ana_pushed_once(root: &Path) -> (PathBuf, Sandbox, PathBuf) {
+    let repo = bare_repo(root);
+    let ana = Sandbox::new();
+    ana.ok(&["declare", "Checkout failing"]);
+    sync_ok(&ana, &repo, "first push");
+    let [wc] = &working_copies(&ana)[..] else {
+        panic!("one working copy")
+    };
+    let wc = wc.clone();
+    (repo, ana, wc)
+}
+
 /// The private working copies under a sandbox's data directory.
 fn working_copies(who: &Sandbox) -> Vec<PathBuf> {
     let sync = who.dir.path().join("xdg-data/fireground/sync");
@@ -392,19 +406,13 @@ fn working_copies(who: &Sandbox) -> Vec<PathBuf> {
 #[test]
 fn a_working_copy_left_without_its_remote_or_on_a_detached_head_is_made_again() {
     let root = tempfile::tempdir().unwrap();
-    let repo = bare_repo(root.path());
-    let ana = Sandbox::new();
-    ana.ok(&["declare", "Checkout failing"]);
-    sync_ok(&ana, &repo, "first push");
-    let [wc] = &working_copies(&ana)[..] else {
-        panic!("one working copy")
-    };
+    let (repo, ana, wc) = ana_pushed_once(root.path());
     // What a sync killed while creating it left, in an older version.
-    git(wc, root.path(), &["remote", "remove", "origin"]);
+    git(&wc, root.path(), &["remote", "remove", "origin"]);
     ana.ok(&["log", "after the remote went"]);
     sync_ok(&ana, &repo, "no remote in the working copy");
     // What a sync killed mid-rebase left, in an older version.
-    git(wc, root.path(), &["checkout", "-q", "--detach"]);
+    git(&wc, root.path(), &["checkout", "-q", "--detach"]);
     ana.ok(&["log", "after HEAD was detached"]);
     sync_ok(&ana, &repo, "a detached HEAD");
 }
@@ -413,10 +421,8 @@ fn a_working_copy_left_without_its_remote_or_on_a_detached_head_is_made_again() 
 fn a_sync_with_nothing_new_runs_at_most_two_git_commands() {
     let killer = Killer::new();
     let root = tempfile::tempdir().unwrap();
-    let repo = bare_repo(root.path());
-    let (ana, bo) = (Sandbox::new(), Sandbox::new());
-    ana.ok(&["declare", "Checkout failing"]);
-    sync_ok(&ana, &repo, "first push");
+    let (repo, ana, wc) = ana_pushed_once(root.path());
+    let bo = Sandbox::new();
     assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"]);
 
     bo.ok(&["declare", "DNS flapping"]);
@@ -426,10 +432,7 @@ fn a_sync_with_nothing_new_runs_at_most_two_git_commands() {
     assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"]);
 
     // git packs its refs away from time to time.
-    let [wc] = &working_copies(&ana)[..] else {
-        panic!("one working copy")
-    };
-    git(wc, root.path(), &["pack-refs", "--all"]);
+    git(&wc, root.path(), &["pack-refs", "--all"]);
     assert!(!wc.join(".git/refs/remotes/origin/main").exists());
     assert_eq!(git_commands(&killer, &ana, &repo), ["fetch"]);
 }
@@ -442,13 +445,8 @@ fn a_sync_with_nothing_new_runs_at_most_two_git_commands() {
 /// were never pushed.
 fn killed_with_the_note_left_at(killer: &Killer, step: &str, bo_first: bool) {
     let root = tempfile::tempdir().unwrap();
-    let repo = bare_repo(root.path());
-    let (ana, bo) = (Sandbox::new(), Sandbox::new());
-    ana.ok(&["declare", "Checkout failing"]);
-    sync_ok(&ana, &repo, "first push");
-    let [wc] = &working_copies(&ana)[..] else {
-        panic!("one working copy")
-    };
+    let (repo, ana, wc) = ana_pushed_once(root.path());
+    let bo = Sandbox::new();
     let note = wc.join(".git/fireground-clean");
     let left = std::fs::read(&note).expect("a finished sync leaves a note");
 
@@ -480,13 +478,8 @@ fn a_copy_touched_since_the_last_finished_sync_is_reset_whatever_its_note_says()
 #[test]
 fn a_stray_events_file_in_a_copy_left_clean_is_not_read() {
     let root = tempfile::tempdir().unwrap();
-    let repo = bare_repo(root.path());
-    let (ana, other) = (Sandbox::new(), Sandbox::new());
-    ana.ok(&["declare", "Checkout failing"]);
-    sync_ok(&ana, &repo, "first push");
-    let [wc] = &working_copies(&ana)[..] else {
-        panic!("one working copy")
-    };
+    let (repo, ana, wc) = ana_pushed_once(root.path());
+    let other = Sandbox::new();
     // Events that were never pushed, dropped into the copy by hand.
     other.ok(&["declare", "Not for the repository"]);
     let outside = root.path().join("outside.jsonl");
@@ -508,13 +501,7 @@ fn a_stray_events_file_in_a_copy_left_clean_is_not_read() {
 fn a_copy_full_of_loose_objects_is_tidied_but_not_by_a_sync_with_nothing_new() {
     let killer = Killer::new();
     let root = tempfile::tempdir().unwrap();
-    let repo = bare_repo(root.path());
-    let ana = Sandbox::new();
-    ana.ok(&["declare", "Checkout failing"]);
-    sync_ok(&ana, &repo, "first push");
-    let [wc] = &working_copies(&ana)[..] else {
-        panic!("one working copy")
-    };
+    let (repo, ana, wc) = ana_pushed_once(root.path());
     // The loose objects months of syncing leave, past git's own threshold.
     let blobs = root.path().join("blobs");
     std::fs::create_dir(&blobs).unwrap();
@@ -526,7 +513,7 @@ fn a_copy_full_of_loose_objects_is_tidied_but_not_by_a_sync_with_nothing_new() {
     }
     let mut hashing = std::process::Command::new("git")
         .arg("-C")
-        .arg(wc)
+        .arg(&wc)
         .args(["hash-object", "-w", "--stdin-paths"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

@@ -35,6 +35,11 @@ pub(super) fn someone_pushed_first(stderr: &str) -> bool {
 /// when there may be something to ([`Git::tidy`]).
 const NO_AUTO_TIDY: [&str; 4] = ["-c", "maintenance.auto=false", "-c", "gc.auto=0"];
 
+/// `args` with git's own tidying after the command turned off.
+fn without_auto_tidy<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    NO_AUTO_TIDY.iter().chain(args).copied().collect()
+}
+
 pub(super) struct Git<'a> {
     pub(super) dir: PathBuf,
     pub(super) remote: &'a str,
@@ -181,18 +186,7 @@ impl Git<'_> {
     /// again first. One that an older fireground was killed while creating
     /// may have no remote at all, and would fail this way for ever.
     pub(super) fn fetch(&self) -> Result<bool, SyncError> {
-        let [c1, auto, c2, gc] = NO_AUTO_TIDY;
-        let args = [
-            c1,
-            auto,
-            c2,
-            gc,
-            "fetch",
-            "-q",
-            "--prune",
-            "--no-tags",
-            "origin",
-        ];
+        let args = without_auto_tidy(&["fetch", "-q", "--prune", "--no-tags", "origin"]);
         let out = self.output(&args)?;
         if out.status.success() {
             return Ok(false);
@@ -248,12 +242,7 @@ impl Git<'_> {
         // git is told not to make up a name from the host: a commit with no
         // name or address configured fails instead, and is made again once
         // the working copy has one (only ever the first time).
-        let [c1, auto, c2, gc] = NO_AUTO_TIDY;
-        let args = [
-            c1,
-            auto,
-            c2,
-            gc,
+        let args = without_auto_tidy(&[
             "-c",
             "user.useConfigOnly=true",
             "commit",
@@ -261,7 +250,7 @@ impl Git<'_> {
             "--no-verify",
             "-m",
             message,
-        ];
+        ]);
         let mut out = self.output(&args)?;
         if !out.status.success() && !nothing_to_commit(&out) && self.ensure_identity(replica)? {
             out = self.output(&args)?;
