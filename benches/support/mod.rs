@@ -14,13 +14,27 @@ use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 use fireground::sync::{SyncOptions, Target};
 
-/// 100,000 events under `cargo bench`; a thousand when `cargo test` runs
-/// the benchmarks once to check they work, to keep the suite quick.
+/// 100,000 events under `cargo bench` (or as many as
+/// `FIREGROUND_BENCH_EVENTS` says, e.g. 1000000); a thousand when `cargo
+/// test` runs the benchmarks once to check they work, to keep the suite
+/// quick.
 pub fn size() -> usize {
     if std::env::args().any(|a| a == "--bench") {
-        100_000
+        std::env::var("FIREGROUND_BENCH_EVENTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000)
     } else {
         1_000
+    }
+}
+
+/// `100`, `100k`, `1M`: a size for a benchmark's name.
+pub fn count(events: usize) -> String {
+    match events {
+        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
     }
 }
 

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 
 use super::{App, Mode};
 use crate::domain::ids::EventId;
-use crate::domain::incident::Entry;
 use crate::tui::action::Select;
 use crate::tui::panes::detail::limits;
 use crate::tui::view::{MIN_HEIGHT, MIN_WIDTH};
@@ -19,15 +18,10 @@ pub struct Detail {
 }
 
 impl App {
-    /// The entry of the incident on screen with this id.
-    pub fn entry(&self, id: EventId) -> Option<&Entry> {
-        self.incident.as_ref()?.timeline.iter().find(|e| e.id == id)
-    }
-
     /// Where an entry is in the timeline as shown: (from 1, of how many).
     pub fn timeline_position(&self, id: EventId) -> Option<(usize, usize)> {
         let visible = self.visible_timeline();
-        let i = visible.iter().position(|e| e.id == id)?;
+        let i = self.position_shown(&visible, id)?;
         Some((i + 1, visible.len()))
     }
 

@@ -9,8 +9,10 @@ mod detail;
 mod drafts;
 mod open;
 mod save;
+mod shown;
 
 pub use detail::Detail;
+pub use shown::Visible;
 
 use super::action::{Action, Background, Open, Select};
 use super::form::Form;
@@ -97,6 +99,8 @@ pub struct App {
     /// console opens on the newest and loads the rest after the first
     /// frame. Zero once the timeline is whole.
     pub older_unloaded: usize,
+    /// What frames read, worked out once per fold and filter.
+    memo: shown::Memo,
 }
 
 impl App {
@@ -137,6 +141,7 @@ impl App {
             asking: None,
             folds: 1,
             older_unloaded,
+            memo: shown::Memo::default(),
         };
         app.check_bell();
         if let Some(why) = app.ctx.store.read_only() {
@@ -174,16 +179,6 @@ impl App {
     pub fn cadence(&self) -> Cadence {
         self.incident.as_ref().map_or(Cadence::None, |inc| {
             next_update(inc, &self.playbook, self.now)
-        })
-    }
-
-    /// The timeline as shown: filtered by kind.
-    pub fn visible_timeline(&self) -> Vec<&Entry> {
-        self.incident.as_ref().map_or_else(Vec::new, |inc| {
-            inc.timeline
-                .iter()
-                .filter(|e| self.filter.is_none_or(|k| e.kind == k))
-                .collect()
         })
     }
 
@@ -428,7 +423,7 @@ impl App {
         }
         let current = self
             .selected
-            .and_then(|id| visible.iter().position(|e| e.id == id));
+            .and_then(|id| self.position_shown(&visible, id));
         let next = match (s, current) {
             (Select::Last, _) => None,
             (Select::First, _) => Some(0),
@@ -440,14 +435,18 @@ impl App {
             (Select::Down, Some(i)) => (i + 1 < n).then_some(i + 1),
             (Select::PageDown, Some(i)) => (i + PAGE < n).then_some(i + PAGE),
         };
-        self.selected = next.map(|i| visible[i].id);
+        let next = next.and_then(|i| Some((i, visible.get(i)?.id)));
+        if let Some((i, id)) = next {
+            self.found(id, i, &visible);
+        }
+        self.selected = next.map(|(_, id)| id);
     }
 
     /// The incident and the selected timeline entry, or what to do first.
     fn selected_entry(&self, key: char, to: &str) -> Result<(IncidentId, Entry), String> {
         let inc = self.incident.as_ref().ok_or(NO_INCIDENT)?;
         self.selected
-            .and_then(|id| inc.timeline.iter().find(|e| e.id == id))
+            .and_then(|id| self.entry(id))
             .map(|e| (inc.id, e.clone()))
             .ok_or_else(|| format!("Select an entry with ↑/↓ first, then press {key} to {to} it."))
     }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{block, first_fit, fit, title_room};
 use crate::domain::event::NoteKind;
 use crate::domain::incident::{Entry, EntryKind};
-use crate::domain::text::{sanitize, single_line, width};
+use crate::domain::text::{sanitize, single_line};
 use crate::tui::app::App;
 
 /// Below this many columns inside the pane, a row gives its text the room:
@@ -51,23 +51,14 @@ enum Columns {
 }
 
 impl Columns {
-    fn for_width(width: usize, entries: &[&Entry]) -> Columns {
+    fn for_width(width: usize, app: &App) -> Columns {
         if width >= ROOMY {
             return Columns::Roomy;
         }
-        let longest = entries
-            .iter()
-            .map(|e| width_of_author(e))
-            .max()
-            .unwrap_or(0);
         Columns::Narrow {
-            author: longest.clamp(3, 8),
+            author: app.widest_author().clamp(3, 8),
         }
     }
-}
-
-fn width_of_author(e: &Entry) -> usize {
-    width(&single_line(&e.author))
 }
 
 fn date_line(app: &App, e: &Entry) -> Line<'static> {
@@ -205,9 +196,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
     let entries = app.visible_timeline();
     let n = entries.len();
-    let selected = app
-        .selected
-        .and_then(|id| entries.iter().position(|e| e.id == id));
+    let selected = app.selected.and_then(|id| app.position_shown(&entries, id));
     let block = block(
         &title(app, n + app.older_unloaded, selected.is_some(), area.width),
         area.width,
@@ -217,7 +206,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(block, area);
     // The selected entry under the list, for text the row cuts; Enter
     // reads what does not fit here.
-    if let Some(e) = selected.map(|i| entries[i]) {
+    if let Some(e) = selected.and_then(|i| entries.get(i)) {
         let detail = Paragraph::new(detail_lines(app, e)).wrap(Wrap { trim: false });
         let wrapped = detail.line_count(inner.width);
         let rows = (wrapped as u16).min(inner.height / 3);
@@ -246,7 +235,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let width = inner.width as usize;
-    let columns = Columns::for_width(width, &entries);
+    let columns = Columns::for_width(width, app);
     // Newest at the bottom; a selection is kept near the middle.
     let end = match selected {
         Some(i) => (i + 1 + height / 2).min(n),
@@ -256,9 +245,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut i = end;
     while i > 0 && lines.len() < height {
         i -= 1;
-        let e = entries[i];
+        let Some(e) = entries.get(i) else { break };
         lines.push(entry_line(app, e, columns, width, selected == Some(i)));
-        let new_day = i == 0 || app.zone.date(entries[i - 1].at) != app.zone.date(e.at);
+        let new_day = i == 0
+            || entries
+                .get(i - 1)
+                .is_none_or(|before| app.zone.date(before.at) != app.zone.date(e.at));
         if new_day {
             lines.push(date_line(app, e));
         }
@@ -280,6 +272,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text::width;
 
     #[test]
     fn every_kind_has_its_own_one_column_marker() {

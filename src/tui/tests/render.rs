@@ -272,6 +272,122 @@ fn the_cadence_follows_the_severity_at_once_and_has_no_timer_without_one() {
 }
 
 #[test]
+fn the_cadence_after_a_reopening_counts_from_the_reopening_and_not_from_the_last_update() {
+    let update = EventKind::UpdateSent {
+        status: "s".into(),
+        impact: "i".into(),
+        action: "a".into(),
+        next_update: None,
+    };
+    let mut f = Fixture::with(
+        "P1",
+        vec![
+            ("ana", update),
+            (
+                "ana",
+                EventKind::Resolved {
+                    summary: String::new(),
+                },
+            ),
+        ],
+    );
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("no timer: the incident is resolved"),
+        "{screen}"
+    );
+    // Reopened two hours later: the update before it does not make the
+    // timer overdue; the clock starts again at the reopening.
+    f.advance(Duration::hours(2));
+    let id = f.id.unwrap();
+    f.write(
+        id,
+        "ana",
+        EventKind::Reopened {
+            reason: String::new(),
+        },
+    );
+    f.advance(Duration::minutes(10));
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("next update due in 20:00 (P1: every 30 min)"),
+        "{screen}"
+    );
+    assert!(!f.app.take_bell());
+    // The same on every frame: drawing again changes nothing.
+    assert_eq!(text(&f.draw(120, 40)), screen);
+}
+
+#[test]
+fn moving_the_selection_and_filtering_show_the_same_entries_frame_after_frame() {
+    let mut f = Fixture::with(
+        "P2",
+        (0..30)
+            .map(|i| {
+                let kind = if i % 3 == 0 {
+                    NoteKind::Finding
+                } else {
+                    NoteKind::Note
+                };
+                ("bo", note(kind, &format!("entry {i}")))
+            })
+            .collect(),
+    );
+    let up = |f: &mut Fixture, n: usize| {
+        for _ in 0..n {
+            f.app.update(Action::Select(crate::tui::action::Select::Up));
+        }
+    };
+    up(&mut f, 3);
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("─ 2026-11-23 14:28 UTC · bo · finding"),
+        "{screen}"
+    );
+    assert_eq!(
+        f.app.timeline_position(f.app.selected.unwrap()),
+        Some((29, 31))
+    );
+    f.app.filter = Some(crate::domain::incident::EntryKind::Note(NoteKind::Finding));
+    f.app.selected = None;
+    up(&mut f, 2);
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("Timeline · 10 entries · only finding"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("─ 2026-11-23 14:25 UTC · bo · finding"),
+        "{screen}"
+    );
+    assert_eq!(
+        f.app.timeline_position(f.app.selected.unwrap()),
+        Some((9, 10))
+    );
+    // Another writer's entry: the fold changes, and so does what is shown.
+    let id = f.id.unwrap();
+    f.write(id, "cy", note(NoteKind::Finding, "entry 30"));
+    f.advance(Duration::seconds(1));
+    let screen = text(&f.draw(120, 40));
+    assert!(
+        screen.contains("Timeline · 11 entries · only finding"),
+        "{screen}"
+    );
+    assert!(screen.contains("entry 30"), "{screen}");
+    assert_eq!(
+        f.app.timeline_position(f.app.selected.unwrap()),
+        Some((9, 11))
+    );
+    f.app.filter = None;
+    let screen = text(&f.draw(120, 40));
+    assert!(screen.contains("Timeline · 32 entries"), "{screen}");
+    assert_eq!(
+        f.app.timeline_position(f.app.selected.unwrap()),
+        Some((26, 32))
+    );
+}
+
+#[test]
 fn the_checklist_shows_the_current_stage_with_ticks() {
     let f = Fixture::with(
         "P2",
