@@ -185,15 +185,18 @@ impl App {
     /// A terminal event: a key becomes an action; a resize redraws.
     /// Returns whether the screen may have changed.
     pub fn handle_event(&mut self, event: TermEvent) -> bool {
+        // A question takes the next key press; a paste is not an answer,
+        // and a resize still resizes.
         if let Some(ask) = self.asking {
-            return match event {
+            match &event {
                 TermEvent::Key(key) if key.kind != crossterm::event::KeyEventKind::Release => {
                     let yes = matches!(key.code, crossterm::event::KeyCode::Char('y' | 'Y'));
                     self.answer(ask, yes);
-                    true
+                    return true;
                 }
-                _ => false,
-            };
+                TermEvent::Resize(..) => {}
+                _ => return false,
+            }
         }
         let action = match event {
             // Behind "make the terminal bigger" nothing is visible, so only

@@ -102,3 +102,18 @@ fn a_discarded_draft_does_not_come_back() {
     f.key(KeyCode::Char('n'));
     assert_eq!(note_text(&f), "");
 }
+
+#[test]
+fn a_terminal_resized_while_esc_asks_is_still_resized_and_the_note_kept() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('n'));
+    f.type_text("checking the lb");
+    f.key(KeyCode::Esc);
+    f.app.handle_event(crossterm::event::Event::Resize(60, 20));
+    assert!(f.app.too_small(), "the resize was dropped");
+    f.app
+        .handle_event(crossterm::event::Event::Paste("y".into()));
+    f.app.handle_event(crossterm::event::Event::Resize(100, 30));
+    f.key(KeyCode::Char('n'));
+    assert_eq!(note_text(&f), "checking the lb");
+}
