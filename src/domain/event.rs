@@ -39,6 +39,25 @@ pub enum Body {
 }
 
 impl Body {
+    /// The body of an envelope of version `v` from its fields (all but the
+    /// envelope's); `None` without a `kind`.
+    pub fn from_fields(v: u32, fields: serde_json::Map<String, serde_json::Value>) -> Option<Body> {
+        if !fields.get("kind").is_some_and(|k| k.is_string()) {
+            return None;
+        }
+        let fields = serde_json::Value::Object(fields);
+        // A newer version may have added fields to a kind we know: keep it
+        // whole rather than read it as ours and drop what we do not know.
+        let known = (v == FORMAT_VERSION)
+            .then(|| EventKind::deserialize(&fields).ok())
+            .flatten();
+        match (known, fields) {
+            (Some(kind), _) => Some(Body::Known(kind)),
+            (None, serde_json::Value::Object(m)) => Some(Body::Unknown(m)),
+            (None, _) => None,
+        }
+    }
+
     /// The `kind` tag as written on the wire.
     pub fn kind_name(&self) -> &str {
         match self {
@@ -285,20 +304,7 @@ impl<'de> serde::de::Visitor<'de> for EventVisitor {
             }
         }
         let v: u32 = v.ok_or_else(|| A::Error::missing_field("v"))?;
-        if !rest.get("kind").is_some_and(|k| k.is_string()) {
-            return Err(A::Error::missing_field("kind"));
-        }
-        let rest = serde_json::Value::Object(rest);
-        // A newer version may have added fields to a kind we know: keep it
-        // whole rather than read it as ours and drop what we do not know.
-        let known = (v == FORMAT_VERSION)
-            .then(|| EventKind::deserialize(&rest).ok())
-            .flatten();
-        let body = match (known, rest) {
-            (Some(kind), _) => Body::Known(kind),
-            (None, serde_json::Value::Object(m)) => Body::Unknown(m),
-            (None, _) => unreachable!("built as an object above"),
-        };
+        let body = Body::from_fields(v, rest).ok_or_else(|| A::Error::missing_field("kind"))?;
         Ok(Event {
             v,
             id: id.ok_or_else(|| A::Error::missing_field("id"))?,

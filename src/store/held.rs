@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::StoreError;
-use super::write::insert_into;
+use super::event_row::{self, NewRow};
 use crate::domain::clock::{Hlc, MAX_SKEW_MS};
 use crate::domain::event::Event;
 
-/// The columns both tables share, in the order `insert_into` writes them.
+/// The columns of a held event (those of the log before schema 7).
 const COLUMNS: &str = "id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json";
 
 /// What is held back, for a one-line warning.
@@ -46,14 +46,26 @@ pub fn too_far_ahead(e: &Event, horizon: i64) -> bool {
 }
 
 /// Holds `e` back unless the log already has it; returns 1 if it was new.
+/// A held event is kept whole, as its JSON line: they are few, and none is
+/// read until it is let in.
 pub fn hold(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
-    let present: bool = conn
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM events WHERE id = ?1)")?
-        .query_row([e.id.to_string()], |r| r.get(0))?;
-    if present {
+    if event_row::contains(conn, e.id)? {
         return Ok(0);
     }
-    insert_into(conn, "held_events", e)
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO held_events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?;
+    Ok(stmt.execute(params![
+        e.id.to_string(),
+        e.incident.to_string(),
+        e.replica.to_string(),
+        e.seq as i64,
+        e.hlc.ms,
+        e.hlc.c,
+        e.at.timestamp_millis(),
+        e.body.kind_name(),
+        e.to_json(),
+    ])?)
 }
 
 /// Whether any held event has come within reach: a read, so a database
@@ -79,40 +91,57 @@ pub fn release_due(
     let mut released = Vec::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT hlc_ms, hlc_c, at_ms, incident, json,
-                 EXISTS(SELECT 1 FROM events WHERE events.id = held_events.id) {due}"
+            "SELECT {COLUMNS}, EXISTS(SELECT 1 FROM events WHERE events.id = held_events.id)
+             {due}"
         ))?;
         let rows = stmt.query_map([horizon], |r| {
             Ok((
-                Hlc {
-                    ms: r.get(0)?,
-                    c: r.get(1)?,
+                NewRow {
+                    rowid: None,
+                    id: r.get(0)?,
+                    incident: r.get(1)?,
+                    replica: r.get(2)?,
+                    seq: r.get(3)?,
+                    hlc_ms: r.get(4)?,
+                    hlc_c: r.get(5)?,
+                    at_ms: r.get(6)?,
+                    author: String::new(),
+                    kind: r.get(7)?,
+                    v: 0,
+                    body: r.get(8)?,
                 },
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, bool>(5)?,
+                r.get::<_, bool>(9)?,
             ))
         })?;
         for row in rows {
-            let (clock, at_ms, incident, json, present) = row?;
-            hlc = Hlc::observe(Hlc::observe(hlc, clock), Hlc { ms: at_ms, c: 0 });
+            let (row, present) = row?;
+            let clock = Hlc {
+                ms: row.hlc_ms,
+                c: u32::try_from(row.hlc_c).unwrap_or(u32::MAX),
+            };
+            hlc = Hlc::observe(
+                Hlc::observe(hlc, clock),
+                Hlc {
+                    ms: row.at_ms,
+                    c: 0,
+                },
+            );
             if present {
                 continue;
             }
-            match Event::from_json(&json) {
-                Ok(e) => released.push(e),
+            match Event::from_json(&row.body) {
+                Ok(e) => {
+                    event_row::insert(conn, &e)?;
+                    released.push(e);
+                }
                 Err(_) => {
+                    event_row::insert_row(conn, &row)?;
                     conn.prepare_cached("INSERT OR IGNORE INTO stale (incident) VALUES (?1)")?
-                        .execute([incident])?;
+                        .execute([&row.incident])?;
                 }
             }
         }
     }
-    conn.execute(
-        &format!("INSERT OR IGNORE INTO events ({COLUMNS}) SELECT {COLUMNS} {due}"),
-        [horizon],
-    )?;
     conn.execute(&format!("DELETE {due}"), [horizon])?;
     Ok((hlc, released))
 }

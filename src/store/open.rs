@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Store, StoreError, held, projection, read_only, schema};
+use super::{Store, StoreError, event_row, held, projection, read_only, schema};
 use crate::domain::ids::ReplicaId;
 
 /// How long a writer waits for another process's transaction before giving
@@ -44,10 +44,12 @@ impl Store {
                 let opened = read_only::open(path).and_then(|(conn, behind)| {
                     let version = schema_version(&conn, path)?;
                     let replica = read_replica(&conn)?;
-                    Ok((conn, behind, replica, version >= schema::PROJECTION))
+                    Ok((conn, behind, replica, version))
                 });
-                // Unreadable too: the first failure is the one to explain.
-                let Ok((conn, behind, replica, projected)) = opened else {
+                // Unreadable too, or of an older layout this build reads
+                // only once migrated: the first failure is the one to
+                // explain.
+                let Ok((conn, behind, replica, schema::BODY_JSON..)) = opened else {
                     return Err(e);
                 };
                 let cause = match &e {
@@ -64,7 +66,6 @@ impl Store {
                     path: path.to_path_buf(),
                     clock: Box::new(Utc::now),
                     read_only: Some(why),
-                    projected,
                     unreadable: Default::default(),
                 })
             }
@@ -94,7 +95,6 @@ impl Store {
             path,
             clock: Box::new(Utc::now),
             read_only: None,
-            projected: true,
             unreadable: Default::default(),
         };
         // SQLite opens a file it may not write read-only on its own.
@@ -182,8 +182,15 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have migrated.
     let version = schema_version(&tx, path)?;
-    for sql in &schema::MIGRATIONS[version as usize..] {
+    for (done, sql) in (1..).zip(schema::MIGRATIONS).skip(version as usize) {
         tx.execute_batch(sql)?;
+        // What SQL alone cannot do, done as the schema passes the version
+        // that needs it, while the tables are as that version left them.
+        match done {
+            schema::HELD_EVENTS => held::hold_existing(&tx, held::horizon(Utc::now()))?,
+            schema::BODY_JSON => event_row::move_from_before_7(&tx)?,
+            _ => {}
+        }
     }
     tx.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?1)",
@@ -193,10 +200,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('replica', ?1)",
         [ReplicaId::generate().to_string()],
     )?;
-    if version < schema::HELD_EVENTS {
-        held::hold_existing(&tx, held::horizon(Utc::now()))?;
-    }
-    if version < schema::PROJECTION {
+    if version < schema::BODY_JSON {
         projection::rebuild_all(&tx)?;
     }
     let replica = read_replica(&tx)?;

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::event_row::{self, Stored};
 use super::{StoreError, Unreadable};
 use crate::domain::clock::Hlc;
 use crate::domain::event::Event;
@@ -29,14 +30,11 @@ use crate::domain::incident::{Entry, EntryKind, Incident, Projection, Summary};
 /// Where an event sorts: the agreed order, as the columns hold it.
 pub type OrderKey = (DateTime<Utc>, Hlc, ReplicaId, EventId);
 
-/// One incident's events in the agreed order (the columns sort as the
-/// domain does: `at` has millisecond precision on the wire, and ULID text
-/// sorts as the ids do).
-pub const EVENTS_IN_ORDER: &str = "SELECT id, json FROM events WHERE incident = ?1
-     ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
-
-/// The columns of a timeline row, in the order [`entry`] reads them.
-const ENTRY_COLUMNS: &str = "at_ms, hlc_ms, hlc_c, replica, id, author, kind, text, marks, named";
+/// The columns of a timeline row, in the order [`entry`] reads them: an
+/// entry without text of its own has its event's.
+const ENTRY_COLUMNS: &str = "at_ms, hlc_ms, hlc_c, replica, id, author, kind,
+     COALESCE(text, (SELECT body ->> '$.text' FROM events WHERE events.rowid = timeline.event)),
+     marks, named";
 
 /// The columns a [`Summary`] is read from, in the order [`summary`] reads them.
 pub const SUMMARY_COLUMNS: &str = "incident, title, severity, stage, commander, declared_ms, \
@@ -124,34 +122,17 @@ fn step(conn: &Connection, mut head: Head, events: &[Event]) -> Result<(), Store
 /// Folds one incident again from its first event, as [`Incident::fold`]
 /// does, and keeps the result; forgets it if it has no declaration.
 pub fn rebuild(conn: &Connection, id: IncidentId) -> Result<(), StoreError> {
-    let mut unreadable: Option<Unreadable> = None;
     // Where each entry goes: its event's order key, noted as the events
     // stream by, so a large incident is never held twice in memory.
     let mut keys: HashMap<EventId, OrderKey> = HashMap::new();
-    let folded = {
-        let mut stmt = conn.prepare_cached(EVENTS_IN_ORDER)?;
-        let rows = stmt.query_map([id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut failed = None;
-        let events = rows
-            .map_while(|row| match row {
-                Ok((row_id, json)) => Some(parse_counting(&row_id, &json, &mut unreadable)),
-                Err(e) => {
-                    failed = Some(e);
-                    None
-                }
-            })
-            .flatten()
-            .inspect(|e| {
-                keys.insert(e.id, e.order_key());
-            });
-        let folded = Projection::fold_ordered(id, events);
-        if let Some(e) = failed {
-            return Err(e.into());
-        }
-        folded
-    };
+    let (folded, unreadable) = fold_log(
+        conn,
+        id,
+        |e| {
+            keys.insert(e.id, e.order_key());
+        },
+        |id, events| Projection::fold_ordered(id, events),
+    )?;
     let key: Option<i64> = conn
         .prepare_cached("SELECT key FROM incidents WHERE incident = ?1")?
         .query_row([id.to_string()], |r| r.get(0))
@@ -184,11 +165,56 @@ pub fn rebuild(conn: &Connection, id: IncidentId) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Calls `each` on every stored row of an incident, in the agreed order.
+pub fn in_order(
+    conn: &Connection,
+    id: IncidentId,
+    mut each: impl FnMut(Stored),
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(event_row::IN_ORDER)?;
+    let mut rows = stmt.query([id.to_string()])?;
+    while let Some(r) = rows.next()? {
+        each(Stored::read(r)?);
+    }
+    Ok(())
+}
+
+/// Folds an incident's log as `fold` does, streaming its rows in the
+/// agreed order (`seen` sees each event on its way) so a large incident
+/// is never held twice in memory; and the rows that could not be read.
+pub fn fold_log<T>(
+    conn: &Connection,
+    id: IncidentId,
+    mut seen: impl FnMut(&Event),
+    fold: impl FnOnce(IncidentId, &mut dyn Iterator<Item = Event>) -> T,
+) -> Result<(T, Option<Unreadable>), StoreError> {
+    let mut unreadable: Option<Unreadable> = None;
+    let mut stmt = conn.prepare_cached(event_row::IN_ORDER)?;
+    let rows = stmt.query_map([id.to_string()], Stored::read)?;
+    let mut failed = None;
+    let mut events = rows
+        .map_while(|row| match row {
+            Ok(row) => Some(parse_counting(row, &mut unreadable)),
+            Err(e) => {
+                failed = Some(e);
+                None
+            }
+        })
+        .flatten()
+        .inspect(|e| seen(e));
+    let folded = fold(id, &mut events);
+    drop(events);
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok((folded, unreadable)),
+    }
+}
+
 /// Folds every incident of the log again: building the projection of a
 /// database that had none.
 pub fn rebuild_all(conn: &Connection) -> Result<(), StoreError> {
     let ids: Vec<String> = conn
-        .prepare("SELECT DISTINCT incident FROM events")?
+        .prepare("SELECT id FROM incident_ids")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in ids {
@@ -380,7 +406,7 @@ fn entry_by_id(
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM timeline
          WHERE (incident, at_ms, hlc_ms, hlc_c, replica, id) =
-               (SELECT ?1, at_ms, hlc_ms, hlc_c, replica, id FROM events WHERE id = ?2)"
+               (SELECT ?1, at_ms, hlc_ms, hlc_c, replica, id FROM event_log WHERE id = ?2)"
     );
     let found = conn
         .prepare_cached(&sql)?
@@ -444,10 +470,15 @@ fn write_entry(conn: &Connection, key: i64, at: &OrderKey, e: &Entry) -> Result<
     .filter(|(set, _)| *set)
     .map(|(_, bit)| bit)
     .sum::<i64>();
+    // The entry points at its event's row, and has no text of its own
+    // while its text is the event's.
     conn.prepare_cached(
         "INSERT OR REPLACE INTO timeline
-         (incident, at_ms, hlc_ms, hlc_c, replica, id, author, kind, note, text, marks, named)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         (incident, at_ms, hlc_ms, hlc_c, replica, id, event, author, kind, note, text, marks,
+             named)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, rowid, ?7, ?8, ?9,
+             CASE WHEN body ->> '$.text' IS ?10 THEN NULL ELSE ?10 END, ?11, ?12
+         FROM events WHERE id = ?6",
     )?
     .execute(params![
         key,
@@ -537,16 +568,11 @@ pub fn summary(r: &Row) -> Result<Summary, StoreError> {
     })
 }
 
-/// A stored event, or the reason it cannot be read.
-pub fn parse_stored(id: &str, json: &str) -> Result<Event, StoreError> {
-    Event::from_json(json).map_err(|e| corrupt(id, e))
-}
-
-/// As [`parse_stored`], counting a row that cannot be read rather than
+/// A stored event, counting a row that cannot be read rather than
 /// failing: an event edited by hand or damaged is left out, as the fold
 /// leaves it out.
-pub fn parse_counting(id: &str, json: &str, unreadable: &mut Option<Unreadable>) -> Option<Event> {
-    match parse_stored(id, json) {
+pub fn parse_counting(row: Stored, unreadable: &mut Option<Unreadable>) -> Option<Event> {
+    match row.event() {
         Ok(e) => Some(e),
         Err(e) => {
             let seen = unreadable.get_or_insert_with(|| Unreadable {

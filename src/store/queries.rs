@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::projection::{self, EVENTS_IN_ORDER, Entries, Kept, SUMMARY_COLUMNS, parse_counting};
+use super::projection::{self, Entries, Kept, SUMMARY_COLUMNS, in_order, parse_counting};
 use super::{Held, Store, StoreError, Unreadable, held};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
@@ -19,16 +19,11 @@ impl Store {
     /// Every event of one incident, in the agreed order. A row that cannot
     /// be read is skipped and counted (see [`Store::unreadable`]).
     pub fn events(&self, incident: IncidentId) -> Result<Vec<Event>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(EVENTS_IN_ORDER)?;
-        let rows = stmt.query_map([incident.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut events = Vec::new();
         let mut unreadable = None;
-        for row in rows {
-            let (id, json) = row?;
-            events.extend(parse_counting(&id, &json, &mut unreadable));
-        }
+        let mut events = Vec::new();
+        in_order(&self.conn, incident, |row| {
+            events.extend(parse_counting(row, &mut unreadable));
+        })?;
         self.saw_unreadable(incident, unreadable);
         // The SQL order matches the domain's except for sub-millisecond `at`,
         // which the wire format does not carry; sorting again is cheap.
@@ -77,15 +72,13 @@ impl Store {
         id: IncidentId,
         which: Entries,
     ) -> Result<Option<(Incident, usize)>, StoreError> {
-        if self.projected {
-            match projection::kept(conn, id)? {
-                Kept::Head(head) => {
-                    self.saw_unreadable(id, head.unreadable.clone());
-                    return head.with_entries(conn, which).map(Some);
-                }
-                Kept::Missing => return Ok(None),
-                Kept::Untrusted => {}
+        match projection::kept(conn, id)? {
+            Kept::Head(head) => {
+                self.saw_unreadable(id, head.unreadable.clone());
+                return head.with_entries(conn, which).map(Some);
             }
+            Kept::Missing => return Ok(None),
+            Kept::Untrusted => {}
         }
         let folded = self.fold(conn, id)?;
         Ok(folded.map(|i| match which {
@@ -94,33 +87,17 @@ impl Store {
         }))
     }
 
-    /// Folds an incident from the log, as the projection would hold it: for
-    /// an incident changed by hand, or a database too old to have one and
-    /// opened for reading only.
+    /// Folds an incident from the log, as the projection would hold it:
+    /// for an incident changed by hand.
     fn fold(&self, conn: &Connection, id: IncidentId) -> Result<Option<Incident>, StoreError> {
-        // Folded straight from the rows, in the agreed order, so a large
-        // incident is never held twice in memory.
-        let mut stmt = conn.prepare_cached(EVENTS_IN_ORDER)?;
-        let rows = stmt.query_map([id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut failed = None;
-        let mut unreadable = None;
-        let events = rows
-            .map_while(|row| match row {
-                Ok((row_id, json)) => Some(parse_counting(&row_id, &json, &mut unreadable)),
-                Err(e) => {
-                    failed = Some(StoreError::from(e));
-                    None
-                }
-            })
-            .flatten();
-        let incident = Incident::fold_ordered(id, events);
+        let (incident, unreadable) = projection::fold_log(
+            conn,
+            id,
+            |_| {},
+            |id, events| Incident::fold_ordered(id, events),
+        )?;
         self.saw_unreadable(id, unreadable);
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(incident),
-        }
+        Ok(incident)
     }
 
     /// Reads in one transaction, so that rows read one after another are
@@ -173,7 +150,7 @@ impl Store {
     ) -> Result<Vec<Summary>, StoreError> {
         let mut all = Vec::new();
         // Those the projection cannot give are folded.
-        let folded = if self.projected {
+        let folded = {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {SUMMARY_COLUMNS} FROM incidents
                  WHERE (resolved_ms IS NULL OR NOT ?1)
@@ -189,8 +166,6 @@ impl Store {
                 all.push(row??);
             }
             projection::stale(conn)?
-        } else {
-            self.declared(conn)?
         };
         for id in folded {
             if let Some(inc) = self.fold(conn, id)?
@@ -207,25 +182,16 @@ impl Store {
     /// Ids of every incident that has a declaration.
     pub fn incident_ids(&self) -> Result<Vec<IncidentId>, StoreError> {
         self.reading(|conn| {
-            if !self.projected {
-                return self.declared(conn);
-            }
             let mut stmt = conn.prepare_cached(
                 "SELECT incident FROM incidents
-                 UNION SELECT incident FROM events
-                 WHERE kind = 'declared' AND incident IN (SELECT incident FROM stale)",
+                 UNION SELECT id FROM incident_ids
+                 WHERE id IN (SELECT incident FROM stale)
+                   AND EXISTS(SELECT 1 FROM events WHERE events.incident = incident_ids.key
+                       AND kind = 'declared')",
             )?;
             let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
             parse_ids(ids)
         })
-    }
-
-    /// Ids of the incidents the log has a declaration of.
-    fn declared(&self, conn: &Connection) -> Result<Vec<IncidentId>, StoreError> {
-        let mut stmt =
-            conn.prepare_cached("SELECT DISTINCT incident FROM events WHERE kind = 'declared'")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        parse_ids(ids)
     }
 
     /// The incident a user's reference names: a full id or a unique prefix

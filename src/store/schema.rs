@@ -146,14 +146,95 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
         INSERT OR IGNORE INTO stale (incident) VALUES (OLD.incident);
     END;",
+    // 7: the log at about the size of its JSON lines. An event's envelope
+    // is in columns and only its body (`kind` and what follows it on the
+    // wire) is JSON: the line sync writes is the envelope's fields, then
+    // the body's, so it is rebuilt byte for byte (`store::event_row`).
+    // Incidents and replicas are numbered in `incident_ids` and `replicas`,
+    // so a row and its indexes carry a small integer rather than a
+    // 26-character id; the view `event_log` shows the log with the ids, as
+    // one reads it in the `sqlite3` shell. A timeline entry whose text is
+    // its event's (`$.text` of the body: a note as written) has none of its
+    // own (NULL) and points at its event's row; an amended or redacted one
+    // keeps its own. Events are moved from the old table by
+    // `event_row::move_from_before_7`, keeping their row ids (sync marks
+    // refer to them); the projection is built again.
+    "DROP TRIGGER events_changed;
+    DROP TRIGGER events_deleted;
+    DROP INDEX events_by_incident;
+    DROP INDEX events_by_replica;
+    DROP INDEX events_declared;
+    ALTER TABLE events RENAME TO events_before_7;
+    CREATE TABLE incident_ids (
+        key INTEGER PRIMARY KEY,
+        id  TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE replicas (
+        key INTEGER PRIMARY KEY,
+        id  TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE events (
+        id       TEXT NOT NULL,
+        incident INTEGER NOT NULL,
+        replica  INTEGER NOT NULL,
+        seq      INTEGER NOT NULL,
+        hlc_ms   INTEGER NOT NULL,
+        hlc_c    INTEGER NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        author   TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        v        INTEGER NOT NULL,
+        body     TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX events_by_id ON events (id);
+    CREATE INDEX events_by_incident ON events (incident, at_ms, hlc_ms, hlc_c);
+    CREATE INDEX events_by_replica ON events (replica, seq);
+    CREATE INDEX events_declared ON events (incident) WHERE kind = 'declared';
+    CREATE VIEW event_log AS
+        SELECT e.rowid AS rowid, e.id AS id, i.id AS incident, r.id AS replica, e.seq AS seq,
+            e.hlc_ms AS hlc_ms, e.hlc_c AS hlc_c, e.at_ms AS at_ms, e.author AS author,
+            e.kind AS kind, e.v AS v, e.body AS body
+        FROM events e
+        JOIN incident_ids i ON i.key = e.incident
+        JOIN replicas r ON r.key = e.replica;
+    CREATE TRIGGER events_changed AFTER UPDATE ON events BEGIN
+        INSERT OR IGNORE INTO stale (incident)
+            SELECT id FROM incident_ids WHERE key IN (OLD.incident, NEW.incident);
+    END;
+    CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
+        INSERT OR IGNORE INTO stale (incident)
+            SELECT id FROM incident_ids WHERE key = OLD.incident;
+    END;
+    DROP TABLE timeline;
+    DELETE FROM incidents;
+    CREATE TABLE timeline (
+        incident INTEGER NOT NULL,
+        at_ms    INTEGER NOT NULL,
+        hlc_ms   INTEGER NOT NULL,
+        hlc_c    INTEGER NOT NULL,
+        replica  TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        event    INTEGER NOT NULL,
+        author   TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        note     INTEGER NOT NULL,
+        text     TEXT,
+        marks    INTEGER NOT NULL,
+        named    TEXT,
+        PRIMARY KEY (incident, at_ms, hlc_ms, hlc_c, replica, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX timeline_without_notes ON timeline
+        (incident, at_ms, hlc_ms, hlc_c, replica, id, event, author, kind, text, marks, named, note)
+        WHERE note = 0;",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the
 /// far-future events already let in.
 pub const HELD_EVENTS: i64 = 4;
 
-/// The version that added the projection: upgrading past it builds it.
-pub const PROJECTION: i64 = 6;
+/// The version that keeps the envelope in columns and the body as JSON:
+/// upgrading past it moves the events and builds the projection again.
+pub const BODY_JSON: i64 = 7;
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

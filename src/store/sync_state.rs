@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use super::event_row::{COLUMNS, Stored};
 use super::{Store, StoreError};
 
 const TARGET_KEY: &str = "sync_target";
@@ -130,14 +131,15 @@ impl Store {
         rowid: i64,
         limit: usize,
     ) -> Result<Vec<OutgoingEvent>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid, id, json FROM events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM event_log WHERE rowid > ?1 ORDER BY rowid LIMIT ?2"
+        ))?;
         let rows = stmt.query_map(params![rowid, limit as i64], |r| {
+            let row = Stored::read(r)?;
             Ok(OutgoingEvent {
-                rowid: r.get(0)?,
-                id: r.get(1)?,
-                json: r.get(2)?,
+                json: row.line(),
+                rowid: row.rowid,
+                id: row.id,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::event::{EventKind, NoteKind};
+use crate::domain::event::{Event, EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 
@@ -374,7 +374,7 @@ fn a_database_of_schema_5_gets_its_projection_when_this_build_opens_it() {
         )
         .unwrap();
         for e in &events {
-            write::insert_into(&conn, "events", e).unwrap();
+            write_before_7(&conn, e);
         }
     }
     let s = Store::open(&path).unwrap();
@@ -425,7 +425,7 @@ fn an_event_changed_by_hand_is_read_from_the_log_until_the_next_write_folds_it_a
     s.append(inc, None, "ana", note("api 500s")).unwrap();
     s.connection()
         .execute(
-            "UPDATE events SET json = replace(json, 'api 500s', 'api 503s')",
+            "UPDATE events SET body = replace(body, 'api 500s', 'api 503s')",
             [],
         )
         .unwrap();
@@ -437,4 +437,140 @@ fn an_event_changed_by_hand_is_read_from_the_log_until_the_next_write_folds_it_a
         projection::Kept::Head(_)
     ));
     assert_eq!(text(&s), "api 503s");
+}
+
+/// Writes `e` as a database before schema 7 kept it: the envelope in
+/// columns, and the whole event again as its JSON line.
+fn write_before_7(conn: &Connection, e: &Event) {
+    conn.execute(
+        "INSERT INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            e.id.to_string(),
+            e.incident.to_string(),
+            e.replica.to_string(),
+            e.seq as i64,
+            e.hlc.ms,
+            e.hlc.c,
+            e.at.timestamp_millis(),
+            e.body.kind_name(),
+            e.to_json(),
+        ],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
+    // A log of two replicas, with corrections (amended, redacted and
+    // pinned entries keep their own text) and a note that cannot be read.
+    let mut ana = Store::open_in_memory().unwrap();
+    let inc = declare(&mut ana);
+    let first = ana.append(inc, None, "ana", note("api 500s")).unwrap();
+    let second = ana.append(inc, None, "ana", note("db slow")).unwrap();
+    let mut bo = Store::open_in_memory().unwrap();
+    bo.import(&ana.events(inc).unwrap()).unwrap();
+    let amend = EventKind::Amended {
+        target: first.id,
+        text: "api 503s".into(),
+    };
+    bo.append(inc, None, "bo \"b\"", amend).unwrap();
+    let redact = EventKind::Redacted {
+        target: second.id,
+        reason: "wrong host".into(),
+    };
+    bo.append(inc, None, "bo", redact).unwrap();
+    bo.append(inc, None, "bo", EventKind::Pinned { target: first.id })
+        .unwrap();
+    bo.append(inc, None, "bo", note("ünïcode \\ \"quoted\"\n🚒"))
+        .unwrap();
+    let events = bo.events(inc).unwrap();
+    let mut far = Store::open_in_memory().unwrap();
+    far.set_clock(|| Utc::now() + chrono::Duration::days(2));
+    let ahead = far
+        .append(inc, None, "cy", note("from the future"))
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for sql in &schema::MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('schema_version', '6'), ('replica', '01JD0000000000000000000000');",
+        )
+        .unwrap();
+        for e in &events {
+            write_before_7(&conn, e);
+        }
+        // Row ids with a gap, as a database that lost a row by hand has.
+        conn.execute_batch(
+            "UPDATE events SET rowid = rowid + 10 WHERE rowid > 3;
+             INSERT INTO events (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+                 VALUES (100, 'x', 'i', 'r', 1, 0, 0, 0, 'note', '{not json');
+             INSERT INTO drafts VALUES ('note', '[[\"text\",\"half\"]]', 1000);
+             INSERT INTO sync_targets VALUES ('file /shared.jsonl', 13);
+             INSERT INTO sync_cursors VALUES ('file /shared.jsonl', '', 4096, 12, X'7D0A');",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO held_events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+             VALUES (?1, ?2, ?3, 1, ?4, 0, ?5, 'note', ?6)",
+            rusqlite::params![
+                ahead.id.to_string(),
+                inc.to_string(),
+                ahead.replica.to_string(),
+                ahead.hlc.ms,
+                ahead.at.timestamp_millis(),
+                ahead.to_json()
+            ],
+        )
+        .unwrap();
+    }
+    let before: Vec<(i64, String, String)> = {
+        let conn = Connection::open(&path).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT rowid, id, json FROM events ORDER BY rowid")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+
+    let s = Store::open(&path).unwrap();
+    // What sync sends from each mark: the same rows, the same lines.
+    let sent: Vec<(i64, String, String)> = s
+        .events_after_rowid(0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.rowid, e.id, e.json))
+        .collect();
+    assert_eq!(sent, before);
+    let state = s.sync_state("file /shared.jsonl").unwrap();
+    assert_eq!(state.pushed_rowid, 13);
+    assert_eq!(state.cursors[""].offset, 4096);
+    let after_mark = s.events_after_rowid(state.pushed_rowid, 100).unwrap();
+    assert_eq!(after_mark.len(), before.iter().filter(|b| b.0 > 13).count());
+    // What is shown: the incident as the log folds, the unreadable row
+    // left out and counted.
+    let shown = s.incident(inc).unwrap().unwrap();
+    assert_eq!(shown, Incident::fold(inc, &events).unwrap());
+    assert_eq!(shown.timeline[1].text, "api 503s");
+    assert!(shown.timeline[1].amended && shown.timeline[1].pinned);
+    assert!(shown.timeline[2].redacted);
+    assert_eq!(s.events(inc).unwrap(), events);
+    assert_eq!(
+        s.draft("note").unwrap().unwrap().values,
+        [("text".to_string(), "half".to_string())]
+    );
+    assert_eq!(s.held().unwrap().map(|h| h.count), Some(1));
+    // The event held back is let in when this clock gets there.
+    let mut s = s;
+    s.set_clock(|| Utc::now() + chrono::Duration::days(2));
+    s.import(&[]).unwrap();
+    let shown = s.incident(inc).unwrap().unwrap();
+    assert_eq!(shown.timeline.last().unwrap().text, "from the future");
 }

@@ -1,10 +1,10 @@
 //! Writing: local events appended, remote ones imported, and the hybrid clock they advance.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::open::read_replica;
-use super::{Store, StoreError, held, projection};
+use super::{Store, StoreError, event_row, held, projection};
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
 use crate::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -49,7 +49,8 @@ impl Store {
         let last = read_hlc(&tx)?;
         let hlc = Hlc::tick(last, now.timestamp_millis());
         let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE replica = ?1",
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events
+             WHERE replica = (SELECT key FROM replicas WHERE id = ?1)",
             [replica.to_string()],
             |r| r.get(0),
         )?;
@@ -68,7 +69,7 @@ impl Store {
             author: author.to_string(),
             body: Body::Known(kind),
         };
-        insert_into(&tx, "events", &event)?;
+        event_row::insert(&tx, &event)?;
         projection::project(&tx, std::slice::from_ref(&event))?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
@@ -105,7 +106,7 @@ impl Store {
                 held::hold(&tx, e)?;
                 continue;
             }
-            if insert_into(&tx, "events", e)? > 0 {
+            if event_row::insert(&tx, e)? > 0 {
                 added.push(i);
                 new.push(e.clone());
                 twin |= e.replica == self.replica;
@@ -161,24 +162,4 @@ fn write_hlc(conn: &Connection, hlc: Hlc) -> Result<(), StoreError> {
         [format!("{}.{}", hlc.ms, hlc.c)],
     )?;
     Ok(())
-}
-
-/// Inserts into `table` (the log, or the held-back events) unless the id is
-/// already there; returns 1 if it was new.
-pub(super) fn insert_into(conn: &Connection, table: &str, e: &Event) -> Result<usize, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT OR IGNORE INTO {table} (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-    ))?;
-    Ok(stmt.execute(params![
-        e.id.to_string(),
-        e.incident.to_string(),
-        e.replica.to_string(),
-        e.seq as i64,
-        e.hlc.ms,
-        e.hlc.c,
-        e.at.timestamp_millis(),
-        e.body.kind_name(),
-        e.to_json(),
-    ])?)
 }
