@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
 use crate::domain::clock::Hlc;
-use crate::domain::event::{Body, Event};
+use crate::domain::event::{Body, Event, EventKind};
 use crate::domain::ids::EventId;
 
 /// The columns of `event_log` a [`Stored`] is read from, in its order.
@@ -110,6 +110,17 @@ fn body_json(e: &Event) -> String {
     serde_json::to_string(&e.body).unwrap_or_default()
 }
 
+/// The `text` an event's body carries (`body ->> '$.text'` in SQL): what
+/// a timeline entry shows unless the event is corrected.
+pub fn body_text(e: &Event) -> Option<&str> {
+    match e.known()? {
+        EventKind::Note { text, .. }
+        | EventKind::ActionItemAdded { text, .. }
+        | EventKind::Amended { text, .. } => Some(text),
+        _ => None,
+    }
+}
+
 /// A row to write: an event's, or one moved as it was (an event that
 /// could not be read, kept all the same).
 pub struct NewRow {
@@ -153,8 +164,8 @@ pub fn insert(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
 
 /// Writes a row to the log unless its id is there; returns 1 if it was new.
 pub fn insert_row(conn: &Connection, row: &NewRow) -> Result<usize, StoreError> {
-    let incident = number(conn, "incident_ids", &row.incident)?;
-    let replica = number(conn, "replicas", &row.replica)?;
+    let incident = number(conn, Numbers::Incidents, &row.incident)?;
+    let replica = number(conn, Numbers::Replicas, &row.replica)?;
     let mut stmt = conn.prepare_cached(
         "INSERT OR IGNORE INTO events
              (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, author, kind, v, body)
@@ -166,17 +177,33 @@ pub fn insert_row(conn: &Connection, row: &NewRow) -> Result<usize, StoreError> 
     ])?)
 }
 
-/// The number of an incident or replica id in `table`, given one if new.
-fn number(conn: &Connection, table: &str, id: &str) -> Result<i64, StoreError> {
+/// Where incidents and replicas are numbered.
+#[derive(Clone, Copy)]
+enum Numbers {
+    Incidents,
+    Replicas,
+}
+
+/// The number of an incident or replica id, given one if new.
+fn number(conn: &Connection, numbers: Numbers, id: &str) -> Result<i64, StoreError> {
+    let (find, add) = match numbers {
+        Numbers::Incidents => (
+            "SELECT key FROM incident_ids WHERE id = ?1",
+            "INSERT INTO incident_ids (id) VALUES (?1)",
+        ),
+        Numbers::Replicas => (
+            "SELECT key FROM replicas WHERE id = ?1",
+            "INSERT INTO replicas (id) VALUES (?1)",
+        ),
+    };
     let found = conn
-        .prepare_cached(&format!("SELECT key FROM {table} WHERE id = ?1"))?
+        .prepare_cached(find)?
         .query_row([id], |r| r.get(0))
         .optional()?;
     if let Some(key) = found {
         return Ok(key);
     }
-    conn.prepare_cached(&format!("INSERT INTO {table} (id) VALUES (?1)"))?
-        .execute([id])?;
+    conn.prepare_cached(add)?.execute([id])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -227,7 +254,7 @@ pub fn move_from_before_7(conn: &Connection) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::event::{EventKind, FORMAT_VERSION, NoteKind};
+    use crate::domain::event::{FORMAT_VERSION, NoteKind};
     use crate::domain::ids::{IncidentId, ReplicaId};
 
     fn stored(conn: &Connection, e: &Event) -> Stored {

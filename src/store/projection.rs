@@ -110,7 +110,8 @@ fn step(conn: &Connection, mut head: Head, events: &[Event]) -> Result<(), Store
         head.entries += (touched.len() - loaded) as i64;
         for entry in touched {
             if let Some(key) = keys.get(&entry.id) {
-                write_entry(conn, head.key, key, &entry)?;
+                let own = (entry.id == e.id).then(|| event_row::body_text(e));
+                write_entry(conn, head.key, key, &entry, own)?;
             }
         }
         head.last = head.last.max(e.order_key());
@@ -159,7 +160,7 @@ pub fn rebuild(conn: &Connection, id: IncidentId) -> Result<(), StoreError> {
     head.key = write_head(conn, &head)?;
     for entry in &timeline {
         if let Some(key) = keys.get(&entry.id) {
-            write_entry(conn, head.key, key, entry)?;
+            write_entry(conn, head.key, key, entry, None)?;
         }
     }
     Ok(())
@@ -460,7 +461,16 @@ fn order_key(r: &Row, at: usize) -> Result<OrderKey, StoreError> {
     ))
 }
 
-fn write_entry(conn: &Connection, key: i64, at: &OrderKey, e: &Entry) -> Result<(), StoreError> {
+/// Writes an entry of the incident kept under `key`. `own` is its event's
+/// text (see [`event_row::body_text`]) where the caller has the event at
+/// hand; otherwise it is read from the event's row.
+fn write_entry(
+    conn: &Connection,
+    key: i64,
+    at: &OrderKey,
+    e: &Entry,
+    own: Option<Option<&str>>,
+) -> Result<(), StoreError> {
     let marks = [
         (e.amended, AMENDED),
         (e.redacted, REDACTED),
@@ -477,7 +487,9 @@ fn write_entry(conn: &Connection, key: i64, at: &OrderKey, e: &Entry) -> Result<
          (incident, at_ms, hlc_ms, hlc_c, replica, id, event, author, kind, note, text, marks,
              named)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, rowid, ?7, ?8, ?9,
-             CASE WHEN body ->> '$.text' IS ?10 THEN NULL ELSE ?10 END, ?11, ?12
+             CASE WHEN ?10 IS (CASE WHEN ?13 THEN ?14 ELSE body ->> '$.text' END) THEN NULL
+                 ELSE ?10 END,
+             ?11, ?12
          FROM events WHERE id = ?6",
     )?
     .execute(params![
@@ -493,6 +505,8 @@ fn write_entry(conn: &Connection, key: i64, at: &OrderKey, e: &Entry) -> Result<
         e.text,
         marks,
         e.named_json(),
+        own.is_some(),
+        own.flatten(),
     ])?;
     Ok(())
 }
