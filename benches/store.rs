@@ -29,7 +29,7 @@ fn open_large_incident(c: &mut Criterion) {
         b.iter(|| {
             let conn = store.connection();
             let mut stmt = conn
-                .prepare_cached("SELECT id, json FROM events WHERE incident = ?1 ORDER BY at_ms")
+                .prepare_cached("SELECT id, body FROM event_log WHERE incident = ?1 ORDER BY at_ms")
                 .expect("prepares");
             let rows = stmt
                 .query_map([id.to_string()], |r| {

@@ -8,7 +8,7 @@ use crate::common::pty::{Console, cli};
 fn count_notes(db: &std::path::Path, text: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.query_row(
-        "SELECT COUNT(*) FROM events WHERE kind = 'note' AND json LIKE ?1",
+        "SELECT COUNT(*) FROM events WHERE kind = 'note' AND body LIKE ?1",
         [format!("%{text}%")],
         |r| r.get(0),
     )
@@ -235,7 +235,7 @@ fn someone_edits_a_row_by_hand_in_the_sqlite3_shell() {
     {
         let conn = rusqlite::Connection::open(sandbox.db()).unwrap();
         conn.execute(
-            "UPDATE events SET json = '{not json' WHERE json LIKE '%mangled%'",
+            "UPDATE events SET body = '{not json' WHERE body LIKE '%mangled%'",
             [],
         )
         .unwrap();
