@@ -68,7 +68,7 @@ INCIDENT=$(sqlite3 "${DB[100]}" "select incident from event_log limit 1")
 BIG=100000
 [ -n "${FULL:-}" ] && BIG=1000000
 
-floor_read() { sqlite3 "$1" "select * from event_log where incident = '$INCIDENT'"; }
+floor_read() { sqlite3 "$1" "select body from event_log where incident = '$INCIDENT'"; }
 fg() { FIREGROUND_DB=$1 "$FG" "${@:2}"; }
 
 echo "measuring…" >&2
@@ -93,7 +93,7 @@ done
 
 for format in text markdown html json; do
     m=$(peak env FIREGROUND_DB="${DB[$BIG]}" "$FG" print --format "$format")
-    f=$(peak sqlite3 "${DB[$BIG]}" "select * from event_log where incident = '$INCIDENT'")
+    f=$(peak sqlite3 "${DB[$BIG]}" "select body from event_log where incident = '$INCIDENT'")
     row "\`print --format $format\` peak memory at $BIG events" "$m MiB" "$f MiB (sqlite3)" "" "< 64 MiB"
 done
 

@@ -155,6 +155,59 @@ impl NewRow {
             body: body_json(e),
         }
     }
+
+    /// A row as held events (and the log before schema 7) keep it, its
+    /// columns as [`WHOLE_COLUMNS`] lists them: the whole line as its body.
+    pub fn whole(r: &Row) -> rusqlite::Result<NewRow> {
+        Ok(NewRow {
+            rowid: None,
+            id: r.get(0)?,
+            incident: r.get(1)?,
+            replica: r.get(2)?,
+            seq: r.get(3)?,
+            hlc_ms: r.get(4)?,
+            hlc_c: r.get(5)?,
+            at_ms: r.get(6)?,
+            author: String::new(),
+            kind: r.get(7)?,
+            v: 0,
+            body: r.get(8)?,
+        })
+    }
+
+    /// The row of the event a [`NewRow::whole`] holds, or the row as it
+    /// is if its line cannot be read: kept, and read (and left out) as
+    /// before.
+    pub fn read(self) -> NewRow {
+        match Event::from_json(&self.body) {
+            Ok(e) => NewRow::of(&e),
+            Err(_) => self,
+        }
+    }
+}
+
+/// The columns of an event kept whole: its envelope, and its JSON line as
+/// `json`. Held events are kept so (they are few and none is read until it
+/// is let in), and so was the log before schema 7.
+pub const WHOLE_COLUMNS: &str = "id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json";
+
+/// Writes `e` whole into `table` (see [`WHOLE_COLUMNS`]) unless its id is
+/// there; returns 1 if it was new.
+pub fn insert_whole(conn: &Connection, table: &str, e: &Event) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {table} ({WHOLE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?;
+    Ok(stmt.execute(params![
+        e.id.to_string(),
+        e.incident.to_string(),
+        e.replica.to_string(),
+        e.seq as i64,
+        e.hlc.ms,
+        e.hlc.c,
+        e.at.timestamp_millis(),
+        e.body.kind_name(),
+        e.to_json(),
+    ])?)
 }
 
 /// Writes `e` to the log unless its id is there; returns 1 if it was new.
@@ -219,31 +272,13 @@ pub fn contains(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
 /// whole as its body, and is read (and left out) as it was before.
 pub fn move_from_before_7(conn: &Connection) -> Result<(), StoreError> {
     {
-        let mut stmt = conn.prepare(
-            "SELECT rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json
-             FROM events_before_7 ORDER BY rowid",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {WHOLE_COLUMNS}, rowid FROM events_before_7 ORDER BY rowid"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let json: String = r.get(9)?;
-            let mut row = match Event::from_json(&json) {
-                Ok(e) => NewRow::of(&e),
-                Err(_) => NewRow {
-                    rowid: None,
-                    id: r.get(1)?,
-                    incident: r.get(2)?,
-                    replica: r.get(3)?,
-                    seq: r.get(4)?,
-                    hlc_ms: r.get(5)?,
-                    hlc_c: r.get(6)?,
-                    at_ms: r.get(7)?,
-                    author: String::new(),
-                    kind: r.get(8)?,
-                    v: 0,
-                    body: json,
-                },
-            };
-            row.rowid = Some(r.get(0)?);
+            let mut row = NewRow::whole(r)?.read();
+            row.rowid = Some(r.get(9)?);
             insert_row(conn, &row)?;
         }
     }

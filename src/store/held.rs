@@ -5,12 +5,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::StoreError;
-use super::event_row::{self, NewRow};
+use super::event_row::{self, NewRow, WHOLE_COLUMNS as COLUMNS};
 use crate::domain::clock::{Hlc, MAX_SKEW_MS};
 use crate::domain::event::Event;
-
-/// The columns of a held event (those of the log before schema 7).
-const COLUMNS: &str = "id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json";
 
 /// What is held back, for a one-line warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,20 +49,7 @@ pub fn hold(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
     if event_row::contains(conn, e.id)? {
         return Ok(0);
     }
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT OR IGNORE INTO held_events ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-    ))?;
-    Ok(stmt.execute(params![
-        e.id.to_string(),
-        e.incident.to_string(),
-        e.replica.to_string(),
-        e.seq as i64,
-        e.hlc.ms,
-        e.hlc.c,
-        e.at.timestamp_millis(),
-        e.body.kind_name(),
-        e.to_json(),
-    ])?)
+    event_row::insert_whole(conn, "held_events", e)
 }
 
 /// Whether any held event has come within reach: a read, so a database
@@ -94,25 +78,7 @@ pub fn release_due(
             "SELECT {COLUMNS}, EXISTS(SELECT 1 FROM events WHERE events.id = held_events.id)
              {due}"
         ))?;
-        let rows = stmt.query_map([horizon], |r| {
-            Ok((
-                NewRow {
-                    rowid: None,
-                    id: r.get(0)?,
-                    incident: r.get(1)?,
-                    replica: r.get(2)?,
-                    seq: r.get(3)?,
-                    hlc_ms: r.get(4)?,
-                    hlc_c: r.get(5)?,
-                    at_ms: r.get(6)?,
-                    author: String::new(),
-                    kind: r.get(7)?,
-                    v: 0,
-                    body: r.get(8)?,
-                },
-                r.get::<_, bool>(9)?,
-            ))
-        })?;
+        let rows = stmt.query_map([horizon], |r| Ok((NewRow::whole(r)?, r.get::<_, bool>(9)?)))?;
         for row in rows {
             let (row, present) = row?;
             let clock = Hlc {
@@ -134,6 +100,7 @@ pub fn release_due(
                     event_row::insert(conn, &e)?;
                     released.push(e);
                 }
+                // Let in all the same, as the log keeps such a row.
                 Err(_) => {
                     event_row::insert_row(conn, &row)?;
                     conn.prepare_cached("INSERT OR IGNORE INTO stale (incident) VALUES (?1)")?

@@ -308,12 +308,9 @@ fn a_database_of_the_first_schema_migrates_without_losing_rows_or_sync_marks() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
-        conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
+        let conn = database_of_schema(2, &path);
         conn.execute_batch(
-            "INSERT INTO meta VALUES ('schema_version', '2'), ('replica', '01JD0000000000000000000000');
-             INSERT INTO events (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+            "INSERT INTO events (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
              VALUES (7, 'x', 'i', 'r', 1, 0, 0, 0, 'note', '{}');",
         )
         .unwrap();
@@ -365,14 +362,7 @@ fn a_database_of_schema_5_gets_its_projection_when_this_build_opens_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v5.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        for sql in &schema::MIGRATIONS[..5] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "INSERT INTO meta VALUES ('schema_version', '5'), ('replica', '01JD0000000000000000000000');",
-        )
-        .unwrap();
+        let conn = database_of_schema(5, &path);
         for e in &events {
             write_before_7(&conn, e);
         }
@@ -442,22 +432,21 @@ fn an_event_changed_by_hand_is_read_from_the_log_until_the_next_write_folds_it_a
 /// Writes `e` as a database before schema 7 kept it: the envelope in
 /// columns, and the whole event again as its JSON line.
 fn write_before_7(conn: &Connection, e: &Event) {
+    event_row::insert_whole(conn, "events", e).unwrap();
+}
+
+/// A database of schema `version` at `path`, as an older build left it.
+fn database_of_schema(version: usize, path: &std::path::Path) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    for sql in &schema::MIGRATIONS[..version] {
+        conn.execute_batch(sql).unwrap();
+    }
     conn.execute(
-        "INSERT INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        rusqlite::params![
-            e.id.to_string(),
-            e.incident.to_string(),
-            e.replica.to_string(),
-            e.seq as i64,
-            e.hlc.ms,
-            e.hlc.c,
-            e.at.timestamp_millis(),
-            e.body.kind_name(),
-            e.to_json(),
-        ],
+        "INSERT INTO meta VALUES ('schema_version', ?1), ('replica', '01JD0000000000000000000000')",
+        [version.to_string()],
     )
     .unwrap();
+    conn
 }
 
 #[test]
@@ -494,14 +483,7 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v6.db");
     {
-        let conn = Connection::open(&path).unwrap();
-        for sql in &schema::MIGRATIONS[..6] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "INSERT INTO meta VALUES ('schema_version', '6'), ('replica', '01JD0000000000000000000000');",
-        )
-        .unwrap();
+        let conn = database_of_schema(6, &path);
         for e in &events {
             write_before_7(&conn, e);
         }
@@ -515,19 +497,7 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
              INSERT INTO sync_cursors VALUES ('file /shared.jsonl', '', 4096, 12, X'7D0A');",
         )
         .unwrap();
-        conn.execute(
-            "INSERT INTO held_events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
-             VALUES (?1, ?2, ?3, 1, ?4, 0, ?5, 'note', ?6)",
-            rusqlite::params![
-                ahead.id.to_string(),
-                inc.to_string(),
-                ahead.replica.to_string(),
-                ahead.hlc.ms,
-                ahead.at.timestamp_millis(),
-                ahead.to_json()
-            ],
-        )
-        .unwrap();
+        event_row::insert_whole(&conn, "held_events", &ahead).unwrap();
     }
     let before: Vec<(i64, String, String)> = {
         let conn = Connection::open(&path).unwrap();
