@@ -13,7 +13,12 @@
 //! Rows: `incidents` holds the state without its timeline (as JSON), the
 //! fields a list shows and orders by, and the order key of the latest
 //! event folded; `timeline` holds the entries, one row each, keyed by their
-//! event's order key so that a late note is one more row in its place.
+//! event's order key so that a late note is one more row in its place. An
+//! entry points at its event's row (`event`) and has no text of its own
+//! (NULL) while its text is the event's, as a note's is until corrected:
+//! the log holds that text once. Entries are read by the columns
+//! [`ENTRY_COLUMNS`] lists: all of them in order, one at a time, by
+//! [`each_entry`]; some of them by [`Head::with_entries`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +40,9 @@ pub type OrderKey = (DateTime<Utc>, Hlc, ReplicaId, EventId);
 const ENTRY_COLUMNS: &str = "at_ms, hlc_ms, hlc_c, replica, id, author, kind,
      COALESCE(text, (SELECT body ->> '$.text' FROM events WHERE events.rowid = timeline.event)),
      marks, named";
+
+/// Timeline rows in the agreed order.
+const TIMELINE_ORDER: &str = "ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
 
 /// The columns a [`Summary`] is read from, in the order [`summary`] reads them.
 pub const SUMMARY_COLUMNS: &str = "incident, title, severity, stage, commander, declared_ms, \
@@ -321,7 +329,7 @@ impl Head {
         which: Entries,
     ) -> Result<(Incident, usize), StoreError> {
         let all = format!("SELECT {ENTRY_COLUMNS} FROM timeline WHERE incident = ?1");
-        let in_order = "ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
+        let in_order = TIMELINE_ORDER;
         // The entries that are not notes are scattered among the notes; the
         // index has them together (and the planner, not knowing how few they
         // are, would rather walk every row).
@@ -341,7 +349,11 @@ impl Head {
             other => other,
         };
         self.projection.incident.timeline = match timeline {
-            Entries::All => rows(conn, &format!("{all} {in_order}"), params![key], entry)?,
+            Entries::All => {
+                let mut timeline = Vec::with_capacity(usize::try_from(self.entries).unwrap_or(0));
+                each_entry(conn, key, |e| timeline.push(e))?;
+                timeline
+            }
             Entries::WithoutNotes(naming) => {
                 let found = rows(conn, &without_notes, params![key], keyed_entry)?;
                 let named = match naming.map(crate::domain::incident::entry_ref) {
@@ -380,6 +392,23 @@ impl Head {
         let left_out = (self.entries - shown).max(0) as usize;
         Ok((self.projection.incident, left_out))
     }
+}
+
+/// Every entry of the incident kept under `key`, in the agreed order, one
+/// at a time, so a reader need not hold the timeline whole.
+pub fn each_entry(
+    conn: &Connection,
+    key: i64,
+    mut each: impl FnMut(Entry),
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM timeline WHERE incident = ?1 {TIMELINE_ORDER}"
+    ))?;
+    let mut rows = stmt.query([key])?;
+    while let Some(r) = rows.next()? {
+        each(entry(r)?);
+    }
+    Ok(())
 }
 
 /// Timeline rows, each as `read` makes it.

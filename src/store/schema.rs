@@ -1,5 +1,24 @@
 //! The SQLite schema as numbered migrations. A migration is appended, never
 //! edited: databases in the field have run the old ones.
+//!
+//! The layout as of the latest, for whoever opens the database in the
+//! `sqlite3` shell:
+//!
+//! - `events`: the log, one row an event, never updated. The envelope in
+//!   columns (`incident` and `replica` by their number in `incident_ids`
+//!   and `replicas`; `v` the envelope's version) and the rest of the event
+//!   in `body`, as JSON: `kind` and the fields that follow it on the wire.
+//!   Row ids only grow: sync remembers how far it pushed by them.
+//!   `SELECT * FROM event_log` shows it with the ids spelled out; the JSON
+//!   line an event syncs as is its envelope's fields, then its body's.
+//! - `held_events`: events dated too far ahead, kept whole (envelope and
+//!   JSON line) until this clock gets there.
+//! - `incidents` and `timeline`: the projection (`store::projection`).
+//!   A timeline row whose `text` is NULL shows its event's (`body ->>
+//!   '$.text'` of the row `event` names).
+//! - `stale`: incidents whose events were changed or deleted by hand.
+//! - `meta`, `sync_cursors`, `sync_targets`, `drafts`: this database's
+//!   replica id, clock and version; what sync remembers; half-written forms.
 
 /// Each entry takes the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
