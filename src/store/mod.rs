@@ -35,6 +35,10 @@ pub struct Store {
     clock: Clock,
     /// Why this database is open for reading only, when it is.
     read_only: Option<String>,
+    /// Whether the database keeps the projection as this build reads it
+    /// (one opened for reading only may be too old to): if not, every
+    /// read folds the log.
+    projected: bool,
     /// Rows that could not be read, by the incident read.
     unreadable: std::cell::RefCell<std::collections::BTreeMap<IncidentId, Unreadable>>,
 }

@@ -41,36 +41,41 @@ impl Store {
     pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
         match Store::open(path) {
             Err(e) if e.cannot_write() && path.is_file() => {
-                let opened = read_only::open(path).and_then(|(conn, behind)| {
-                    let version = schema_version(&conn, path)?;
-                    let replica = read_replica(&conn)?;
-                    Ok((conn, behind, replica, version))
-                });
-                // Unreadable too, or of an older layout this build reads
-                // only once migrated: the first failure is the one to
-                // explain.
-                let Ok((conn, behind, replica, schema::BODY_JSON..)) = opened else {
-                    return Err(e);
-                };
                 let cause = match &e {
                     StoreError::Unwritable { reason, .. } => reason.to_string(),
                     other => other.to_string(),
                 };
-                let why = match behind {
-                    Some(behind) => format!("{cause}; {behind}"),
-                    None => cause,
-                };
-                Ok(Store {
-                    conn,
-                    replica,
-                    path: path.to_path_buf(),
-                    clock: Box::new(Utc::now),
-                    read_only: Some(why),
-                    unreadable: Default::default(),
-                })
+                // Unreadable too: the first failure is the one to explain.
+                Store::reading_only(path, cause).map_err(|_| e)
             }
             other => other,
         }
+    }
+
+    /// The database at `path` opened for reading only, for the reason
+    /// `cause` gives.
+    pub(super) fn reading_only(path: &Path, cause: String) -> Result<Store, StoreError> {
+        let (conn, behind) = read_only::open(path)?;
+        let version = schema_version(&conn, path)?;
+        let replica = read_replica(&conn)?;
+        // An older layout is read through views that show it as this one,
+        // its projection (if any) aside.
+        if version < schema::BODY_JSON {
+            read_only::show_as_latest(&conn)?;
+        }
+        let why = match behind {
+            Some(behind) => format!("{cause}; {behind}"),
+            None => cause,
+        };
+        Ok(Store {
+            conn,
+            replica,
+            path: path.to_path_buf(),
+            clock: Box::new(Utc::now),
+            read_only: Some(why),
+            projected: version >= schema::BODY_JSON,
+            unreadable: Default::default(),
+        })
     }
 
     /// Why the database is open for reading only, if it is.
@@ -95,6 +100,7 @@ impl Store {
             path,
             clock: Box::new(Utc::now),
             read_only: None,
+            projected: true,
             unreadable: Default::default(),
         };
         // SQLite opens a file it may not write read-only on its own.

@@ -72,13 +72,15 @@ impl Store {
         id: IncidentId,
         which: Entries,
     ) -> Result<Option<(Incident, usize)>, StoreError> {
-        match projection::kept(conn, id)? {
-            Kept::Head(head) => {
-                self.saw_unreadable(id, head.unreadable.clone());
-                return head.with_entries(conn, which).map(Some);
+        if self.projected {
+            match projection::kept(conn, id)? {
+                Kept::Head(head) => {
+                    self.saw_unreadable(id, head.unreadable.clone());
+                    return head.with_entries(conn, which).map(Some);
+                }
+                Kept::Missing => return Ok(None),
+                Kept::Untrusted => {}
             }
-            Kept::Missing => return Ok(None),
-            Kept::Untrusted => {}
         }
         let folded = self.fold(conn, id)?;
         Ok(folded.map(|i| match which {
@@ -88,7 +90,8 @@ impl Store {
     }
 
     /// Folds an incident from the log, as the projection would hold it:
-    /// for an incident changed by hand.
+    /// for an incident changed by hand, or a database opened for reading
+    /// only and too old to have the projection this build reads.
     fn fold(&self, conn: &Connection, id: IncidentId) -> Result<Option<Incident>, StoreError> {
         let (incident, unreadable) = projection::fold_log(
             conn,
@@ -150,7 +153,7 @@ impl Store {
     ) -> Result<Vec<Summary>, StoreError> {
         let mut all = Vec::new();
         // Those the projection cannot give are folded.
-        let folded = {
+        let folded = if self.projected {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {SUMMARY_COLUMNS} FROM incidents
                  WHERE (resolved_ms IS NULL OR NOT ?1)
@@ -166,6 +169,8 @@ impl Store {
                 all.push(row??);
             }
             projection::stale(conn)?
+        } else {
+            self.declared(conn)?
         };
         for id in folded {
             if let Some(inc) = self.fold(conn, id)?
@@ -182,6 +187,9 @@ impl Store {
     /// Ids of every incident that has a declaration.
     pub fn incident_ids(&self) -> Result<Vec<IncidentId>, StoreError> {
         self.reading(|conn| {
+            if !self.projected {
+                return self.declared(conn);
+            }
             let mut stmt = conn.prepare_cached(
                 "SELECT incident FROM incidents
                  UNION SELECT id FROM incident_ids
@@ -192,6 +200,14 @@ impl Store {
             let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
             parse_ids(ids)
         })
+    }
+
+    /// Ids of the incidents the log has a declaration of.
+    fn declared(&self, conn: &Connection) -> Result<Vec<IncidentId>, StoreError> {
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT incident FROM event_log WHERE kind = 'declared'")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        parse_ids(ids)
     }
 
     /// The incident a user's reference names: a full id or a unique prefix

@@ -33,6 +33,24 @@ pub fn open(path: &Path) -> Result<(Connection, Option<&'static str>), StoreErro
     ))
 }
 
+/// Shows the log of a database older than schema 7, which cannot be
+/// migrated here, as `event_log` shows the latest: temporary views, which
+/// need no write to the file. A row that cannot be read is left out when
+/// read, as in the latest.
+pub fn show_as_latest(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TEMP VIEW event_log AS
+             SELECT rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind,
+                 COALESCE(CASE WHEN json_valid(json) THEN json ->> '$.author' END, '')
+                     AS author,
+                 COALESCE(CASE WHEN json_valid(json) THEN CAST(json ->> '$.v' AS INTEGER) END, -1)
+                     AS v,
+                 json AS body
+             FROM main.events",
+    )?;
+    Ok(())
+}
+
 /// Why nothing can be written where the database lives, if the file system
 /// says: SQLite reports both as a bare I/O error when it cannot even create
 /// its shared-memory file.

@@ -544,3 +544,40 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
     let shown = s.incident(inc).unwrap().unwrap();
     assert_eq!(shown.timeline.last().unwrap().text, "from the future");
 }
+
+#[test]
+fn a_database_of_schema_6_on_a_disk_that_cannot_be_written_still_shows_its_incidents() {
+    let mut source = Store::open_in_memory().unwrap();
+    let inc = declare(&mut source);
+    source.append(inc, None, "ana", note("api 500s")).unwrap();
+    let events = source.events(inc).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    {
+        let conn = database_of_schema(6, &path);
+        for e in &events {
+            write_before_7(&conn, e);
+        }
+        conn.execute(
+            "INSERT INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+             VALUES ('x', ?1, 'r', 1, 0, 0, 0, 'note', '{not json')",
+            [inc.to_string()],
+        )
+        .unwrap();
+    }
+    let s = Store::reading_only(&path, "its disk is full".into()).unwrap();
+    assert_eq!(s.read_only(), Some("its disk is full"));
+    assert_eq!(s.current().unwrap(), inc);
+    let shown = s.incident(inc).unwrap().unwrap();
+    assert_eq!(shown, Incident::fold(inc, &events).unwrap());
+    assert_eq!(s.unreadable().map(|u| u.count), Some(1));
+    let version: String = s
+        .connection()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(version, "6", "left as it was");
+}
