@@ -308,7 +308,7 @@ fn a_database_of_the_first_schema_migrates_without_losing_rows_or_sync_marks() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     {
-        let conn = database_of_schema(2, &path);
+        let conn = database_of_schema(2, &path, &[]);
         conn.execute_batch(
             "INSERT INTO events (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
              VALUES (7, 'x', 'i', 'r', 1, 0, 0, 0, 'note', '{}');",
@@ -361,22 +361,9 @@ fn a_database_of_schema_5_gets_its_projection_when_this_build_opens_it() {
     let events = source.events(inc).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v5.db");
-    {
-        let conn = database_of_schema(5, &path);
-        for e in &events {
-            write_before_7(&conn, e);
-        }
-    }
+    drop(database_of_schema(5, &path, &events));
     let s = Store::open(&path).unwrap();
-    let version: String = s
-        .connection()
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'schema_version'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(version, schema::latest().to_string());
+    assert_eq!(version_of(&s), schema::latest().to_string());
     let kept: i64 = s
         .connection()
         .query_row("SELECT COUNT(*) FROM timeline", [], |r| r.get(0))
@@ -435,8 +422,9 @@ fn write_before_7(conn: &Connection, e: &Event) {
     event_row::insert_whole(conn, "events", e).unwrap();
 }
 
-/// A database of schema `version` at `path`, as an older build left it.
-fn database_of_schema(version: usize, path: &std::path::Path) -> Connection {
+/// A database of schema `version` at `path` holding `events`, as an older
+/// build left it.
+fn database_of_schema(version: usize, path: &std::path::Path, events: &[Event]) -> Connection {
     let conn = Connection::open(path).unwrap();
     for sql in &schema::MIGRATIONS[..version] {
         conn.execute_batch(sql).unwrap();
@@ -446,7 +434,21 @@ fn database_of_schema(version: usize, path: &std::path::Path) -> Connection {
         [version.to_string()],
     )
     .unwrap();
+    for e in events {
+        write_before_7(&conn, e);
+    }
     conn
+}
+
+/// The schema version the database says it is at.
+fn version_of(s: &Store) -> String {
+    s.connection()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 #[test]
@@ -483,10 +485,7 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v6.db");
     {
-        let conn = database_of_schema(6, &path);
-        for e in &events {
-            write_before_7(&conn, e);
-        }
+        let conn = database_of_schema(6, &path, &events);
         // Row ids with a gap, as a database that lost a row by hand has.
         conn.execute_batch(
             "UPDATE events SET rowid = rowid + 10 WHERE rowid > 3;
@@ -554,10 +553,7 @@ fn a_database_of_schema_6_on_a_disk_that_cannot_be_written_still_shows_its_incid
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v6.db");
     {
-        let conn = database_of_schema(6, &path);
-        for e in &events {
-            write_before_7(&conn, e);
-        }
+        let conn = database_of_schema(6, &path, &events);
         conn.execute(
             "INSERT INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
              VALUES ('x', ?1, 'r', 1, 0, 0, 0, 'note', '{not json')",
@@ -571,13 +567,5 @@ fn a_database_of_schema_6_on_a_disk_that_cannot_be_written_still_shows_its_incid
     let shown = s.incident(inc).unwrap().unwrap();
     assert_eq!(shown, Incident::fold(inc, &events).unwrap());
     assert_eq!(s.unreadable().map(|u| u.count), Some(1));
-    let version: String = s
-        .connection()
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'schema_version'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(version, "6", "left as it was");
+    assert_eq!(version_of(&s), "6", "left as it was");
 }
