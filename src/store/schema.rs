@@ -8,7 +8,8 @@
 //!   columns (`incident` and `replica` by their number in `incident_ids`
 //!   and `replicas`; `v` the envelope's version) and the rest of the event
 //!   in `body`, as JSON: `kind` and the fields that follow it on the wire.
-//!   Row ids only grow: sync remembers how far it pushed by them.
+//!   Row ids (`rowid`, a column of its own, so VACUUM keeps them) only
+//!   grow: sync remembers how far it pushed by them.
 //!   `SELECT * FROM event_log` shows it with the ids spelled out; the JSON
 //!   line an event syncs as is its envelope's fields, then its body's.
 //! - `held_events`: events dated too far ahead, kept whole (envelope and
@@ -177,7 +178,8 @@ pub const MIGRATIONS: &[&str] = &[
     // own (NULL) and points at its event's row; an amended or redacted one
     // keeps its own. Events are moved from the old table by
     // `event_row::move_from_before_7`, keeping their row ids (sync marks
-    // refer to them); the projection is built again.
+    // refer to them), which are now a column of their own so that a VACUUM
+    // keeps them too; the projection is built again.
     "DROP TRIGGER events_changed;
     DROP TRIGGER events_deleted;
     DROP INDEX events_by_incident;
@@ -193,6 +195,7 @@ pub const MIGRATIONS: &[&str] = &[
         id  TEXT NOT NULL UNIQUE
     );
     CREATE TABLE events (
+        rowid    INTEGER PRIMARY KEY,
         id       TEXT NOT NULL,
         incident INTEGER NOT NULL,
         replica  INTEGER NOT NULL,
