@@ -121,6 +121,18 @@ pub fn body_text(e: &Event) -> Option<&str> {
     }
 }
 
+/// The `text` of a stored body, as [`body_text`] gives it for the event.
+pub fn text_of_body(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Text<'a> {
+        #[serde(borrow)]
+        text: std::borrow::Cow<'a, str>,
+    }
+    serde_json::from_str::<Text>(body)
+        .ok()
+        .map(|t| t.text.into_owned())
+}
+
 /// A row to write: an event's, or one moved as it was (an event that
 /// could not be read, kept all the same).
 pub struct NewRow {

@@ -37,9 +37,8 @@ pub type OrderKey = (DateTime<Utc>, Hlc, ReplicaId, EventId);
 
 /// The columns of a timeline row, in the order [`entry`] reads them: an
 /// entry without text of its own has its event's.
-const ENTRY_COLUMNS: &str = "at_ms, hlc_ms, hlc_c, replica, id, author, kind,
-     COALESCE(text, (SELECT body ->> '$.text' FROM events WHERE events.rowid = timeline.event)),
-     marks, named";
+const ENTRY_COLUMNS: &str = "at_ms, hlc_ms, hlc_c, replica, id, author, kind, text, marks, named,
+     CASE WHEN text IS NULL THEN (SELECT body FROM events WHERE events.rowid = timeline.event) END";
 
 /// Timeline rows in the agreed order.
 const TIMELINE_ORDER: &str = "ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
@@ -455,7 +454,18 @@ fn entry(r: &Row) -> Result<Entry, StoreError> {
     let kind = EntryKind::from_label(kind).ok_or_else(|| corrupt(&id, "unknown kind"))?;
     let marks: i64 = r.get(8)?;
     let parsed = id.parse().map_err(|e| corrupt(&id, e))?;
-    let mut entry = Entry::new(parsed, at, r.get(5)?, kind, r.get(7)?);
+    let text = match r.get::<_, Option<String>>(7)? {
+        Some(text) => text,
+        None => {
+            let body = r
+                .get_ref(10)?
+                .as_str_or_null()
+                .map_err(|e| corrupt(&id, e))?;
+            event_row::text_of_body(body.unwrap_or_default())
+                .ok_or_else(|| corrupt(&id, "its event has no text"))?
+        }
+    };
+    let mut entry = Entry::new(parsed, at, r.get(5)?, kind, text);
     entry.amended = marks & AMENDED != 0;
     entry.redacted = marks & REDACTED != 0;
     entry.pinned = marks & PINNED != 0;
