@@ -17,14 +17,6 @@ use crate::domain::ids::EventId;
 pub const COLUMNS: &str =
     "rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, author, v, body";
 
-/// One incident's events in the agreed order (the columns sort as the
-/// domain does: `at` has millisecond precision on the wire, and ULID text
-/// sorts as the ids do).
-pub const IN_ORDER: &str = "SELECT rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, author,
-         v, body
-     FROM event_log WHERE incident = ?1
-     ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
-
 /// A row of the log as stored, before its body is read.
 pub struct Stored {
     pub rowid: i64,
@@ -72,13 +64,16 @@ impl Stored {
 
     /// The event, or why it cannot be read.
     pub fn event(self) -> Result<Event, StoreError> {
+        let Stored {
+            id, envelope, body, ..
+        } = self;
         let corrupt = |reason: String| StoreError::Corrupt {
-            id: self.id.clone(),
+            id: id.clone(),
             reason,
         };
-        let mut event = self.envelope.clone().map_err(corrupt)?;
+        let mut event = envelope.map_err(corrupt)?;
         let fields: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&self.body).map_err(|e| corrupt(e.to_string()))?;
+            serde_json::from_str(&body).map_err(|e| corrupt(e.to_string()))?;
         event.body = Body::from_fields(event.v, fields)
             .ok_or_else(|| corrupt("missing field `kind`".to_string()))?;
         Ok(event)
@@ -89,19 +84,40 @@ impl Stored {
     /// the receiving side skips a line it cannot read.
     pub fn line(&self) -> String {
         match &self.envelope {
-            Ok(envelope) => splice(&envelope.to_json(), &self.body),
+            Ok(envelope) => {
+                let head = envelope_head(envelope);
+                match self.body.strip_prefix('{') {
+                    Some(fields) if fields != "}" => format!("{head},{fields}"),
+                    _ => format!("{head}}}"),
+                }
+            }
             Err(_) => self.body.clone(),
         }
     }
 }
 
-/// The envelope's object with the body's fields after its own.
-fn splice(envelope: &str, body: &str) -> String {
-    let head = envelope.strip_suffix('}').unwrap_or(envelope);
-    match body.strip_prefix('{') {
-        Some(fields) if fields != "}" => format!("{head},{fields}"),
-        _ => format!("{head}}}"),
-    }
+/// The line of an event with an empty body, its closing brace left off:
+/// what comes before the body's fields.
+fn envelope_head(e: &Event) -> String {
+    let mut head = e.to_json();
+    head.pop();
+    head
+}
+
+/// The body of the event `e` read from `line`, as `line` spells it, if the
+/// line is its envelope's fields and then the body's: so the line comes
+/// back as it was, even if it was written by a build that spelled some
+/// body differently.
+fn body_of_line(e: &Event, line: &str) -> Option<String> {
+    let empty = Event {
+        body: Body::Unknown(serde_json::Map::new()),
+        author: e.author.clone(),
+        ..*e
+    };
+    let fields = line
+        .strip_prefix(envelope_head(&empty).as_str())?
+        .strip_prefix(',')?;
+    Some(format!("{{{fields}"))
 }
 
 /// The body of `e` as stored: the fields that follow the envelope.
@@ -187,13 +203,19 @@ impl NewRow {
         })
     }
 
-    /// The row of the event a [`NewRow::whole`] holds, or the row as it
-    /// is if its line cannot be read: kept, and read (and left out) as
-    /// before.
-    pub fn read(self) -> NewRow {
+    /// The row of the event a [`NewRow::whole`] holds, and the event; or
+    /// the row as it is if its line cannot be read: kept, and read (and
+    /// left out) as before.
+    pub fn read(self) -> (NewRow, Option<Event>) {
         match Event::from_json(&self.body) {
-            Ok(e) => NewRow::of(&e),
-            Err(_) => self,
+            Ok(e) => {
+                let mut row = NewRow::of(&e);
+                if let Some(body) = body_of_line(&e, &self.body) {
+                    row.body = body;
+                }
+                (row, Some(e))
+            }
+            Err(_) => (self, None),
         }
     }
 }
@@ -289,7 +311,7 @@ pub fn move_from_before_7(conn: &Connection) -> Result<(), StoreError> {
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let mut row = NewRow::whole(r)?.read();
+            let (mut row, _) = NewRow::whole(r)?.read();
             row.rowid = Some(r.get(9)?);
             insert_row(conn, &row)?;
         }

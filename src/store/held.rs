@@ -95,13 +95,13 @@ pub fn release_due(
             if present {
                 continue;
             }
-            match Event::from_json(&row.body) {
-                Ok(e) => {
-                    event_row::insert(conn, &e)?;
+            match row.read() {
+                (row, Some(e)) => {
+                    event_row::insert_row(conn, &row)?;
                     released.push(e);
                 }
                 // Let in all the same, as the log keeps such a row.
-                Err(_) => {
+                (row, None) => {
                     event_row::insert_row(conn, &row)?;
                     conn.prepare_cached("INSERT OR IGNORE INTO stale (incident) VALUES (?1)")?
                         .execute([&row.incident])?;

@@ -173,23 +173,11 @@ pub fn rebuild(conn: &Connection, id: IncidentId) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Calls `each` on every stored row of an incident, in the agreed order.
-pub fn in_order(
-    conn: &Connection,
-    id: IncidentId,
-    mut each: impl FnMut(Stored),
-) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(event_row::IN_ORDER)?;
-    let mut rows = stmt.query([id.to_string()])?;
-    while let Some(r) = rows.next()? {
-        each(Stored::read(r)?);
-    }
-    Ok(())
-}
-
 /// Folds an incident's log as `fold` does, streaming its rows in the
 /// agreed order (`seen` sees each event on its way) so a large incident
 /// is never held twice in memory; and the rows that could not be read.
+/// The columns sort as the domain does: `at` has millisecond precision on
+/// the wire, and ULID text sorts as the ids do.
 pub fn fold_log<T>(
     conn: &Connection,
     id: IncidentId,
@@ -197,7 +185,11 @@ pub fn fold_log<T>(
     fold: impl FnOnce(IncidentId, &mut dyn Iterator<Item = Event>) -> T,
 ) -> Result<(T, Option<Unreadable>), StoreError> {
     let mut unreadable: Option<Unreadable> = None;
-    let mut stmt = conn.prepare_cached(event_row::IN_ORDER)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM event_log WHERE incident = ?1
+         ORDER BY at_ms, hlc_ms, hlc_c, replica, id",
+        event_row::COLUMNS
+    ))?;
     let rows = stmt.query_map([id.to_string()], Stored::read)?;
     let mut failed = None;
     let mut events = rows
@@ -624,7 +616,7 @@ pub fn summary(r: &Row) -> Result<Summary, StoreError> {
 /// A stored event, counting a row that cannot be read rather than
 /// failing: an event edited by hand or damaged is left out, as the fold
 /// leaves it out.
-pub fn parse_counting(row: Stored, unreadable: &mut Option<Unreadable>) -> Option<Event> {
+fn parse_counting(row: Stored, unreadable: &mut Option<Unreadable>) -> Option<Event> {
     match row.event() {
         Ok(e) => Some(e),
         Err(e) => {

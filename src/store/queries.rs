@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::projection::{self, Entries, Kept, SUMMARY_COLUMNS, in_order, parse_counting};
+use super::projection::{self, Entries, Kept, SUMMARY_COLUMNS};
 use super::{Held, Store, StoreError, Unreadable, held};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
@@ -19,11 +19,12 @@ impl Store {
     /// Every event of one incident, in the agreed order. A row that cannot
     /// be read is skipped and counted (see [`Store::unreadable`]).
     pub fn events(&self, incident: IncidentId) -> Result<Vec<Event>, StoreError> {
-        let mut unreadable = None;
-        let mut events = Vec::new();
-        in_order(&self.conn, incident, |row| {
-            events.extend(parse_counting(row, &mut unreadable));
-        })?;
+        let (mut events, unreadable) = projection::fold_log(
+            &self.conn,
+            incident,
+            |_| {},
+            |_, events| events.collect::<Vec<_>>(),
+        )?;
         self.saw_unreadable(incident, unreadable);
         // The SQL order matches the domain's except for sub-millisecond `at`,
         // which the wire format does not carry; sorting again is cheap.

@@ -475,7 +475,7 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
         .unwrap();
     bo.append(inc, None, "bo", note("ünïcode \\ \"quoted\"\n🚒"))
         .unwrap();
-    let events = bo.events(inc).unwrap();
+    let mut events = bo.events(inc).unwrap();
     let mut far = Store::open_in_memory().unwrap();
     far.set_clock(|| Utc::now() + chrono::Duration::days(2));
     let ahead = far
@@ -486,6 +486,32 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
     let path = dir.path().join("v6.db");
     {
         let conn = database_of_schema(6, &path, &events);
+        // A note as an older build may have spelled it (its fields in
+        // another order): synced on as it was.
+        let last = events.last().unwrap();
+        let spelled = format!(
+            r#"{{"v":1,"id":"{}","incident":"{inc}","replica":"01JD0000000000000000000009","seq":1,"hlc":{{"ms":{},"c":0}},"at":"{}","author":"di","text":"older","kind":"note","note":"note"}}"#,
+            crate::domain::ids::EventId::generate(),
+            last.hlc.ms + 1,
+            (last.at + chrono::Duration::milliseconds(1))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        );
+        let older = Event::from_json(&spelled).unwrap();
+        assert_ne!(older.to_json(), spelled);
+        conn.execute(
+            "INSERT INTO events (id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json)
+             VALUES (?1, ?2, ?3, 1, ?4, 0, ?5, 'note', ?6)",
+            rusqlite::params![
+                older.id.to_string(),
+                inc.to_string(),
+                older.replica.to_string(),
+                older.hlc.ms,
+                older.at.timestamp_millis(),
+                spelled
+            ],
+        )
+        .unwrap();
+        events.push(older);
         // Row ids with a gap, as a database that lost a row by hand has.
         conn.execute_batch(
             "UPDATE events SET rowid = rowid + 10 WHERE rowid > 3;
