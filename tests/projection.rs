@@ -206,6 +206,7 @@ fn remote_events(specs: &[Remote], start: DateTime<Utc>) -> Vec<Event> {
                 at,
                 author: PEOPLE[s.replica as usize].into(),
                 body: Body::Known(event_kind(&s.kind, &ids)),
+                seal: Default::default(),
             }
         })
         .collect()

@@ -116,6 +116,7 @@ pub fn incident_events(count: usize) -> (IncidentId, Vec<Event>) {
             at,
             author: people[i % people.len()].into(),
             body: Body::Known(kind),
+            seal: Default::default(),
         });
     }
     (incident, events)

@@ -128,6 +128,7 @@ mod tests {
             at: DateTime::from_timestamp(1_700_000_000 + n as i64, 0).unwrap(),
             author: "ana".into(),
             body: Body::Known(kind),
+            seal: Default::default(),
         }
     }
 

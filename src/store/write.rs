@@ -67,6 +67,7 @@ impl Store {
             at: at.unwrap_or_else(|| DateTime::from_timestamp_millis(hlc.ms).unwrap_or(now)),
             author: author.to_string(),
             body: Body::Known(kind),
+            seal: Default::default(),
         };
         insert_into(&tx, "events", &event)?;
         projection::project(&tx, std::slice::from_ref(&event))?;
