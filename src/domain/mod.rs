@@ -19,5 +19,6 @@ pub mod playbook;
 pub mod redaction;
 pub mod refusal;
 pub mod roster;
+pub mod secrets;
 pub mod text;
 pub mod when;

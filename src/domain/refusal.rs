@@ -51,6 +51,14 @@ pub enum Refusal {
         days: i64,
     },
     AtBeforeDeclared(String),
+    /// A text holds what looks like a secret. Says which field, what it
+    /// looks like and where (characters from 1), never the text itself.
+    Secret {
+        field: &'static str,
+        rule: &'static str,
+        first: usize,
+        last: usize,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -110,6 +118,15 @@ impl fmt::Display for Refusal {
             Refusal::AtBeforeDeclared(at) => write!(
                 f,
                 "--at {at} is more than a day before the incident was declared; give a time during the incident"
+            ),
+            Refusal::Secret {
+                field,
+                rule,
+                first,
+                last,
+            } => write!(
+                f,
+                "{field} looks like it holds {rule} (characters {first}–{last}); pass --mask-secrets to record it as ****, or --allow-secret to record it as written"
             ),
         }
     }

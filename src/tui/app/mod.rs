@@ -20,7 +20,7 @@ use super::keys;
 use super::picker::Picker;
 use super::sync_state::{SyncHealth, SyncState};
 use super::theme::Theme;
-use crate::app::{AppError, Command, Context};
+use crate::app::{AppError, Command, Context, Secrets};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::event::EventKind;
 use crate::domain::ids::{EventId, IncidentId};
@@ -509,7 +509,7 @@ impl App {
         let on = self.incident.as_ref().map(|i| i.id);
         let outcome = self
             .ctx
-            .execute(on, command, None)
+            .execute(on, command, None, Secrets::Refuse)
             .map_err(|e| e.to_string())?;
         self.now = self.ctx.store.now();
         let shown = self
