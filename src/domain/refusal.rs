@@ -51,8 +51,9 @@ pub enum Refusal {
         days: i64,
     },
     AtBeforeDeclared(String),
-    /// A text holds what looks like a secret. Says which field, what it
-    /// looks like and where (characters from 1), never the text itself.
+    /// A text holds what looks like a secret: which field, what it looks
+    /// like and where (characters from 1), never the text itself, which
+    /// would print the secret again.
     Secret {
         field: &'static str,
         rule: &'static str,
@@ -126,7 +127,7 @@ impl fmt::Display for Refusal {
                 last,
             } => write!(
                 f,
-                "{field} looks like it holds {rule} (characters {first}–{last}); pass --mask-secrets to record it as ****, or --allow-secret to record it as written"
+                "characters {first}–{last} of {field} look like {rule}; pass --mask-secrets to record them as ****, or --allow-secret to record them as written"
             ),
         }
     }

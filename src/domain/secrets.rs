@@ -59,9 +59,9 @@ struct Rule {
 const RULES: &[Rule] = &[
     Rule {
         name: "a private key",
-        // The body between the header and the footer; a paste cut short
-        // of its footer is still a key.
-        pattern: r"-----BEGIN[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----((?s:.*?))(?:-----END[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----|\z)",
+        // The body between the header and the footer, its lines kept
+        // apart from them; a paste cut short of its footer is still a key.
+        pattern: r"-----BEGIN[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----\s*((?s:.*?))\s*(?:-----END[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----|\z)",
         group: 1,
         holds: key_body,
     },
@@ -243,7 +243,7 @@ mod tests {
             let text = format!("pasted by mistake:\n{}\nsorry", key_block(kind));
             assert_eq!(rule_of(&text), ["a private key"], "{kind}");
             let masked = mask(&text);
-            assert!(masked.contains(&format!("{kind}PRIVATE KEY-----****-----END")));
+            assert!(masked.contains(&format!("{kind}PRIVATE KEY-----\n****\n-----END")));
             assert!(!masked.contains("MIIE"), "{masked}");
         }
         // Cut short of its footer, it is still a key.
