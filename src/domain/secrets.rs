@@ -128,10 +128,12 @@ const RULES: &[Rule] = &[
     },
     Rule {
         name: "a credential",
-        // name=value, or "name": "value" as JSON has it. The name ends in
-        // one of these words (db_password, API_TOKEN); the value is what
-        // follows up to a space, quote or separator.
-        pattern: r#"(?i)\b[a-z0-9_.-]*?(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|auth|credentials?)(?:[ \t]*=[ \t]*|"[ \t]*:[ \t]*")["']?([^\s"',;&]+)"#,
+        // name=value, name = value, or "name": "value" as JSON has it.
+        // The name ends in one of these words (db_password, API_TOKEN);
+        // the value is what follows up to a space, quote or separator.
+        // "password= left empty" is prose: a space after the = alone
+        // leaves the pair without a value.
+        pattern: r#"(?i)\b[a-z0-9_.-]*?(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|auth|credentials?)(?:=|[ \t]+=[ \t]*|"[ \t]*:[ \t]*")["']?([^\s"',;&]+)"#,
         group: 1,
         holds: a_value,
     },
@@ -336,6 +338,7 @@ mod tests {
             "token bucket is empty on the edge",
             "password=",
             "password= ",
+            "password= left empty in the config",
             "password=$DB_PASS from the env",
             "token=<your token>",
             "max_tokens=5 on the model",
