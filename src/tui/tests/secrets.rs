@@ -31,12 +31,17 @@ fn question(f: &Fixture) -> String {
     }
 }
 
-/// Types a note and presses Enter: the question is asked, nothing recorded.
+/// Opens a note, types `note` and presses Enter.
+fn save_note(f: &mut Fixture, note: &str) {
+    f.key(KeyCode::Char('n'));
+    f.type_text(note);
+    f.key(KeyCode::Enter);
+}
+
+/// Saves a note holding a token: the question is asked, nothing recorded.
 fn note_with_a_token(f: &mut Fixture) -> String {
     let note = format!("new deploy key {} for the runner", github_token());
-    f.key(KeyCode::Char('n'));
-    f.type_text(&note);
-    f.key(KeyCode::Enter);
+    save_note(f, &note);
     note
 }
 
@@ -162,9 +167,7 @@ fn a_private_key_pasted_into_a_note_is_marked_and_masked_between_its_header_and_
 #[test]
 fn prose_that_mentions_passwords_and_tokens_is_recorded_without_a_question() {
     let mut f = Fixture::p2();
-    f.key(KeyCode::Char('n'));
-    f.type_text("the password rotation failed; token bucket drained");
-    f.key(KeyCode::Enter);
+    save_note(&mut f, "the password rotation failed; token bucket drained");
     assert_eq!(f.app.mode, Mode::Normal);
     assert_eq!(
         notes(&f),
