@@ -430,6 +430,55 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_is_refused_after_every_other_rule_and_masked_or_kept_as_asked() {
+        let inc = incident(&[(0, declared("P2"))]);
+        let pb = playbook();
+        let decide_with = |command: &Command, secrets| {
+            let situation = Situation {
+                incident: Some(&inc),
+                playbook: &pb,
+                actor: "ana",
+                now: t(60),
+                backfill: None,
+                secrets,
+            };
+            decide(&situation, command)
+        };
+        let can = |actions: &str| Command::Can {
+            conditions: format!("creds leaked: token={}", "q8".repeat(8)),
+            actions: actions.into(),
+            needs: "none".into(),
+            role: None,
+        };
+        // The person mends what else is wrong first, not after masking.
+        assert_eq!(
+            decide_with(&can(" "), Secrets::Refuse),
+            Err(Refusal::Empty("the actions"))
+        );
+        assert_eq!(
+            decide_with(&can("rotating"), Secrets::Refuse),
+            Err(Refusal::Secret {
+                field: "the conditions",
+                rule: "a credential",
+                first: 21,
+                last: 36,
+            })
+        );
+        let conditions = |d: Result<Decision, Refusal>| match d {
+            Ok(Decision {
+                kind: EventKind::CanReport { conditions, .. },
+                ..
+            }) => conditions,
+            other => panic!("not recorded: {other:?}"),
+        };
+        assert_eq!(
+            conditions(decide_with(&can("rotating"), Secrets::Mask)),
+            "creds leaked: token=****"
+        );
+        assert!(conditions(decide_with(&can("rotating"), Secrets::Keep)).ends_with("q8q8"));
+    }
+
+    #[test]
     fn a_change_to_no_incident_is_refused_but_a_declaration_needs_none() {
         let pb = playbook();
         let mut situation = Situation {
