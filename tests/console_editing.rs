@@ -46,3 +46,36 @@ fn ctrl_u_replaces_the_prefilled_status_of_an_update_at_80x24() {
     assert_eq!(updates.len(), 1, "{doc:#}");
     assert_eq!(updates[0]["status"], "Rolled back; payments recovering");
 }
+
+#[test]
+fn a_token_pasted_into_a_note_on_a_real_terminal_is_masked_when_enter_is_pressed_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).args(["declare", "X"]).assert().success();
+    let mut console = Console::start(dir.path(), 80, 24);
+    console.wait_for("Comms cadence");
+
+    // Built from pieces: the repository holds no token a scanner flags.
+    let token = format!("xoxb-{}", "1029-3847-".repeat(3));
+    console.paste(&format!("bot token\n{token}\nfrom the vault"));
+    console.wait_for("Add to the timeline");
+    console.send("\r");
+    console.wait_for("look like a Slack token (marked)");
+    console.send("\r");
+    console.wait_for("Logged note.");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+
+    let out = cli(dir.path())
+        .args(["print", "--format", "json"])
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let notes: Vec<&str> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .filter_map(|e| e["text"].as_str())
+        .collect();
+    assert_eq!(notes, ["bot token\n****\nfrom the vault"]);
+}
