@@ -186,3 +186,31 @@ fn the_secret_prompt_fits_an_80_by_24_terminal() {
     );
     assert!(screen.contains("Esc: back to the form"), "{screen}");
 }
+
+#[test]
+fn secrets_in_two_fields_are_both_marked_and_both_masked() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('c'));
+    f.type_text(&format!("bot leaked {}", github_token()));
+    f.key(KeyCode::Tab);
+    f.type_text("rotating");
+    f.key(KeyCode::Tab);
+    f.type_text(&format!("review of token={}", "z5".repeat(6)));
+    f.key(KeyCode::Enter);
+    let asked = question(&f);
+    assert!(
+        asked.contains("of the conditions look like a GitHub token (marked, and 1 more)"),
+        "{asked}"
+    );
+    f.key(KeyCode::Enter);
+    let Some(EventKind::CanReport {
+        conditions, needs, ..
+    }) = f.kinds().pop()
+    else {
+        panic!("no CAN report recorded");
+    };
+    assert_eq!(
+        (conditions.as_str(), needs.as_str()),
+        ("bot leaked ****", "review of token=****")
+    );
+}
