@@ -32,19 +32,25 @@ fn ctrl_u_replaces_the_prefilled_status_of_an_update_at_80x24() {
     console.send("q");
     assert_eq!(console.wait_exit(), 0);
 
-    let out = cli(dir.path())
+    let updates = recorded(dir.path(), "update_sent");
+    assert_eq!(updates.len(), 1, "{updates:#?}");
+    assert_eq!(updates[0]["status"], "Rolled back; payments recovering");
+}
+
+/// The events of one kind the log holds, as `print --format json` has them.
+fn recorded(dir: &std::path::Path, kind: &str) -> Vec<serde_json::Value> {
+    let out = cli(dir)
         .args(["print", "--format", "json"])
         .assert()
         .success();
     let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let updates: Vec<&serde_json::Value> = doc["events"]
+    doc["events"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["kind"] == "update_sent")
-        .collect();
-    assert_eq!(updates.len(), 1, "{doc:#}");
-    assert_eq!(updates[0]["status"], "Rolled back; payments recovering");
+        .filter(|e| e["kind"] == kind)
+        .cloned()
+        .collect()
 }
 
 #[test]
@@ -65,17 +71,7 @@ fn a_token_pasted_into_a_note_on_a_real_terminal_is_masked_when_enter_is_pressed
     console.send("q");
     assert_eq!(console.wait_exit(), 0);
 
-    let out = cli(dir.path())
-        .args(["print", "--format", "json"])
-        .assert()
-        .success();
-    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let notes: Vec<&str> = doc["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "note")
-        .filter_map(|e| e["text"].as_str())
-        .collect();
-    assert_eq!(notes, ["bot token\n****\nfrom the vault"]);
+    let notes = recorded(dir.path(), "note");
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert_eq!(notes[0]["text"], "bot token\n****\nfrom the vault");
 }

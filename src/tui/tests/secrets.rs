@@ -24,6 +24,19 @@ fn notes(f: &Fixture) -> Vec<String> {
         .collect()
 }
 
+/// The conditions, actions and needs of the last CAN report recorded.
+fn last_can(f: &Fixture) -> [String; 3] {
+    match f.kinds().pop() {
+        Some(EventKind::CanReport {
+            conditions,
+            actions,
+            needs,
+            ..
+        }) => [conditions, actions, needs],
+        other => panic!("no CAN report recorded: {other:?}"),
+    }
+}
+
 fn question(f: &Fixture) -> String {
     match &f.app.mode {
         Mode::Form(form) => form.error.clone().unwrap_or_default(),
@@ -84,22 +97,13 @@ fn a_password_in_a_can_report_is_masked_when_the_commander_presses_enter() {
         "{asked}"
     );
     f.key(KeyCode::Enter);
-    let Some(EventKind::CanReport {
-        conditions,
-        actions,
-        needs,
-        ..
-    }) = f.kinds().pop()
-    else {
-        panic!("no CAN report recorded");
-    };
     assert_eq!(
-        (conditions.as_str(), actions.as_str(), needs.as_str()),
-        (
+        last_can(&f),
+        [
             "replica lagging",
             "failing over with db_password=**** now",
             "nothing"
-        )
+        ]
     );
 }
 
@@ -203,12 +207,7 @@ fn secrets_in_two_fields_are_both_marked_and_both_masked() {
         "{asked}"
     );
     f.key(KeyCode::Enter);
-    let Some(EventKind::CanReport {
-        conditions, needs, ..
-    }) = f.kinds().pop()
-    else {
-        panic!("no CAN report recorded");
-    };
+    let [conditions, _, needs] = last_can(&f);
     assert_eq!(
         (conditions.as_str(), needs.as_str()),
         ("bot leaked ****", "review of token=****")
