@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fireground::app::{Command, Context, Options};
+use fireground::app::{Command, Context, Options, Secrets};
 use fireground::domain::event::NoteKind;
 use fireground::domain::incident::Incident;
 use fireground::store::Store;
@@ -103,7 +103,8 @@ fn log_one_note(c: &mut Criterion) {
                     kind: NoteKind::Note,
                     text: "checked the pool again".into(),
                 };
-                ctx.execute(None, note, None).expect("recorded")
+                ctx.execute(None, note, None, Secrets::Refuse)
+                    .expect("recorded")
             })
         });
     }

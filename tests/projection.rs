@@ -16,6 +16,7 @@ use fireground::domain::decide::{Backfill, Situation, decide};
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 use fireground::domain::incident::Incident;
+use fireground::domain::secrets::Secrets;
 use fireground::playbooks::Catalog;
 use fireground::store::Store;
 use proptest::prelude::*;
@@ -486,6 +487,7 @@ proptest! {
                         actor: "ana",
                         now,
                         backfill: backfill.clone(),
+                        secrets: Secrets::Refuse,
                     },
                     &command,
                 )

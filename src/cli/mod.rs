@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::event::NoteKind;
 
-use crate::app::{AppError, Context, Options};
+use crate::app::{AppError, Context, Options, Secrets};
 pub use print_cmd::{PrintArgs, PrintFormat};
 
 /// The heading of the options every subcommand takes, all optional.
@@ -81,6 +81,28 @@ pub struct When {
     pub at: Option<String>,
 }
 
+/// What to do with text that looks like it holds a secret, for commands
+/// that record text. Without either flag such text is refused.
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    /// Record text that looks like it holds a secret (a token, a password, a private key) as written
+    #[arg(long, conflicts_with = "mask_secrets")]
+    pub allow_secret: bool,
+    /// Record text that looks like it holds a secret with the secret replaced by ****
+    #[arg(long)]
+    pub mask_secrets: bool,
+}
+
+impl SecretArgs {
+    pub fn secrets(&self) -> Secrets {
+        match (self.allow_secret, self.mask_secrets) {
+            (true, _) => Secrets::Keep,
+            (false, true) => Secrets::Mask,
+            (false, false) => Secrets::Refuse,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct Json {
     /// Print JSON for scripts
@@ -108,6 +130,8 @@ pub enum CliCommand {
         playbook: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// List incidents (open ones unless --all)
     List {
@@ -131,6 +155,8 @@ pub enum CliCommand {
         kind: NoteKind,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Give a role to a person (hands it over if someone holds it)
     Assign {
@@ -178,6 +204,8 @@ pub enum CliCommand {
         role: Option<String>,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Record a stakeholder update; with no flags, print a draft
     Update {
@@ -195,6 +223,8 @@ pub enum CliCommand {
         next: Option<String>,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
         /// With no other flags: print the draft as JSON
         #[command(flatten)]
         json: Json,
@@ -207,6 +237,8 @@ pub enum CliCommand {
         url: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Action items: follow-up work with an owner and a due date
     #[command(subcommand)]
@@ -226,6 +258,8 @@ pub enum CliCommand {
         text: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Hide the text of an earlier entry, e.g. a pasted secret
     Redact {
@@ -236,6 +270,8 @@ pub enum CliCommand {
         reason: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Mark an entry as part of the short story of the incident
     Pin {
@@ -251,6 +287,8 @@ pub enum CliCommand {
         summary: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Reopen a resolved incident
     Reopen {
@@ -259,6 +297,8 @@ pub enum CliCommand {
         reason: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Print the timeline, a postmortem draft (markdown, html) or the whole incident (json)
     Print(print_cmd::PrintArgs),
@@ -299,6 +339,8 @@ pub enum ActionCommand {
         due: Option<String>,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Mark an action item done (its #ref from `status`)
     Done {

@@ -20,5 +20,6 @@ pub mod redaction;
 pub mod refusal;
 pub mod roster;
 pub mod seal;
+pub mod secrets;
 pub mod text;
 pub mod when;
