@@ -6,12 +6,12 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Store, StoreError, held, projection, read_only, schema};
+use super::{Store, StoreError, held, projection, read_only, schema, scrub};
 use crate::domain::ids::ReplicaId;
 
 /// How long a writer waits for another process's transaction before giving
 /// up. Incident writes are tiny, so this is only reached by a hung process.
-const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+pub(super) const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
 impl Store {
     /// Opens (creating if needed, with mode 0600) and migrates a database.
@@ -87,6 +87,9 @@ impl Store {
         enable_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // What SQLite frees (a scrubbed event's words among it) is
+        // overwritten with zeros rather than left in free space.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let replica = migrate(&mut conn, &path)?;
         let mut store = Store {
             conn,
@@ -198,6 +201,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
     }
     if version < schema::PROJECTION {
         projection::rebuild_all(&tx)?;
+    }
+    if version < schema::SCRUBS {
+        scrub::scrub_existing(&tx)?;
     }
     let replica = read_replica(&tx)?;
     tx.commit()?;

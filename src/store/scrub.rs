@@ -1,0 +1,417 @@
+//! Scrubbing: the stored copy of a redacted event, and of every amendment
+//! of it, replaced by its tombstone (`redaction::scrub`) in the transaction
+//! that learns of the redaction, so the words leave this database. Whichever
+//! arrives first, the redaction or its target, the target is stored
+//! scrubbed, and a full copy arriving later never replaces the tombstone.
+//!
+//! Two tables: `redactions`, the target of every redaction known here (in
+//! the log or held back), and `scrubs`, every event whose words this
+//! database removed, numbered in the order it did: each sync target keeps
+//! how far along it has rewritten its copies (`TargetState::scrubbed_to`).
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Store, StoreError, projection};
+use crate::domain::event::{Event, EventKind};
+use crate::domain::ids::{EventId, IncidentId};
+use crate::domain::redaction::scrub;
+
+/// The tables a stored event may be in.
+const TABLES: [&str; 2] = ["events", "held_events"];
+
+/// What one write (an append, an import, a migration) scrubs.
+pub(super) struct Scrubber {
+    /// The target of every redaction known, with those of the write.
+    targets: HashSet<EventId>,
+    /// Redactions this write brings whose targets were not known, with the
+    /// incident they are in.
+    new_targets: Vec<(EventId, IncidentId)>,
+    /// Amendments in this write of a known target.
+    amendments: HashSet<EventId>,
+    /// Events of this write that must be stored scrubbed but arrived whole,
+    /// or are already stored: the copies a target may still hold.
+    arrived_whole: Vec<EventId>,
+    /// Whether a stored row was rewritten, so its old words may linger in
+    /// the write-ahead log until a checkpoint.
+    pub rewrote: bool,
+}
+
+impl Scrubber {
+    /// Reads the redactions known and notes those `batch` brings.
+    pub fn load(conn: &Connection, batch: &[&Event]) -> Result<Scrubber, StoreError> {
+        let mut targets = HashSet::new();
+        {
+            let mut stmt = conn.prepare_cached("SELECT target FROM redactions")?;
+            for id in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                if let Ok(id) = id?.parse() {
+                    targets.insert(id);
+                }
+            }
+        }
+        let mut new_targets = Vec::new();
+        for e in batch {
+            if let Some(EventKind::Redacted { target, .. }) = e.known()
+                && targets.insert(*target)
+            {
+                new_targets.push((*target, e.incident));
+            }
+        }
+        let amendments = batch
+            .iter()
+            .filter(|e| matches!(e.known(), Some(EventKind::Amended { target, .. }) if targets.contains(target)))
+            .map(|e| e.id)
+            .collect();
+        Ok(Scrubber {
+            targets,
+            new_targets,
+            amendments,
+            arrived_whole: Vec::new(),
+            rewrote: false,
+        })
+    }
+
+    /// `e` as it is to be stored: its tombstone when it is a redaction's
+    /// target or an amendment of one.
+    pub fn prepare<'e>(&mut self, e: &'e Event) -> Cow<'e, Event> {
+        if !(self.targets.contains(&e.id) || self.amendments.contains(&e.id)) {
+            return Cow::Borrowed(e);
+        }
+        if e.seal.scrubbed.is_some() {
+            return Cow::Borrowed(e);
+        }
+        self.arrived_whole.push(e.id);
+        Cow::Owned(scrub(e))
+    }
+
+    /// Scrubs what was stored before this write: the targets of its new
+    /// redactions and their amendments, and any copy of an event of the
+    /// write that is stored whole. Notes every event scrubbed in `scrubs`.
+    pub fn finish(mut self, conn: &Connection) -> Result<bool, StoreError> {
+        let mut stored = Vec::new();
+        for (target, incident) in std::mem::take(&mut self.new_targets) {
+            conn.prepare_cached("INSERT OR IGNORE INTO redactions (target) VALUES (?1)")?
+                .execute([target.to_string()])?;
+            stored.push(target);
+            stored.extend(amendments_of(conn, target, incident)?);
+        }
+        // A copy that came whole is in some target whole: it is noted, so
+        // the targets rewrite it, even when ours was already a tombstone.
+        let mut noted: Vec<EventId> = std::mem::take(&mut self.arrived_whole);
+        for id in stored.into_iter().chain(noted.clone()) {
+            if scrub_stored(conn, id)? {
+                self.rewrote = true;
+                noted.push(id);
+            }
+        }
+        noted.sort();
+        noted.dedup();
+        for id in noted {
+            conn.prepare_cached("INSERT INTO scrubs (id) VALUES (?1)")?
+                .execute([id.to_string()])?;
+        }
+        Ok(self.rewrote)
+    }
+}
+
+/// The amendments stored (in the log or held back) of `target`.
+fn amendments_of(
+    conn: &Connection,
+    target: EventId,
+    incident: IncidentId,
+) -> Result<Vec<EventId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM events
+             WHERE incident = ?1 AND kind = 'amended' AND json_extract(json, '$.target') = ?2
+         UNION
+         SELECT id FROM held_events
+             WHERE kind = 'amended' AND json_extract(json, '$.target') = ?2",
+    )?;
+    let rows = stmt.query_map(params![incident.to_string(), target.to_string()], |r| {
+        r.get::<_, String>(0)
+    })?;
+    let mut out = Vec::new();
+    for id in rows {
+        if let Ok(id) = id?.parse() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces the stored copy of `id`, wherever it is, with its tombstone;
+/// returns whether a row changed. A row that cannot
+/// be read is left as it is: what in it is text cannot be told.
+fn scrub_stored(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
+    let mut changed = false;
+    for table in TABLES {
+        let json: Option<String> = conn
+            .prepare_cached(&format!("SELECT json FROM {table} WHERE id = ?1"))?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        let Some(Ok(stored)) = json.as_deref().map(Event::from_json) else {
+            continue;
+        };
+        let tombstone = scrub(&stored).to_json();
+        if json.as_deref() == Some(tombstone.as_str()) {
+            continue;
+        }
+        // A rewrite by hand marks the incident to be folded from the log;
+        // this one leaves the state as it was (the redaction already hid
+        // these words), so the mark is put back as it stood.
+        let stale = projection::is_stale(conn, stored.incident)?;
+        conn.prepare_cached(&format!("UPDATE {table} SET json = ?2 WHERE id = ?1"))?
+            .execute(params![id.to_string(), tombstone])?;
+        if !stale {
+            conn.prepare_cached("DELETE FROM stale WHERE incident = ?1")?
+                .execute([stored.incident.to_string()])?;
+        }
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// Learns every redaction already stored and scrubs its targets: for a
+/// database that kept redacted words before scrubbing existed.
+pub(super) fn scrub_existing(conn: &Connection) -> Result<bool, StoreError> {
+    let mut redactions = Vec::new();
+    for table in TABLES {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, json FROM {table} WHERE kind = 'redacted'"
+        ))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, json) = row?;
+            if let Some(e) = projection::parse_counting(&id, &json, &mut None) {
+                redactions.push(e);
+            }
+        }
+    }
+    let batch: Vec<&Event> = redactions.iter().collect();
+    Scrubber::load(conn, &batch)?.finish(conn)
+}
+
+impl Store {
+    /// How many scrubs this database has made: a sync target whose mark
+    /// is below it may hold words that are gone from here.
+    pub fn scrub_mark(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(n), 0) FROM scrubs")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    /// The tombstone line of every event this database has scrubbed, by
+    /// id, for a sync target to put in place of the lines it holds.
+    pub fn scrubbed_lines(&self) -> Result<HashMap<EventId, String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, json FROM events WHERE id IN (SELECT id FROM scrubs)
+             UNION ALL
+             SELECT id, json FROM held_events WHERE id IN (SELECT id FROM scrubs)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (id, json) = row?;
+            if let Ok(id) = id.parse() {
+                out.insert(id, json);
+            }
+        }
+        Ok(out)
+    }
+
+    /// After words were scrubbed: copies the write-ahead log into the
+    /// database and empties it, since its older frames still hold the
+    /// pages as they were (`secure_delete` zeroes what is freed in the
+    /// database itself). Best effort, briefly: a reader holding an old
+    /// snapshot makes it wait for the next scrub or SQLite's own
+    /// checkpoint.
+    pub(super) fn forget_old_pages(&self) {
+        let _ = self.conn.busy_timeout(std::time::Duration::from_secs(2));
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        let _ = self.conn.busy_timeout(super::open::BUSY_TIMEOUT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::NoteKind;
+
+    const SECRET: &str = "hunter2";
+
+    fn declare(store: &mut Store) -> IncidentId {
+        let id = IncidentId::generate();
+        let declared = EventKind::Declared {
+            title: "API down".into(),
+            severity: "P1".into(),
+            summary: String::new(),
+            playbook: "default".into(),
+            commander: "ana".into(),
+            stage: "detect".into(),
+        };
+        store.append(id, None, "ana", declared).unwrap();
+        id
+    }
+
+    fn note(text: &str) -> EventKind {
+        EventKind::Note {
+            note: NoteKind::Command,
+            text: text.into(),
+        }
+    }
+
+    fn redact(target: EventId) -> EventKind {
+        EventKind::Redacted {
+            target,
+            reason: "a pasted secret".into(),
+        }
+    }
+
+    /// Every row of every table, as text.
+    fn dump(store: &Store) -> String {
+        let conn = store.connection();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut out = String::new();
+        for t in tables {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+            let n = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(r) = rows.next().unwrap() {
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i).unwrap();
+                    out.push_str(&format!("{v:?} "));
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    fn stored_json(store: &Store, id: EventId) -> String {
+        store
+            .connection()
+            .query_row(
+                "SELECT json FROM events WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn a_redacted_note_and_its_amendment_leave_every_table_and_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut s = Store::open(&path).unwrap();
+        let inc = declare(&mut s);
+        let secret = s
+            .append(inc, None, "ana", note(&format!("psql password={SECRET}")))
+            .unwrap();
+        let amend = EventKind::Amended {
+            target: secret.id,
+            text: format!("psql -W # was {SECRET}"),
+        };
+        s.append(inc, None, "ana", amend).unwrap();
+        for i in 0..50 {
+            s.append(inc, None, "ana", note(&format!("filler {i}")))
+                .unwrap();
+        }
+        assert!(dump(&s).contains(SECRET));
+        s.append(inc, None, "ana", redact(secret.id)).unwrap();
+        assert!(!dump(&s).contains(SECRET), "{}", dump(&s));
+        let tombstone = Event::from_json(&stored_json(&s, secret.id)).unwrap();
+        assert_eq!(tombstone, scrub(&secret));
+        assert!(
+            projection::stale(s.connection()).unwrap().is_empty(),
+            "the projection still holds"
+        );
+        assert_eq!(s.scrub_mark().unwrap(), 2, "the note and its amendment");
+        drop(s);
+        for file in std::fs::read_dir(dir.path()).unwrap() {
+            let file = file.unwrap().path();
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(
+                !bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()),
+                "{} holds it",
+                file.display()
+            );
+        }
+    }
+
+    #[test]
+    fn a_redaction_imported_before_its_target_scrubs_the_target_when_it_comes() {
+        let mut a = Store::open_in_memory().unwrap();
+        let mut b = Store::open_in_memory().unwrap();
+        let inc = declare(&mut a);
+        let secret = a.append(inc, None, "ana", note(SECRET)).unwrap();
+        let redaction = a.append(inc, None, "ana", redact(secret.id)).unwrap();
+        let declared = a.events(inc).unwrap()[0].clone();
+        b.import([&declared, &redaction]).unwrap();
+        b.import([&secret]).unwrap();
+        assert!(!dump(&b).contains(SECRET));
+        assert_eq!(b.incident(inc).unwrap(), a.incident(inc).unwrap());
+        assert_eq!(
+            b.scrub_mark().unwrap(),
+            1,
+            "came whole, so a target may hold it"
+        );
+    }
+
+    #[test]
+    fn a_whole_copy_of_an_event_held_scrubbed_never_brings_its_words_back() {
+        let mut a = Store::open_in_memory().unwrap();
+        let mut b = Store::open_in_memory().unwrap();
+        let inc = declare(&mut a);
+        let secret = a.append(inc, None, "ana", note(SECRET)).unwrap();
+        b.import(&a.events(inc).unwrap()).unwrap();
+        a.append(inc, None, "ana", redact(secret.id)).unwrap();
+        b.import(&a.events(inc).unwrap()).unwrap();
+        assert!(!dump(&b).contains(SECRET));
+        let mark = b.scrub_mark().unwrap();
+        b.import([&secret]).unwrap();
+        assert!(!dump(&b).contains(SECRET));
+        assert!(
+            b.scrub_mark().unwrap() > mark,
+            "the whole copy is noted for the targets"
+        );
+    }
+
+    #[test]
+    fn a_database_with_redactions_from_before_scrubbing_is_scrubbed_as_it_upgrades() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut s = Store::open(&path).unwrap();
+        let inc = declare(&mut s);
+        let secret = s.append(inc, None, "ana", note(SECRET)).unwrap();
+        s.append(inc, None, "ana", redact(secret.id)).unwrap();
+        // As an older build left it: the words stored, no scrub tables.
+        let conn = s.connection();
+        conn.execute_batch(
+            "DROP TABLE redactions; DROP TABLE scrubs;
+             ALTER TABLE sync_targets DROP COLUMN scrubbed_to;
+             UPDATE meta SET value = '6' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE events SET json = ?2 WHERE id = ?1",
+            params![secret.id.to_string(), secret.to_json()],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM stale", []).unwrap();
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        assert!(!dump(&s).contains(SECRET));
+        assert_eq!(s.scrubbed_lines().unwrap().len(), 1);
+    }
+}
