@@ -151,6 +151,9 @@ pub const MIGRATIONS: &[&str] = &[
     // stored scrubbed; `scrubs` numbers every event whose words were
     // removed here, and each sync target keeps how far along it has
     // rewritten its copies. Upgrading scrubs what was redacted before.
+    // Cursors remember a hash of the bytes before them, no longer the
+    // bytes (a line's words): those they hold are forgotten, and each
+    // target is read again once.
     "CREATE TABLE redactions (
         target TEXT PRIMARY KEY
     ) WITHOUT ROWID;
@@ -158,7 +161,8 @@ pub const MIGRATIONS: &[&str] = &[
         n  INTEGER PRIMARY KEY,
         id TEXT NOT NULL
     );
-    ALTER TABLE sync_targets ADD COLUMN scrubbed_to INTEGER NOT NULL DEFAULT 0;",
+    ALTER TABLE sync_targets ADD COLUMN scrubbed_to INTEGER NOT NULL DEFAULT 0;
+    UPDATE sync_cursors SET tail = x'';",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the

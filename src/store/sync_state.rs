@@ -11,8 +11,9 @@ use super::{Store, StoreError};
 const TARGET_KEY: &str = "sync_target";
 
 /// How far one file has been read: the byte offset just past the last
-/// complete line taken in, that line's number, and the bytes just before
-/// the offset (to notice a file that was replaced or rewritten).
+/// complete line taken in, that line's number, and a hash of the bytes
+/// just before the offset (to notice a file that was replaced or
+/// rewritten).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileCursor {
     pub offset: u64,

@@ -13,6 +13,7 @@ mod file;
 mod git;
 mod reader;
 mod report;
+mod scrub;
 mod session;
 mod target;
 

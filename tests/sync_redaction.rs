@@ -1,0 +1,174 @@
+//! A redaction that travels: a secret pasted into a note and redacted on
+//! one laptop is gone, after sync, from every database, the shared file and
+//! the git working trees. Each test searches the raw bytes, as `grep` would.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{bare_repo, declare, git, note, options};
+use fireground::domain::event::{Event, EventKind};
+use fireground::store::Store;
+use fireground::sync::{SyncReport, Target, sync, sync_with};
+
+const SECRET: &str = "hunter2";
+
+fn redact(store: &mut Store, target: &Event) -> Event {
+    let kind = EventKind::Redacted {
+        target: target.id,
+        reason: "a pasted secret".into(),
+    };
+    store.append(target.incident, None, "ana", kind).unwrap()
+}
+
+/// Every file under `dir` (but git's own folder) that holds the secret.
+fn holding_secret(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                if path.file_name().is_some_and(|n| n != ".git") {
+                    todo.push(path);
+                }
+            } else if meta.is_file() {
+                let bytes = std::fs::read(&path).unwrap();
+                if bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn laptop(dir: &Path, name: &str) -> Store {
+    Store::open(&dir.join(name).join("fireground.db")).unwrap()
+}
+
+fn timeline_text(store: &Store, event: &Event) -> String {
+    let inc = store.incident(event.incident).unwrap().unwrap();
+    inc.timeline
+        .iter()
+        .find(|e| e.id == event.id)
+        .map(|e| e.text.clone())
+        .unwrap()
+}
+
+#[test]
+fn a_password_redacted_on_one_laptop_is_gone_from_every_copy_after_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("share/incident.jsonl");
+    std::fs::create_dir_all(shared.parent().unwrap()).unwrap();
+    let target = Target::File(shared.clone());
+    let (mut a, mut b) = (laptop(dir.path(), "a"), laptop(dir.path(), "b"));
+    let inc = declare(&mut a, "ana");
+    let secret = note(&mut a, inc, "ana", &format!("psql password={SECRET}"));
+    note(&mut a, inc, "ana", "failing over to the replica");
+    sync(&mut a, &target).unwrap();
+    sync(&mut b, &target).unwrap();
+    assert!(!holding_secret(dir.path()).is_empty(), "the test can fail");
+
+    redact(&mut a, &secret);
+    sync(&mut a, &target).unwrap();
+    sync(&mut b, &target).unwrap();
+    assert_eq!(holding_secret(dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(timeline_text(&b, &secret), "[redacted]");
+    assert_eq!(
+        b.incident(inc).unwrap(),
+        a.incident(inc).unwrap(),
+        "both show the same incident"
+    );
+
+    // Once done, a sync does not rewrite the file again.
+    let before = inode(&shared);
+    for store in [&mut a, &mut b] {
+        let report: SyncReport = sync(store, &target).unwrap();
+        assert_eq!((report.pulled, report.pushed), (0, 0));
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    }
+    assert_eq!(inode(&shared), before);
+}
+
+#[test]
+fn a_redaction_read_before_the_note_it_hides_scrubs_the_note_and_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("incident.jsonl");
+    let mut a = laptop(dir.path(), "a");
+    let inc = declare(&mut a, "ana");
+    let secret = note(&mut a, inc, "ana", &format!("token {SECRET}"));
+    let redaction = redact(&mut a, &secret);
+    // As a file written by replicas that merged out of order: the redaction
+    // first, the note whole after it.
+    let declared = &a.events(inc).unwrap()[0];
+    let lines = [declared, &redaction, &secret]
+        .map(Event::to_json)
+        .join("\n");
+    std::fs::write(&shared, lines + "\n").unwrap();
+
+    let mut c = laptop(dir.path(), "c");
+    sync(&mut c, &Target::File(shared.clone())).unwrap();
+    drop(a);
+    std::fs::remove_dir_all(dir.path().join("a")).unwrap();
+    assert_eq!(holding_secret(dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(timeline_text(&c, &secret), "[redacted]");
+}
+
+#[test]
+fn a_password_redacted_on_one_laptop_is_gone_from_every_git_working_tree_and_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bare_repo(dir.path());
+    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let (mut a, mut b) = (laptop(dir.path(), "a"), laptop(dir.path(), "b"));
+    let opts_a = options(&dir.path().join("a"));
+    let opts_b = options(&dir.path().join("b"));
+    let inc = declare(&mut a, "ana");
+    // Bo's note, so the redaction is of someone else's event.
+    sync_with(&mut a, &target, &opts_a).unwrap();
+    sync_with(&mut b, &target, &opts_b).unwrap();
+    let secret = note(&mut b, inc, "bo", &format!("PGPASSWORD={SECRET} psql"));
+    let mine = note(&mut a, inc, "ana", &format!("also {SECRET}"));
+    sync_with(&mut b, &target, &opts_b).unwrap();
+    sync_with(&mut a, &target, &opts_a).unwrap();
+    assert!(!holding_secret(dir.path()).is_empty(), "the test can fail");
+
+    redact(&mut a, &secret);
+    redact(&mut a, &mine);
+    sync_with(&mut a, &target, &opts_a).unwrap();
+    let grep = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&repo)
+        .args(["grep", "-q", SECRET, "main", "--", "."])
+        .envs(common::git_env(dir.path()))
+        .status()
+        .unwrap();
+    assert_eq!(grep.code(), Some(1), "the newest commit holds no secret");
+    sync_with(&mut b, &target, &opts_b).unwrap();
+    // The bare repository's history still does (git's own folder aside,
+    // nothing else under `dir` does).
+    assert_eq!(holding_secret(dir.path()), Vec::<PathBuf>::new());
+    let history = git(&repo, dir.path(), &["log", "-p", "main"]);
+    assert!(
+        history.contains(SECRET),
+        "history keeps it: the README says how to purge it"
+    );
+    assert_eq!(timeline_text(&b, &secret), "[redacted]");
+
+    // Nothing left to scrub: a sync makes no commit.
+    let head = git(&repo, dir.path(), &["rev-parse", "main"]);
+    sync_with(&mut a, &target, &opts_a).unwrap();
+    sync_with(&mut b, &target, &opts_b).unwrap();
+    assert_eq!(git(&repo, dir.path(), &["rev-parse", "main"]), head);
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+#[cfg(not(unix))]
+fn inode(path: &Path) -> u64 {
+    std::fs::metadata(path).unwrap().len()
+}
