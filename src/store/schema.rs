@@ -155,7 +155,9 @@ pub const MIGRATIONS: &[&str] = &[
     // bytes (a line's words): those they hold are forgotten, and each
     // target is read again once.
     "CREATE TABLE redactions (
-        target TEXT PRIMARY KEY
+        target   TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        PRIMARY KEY (target, incident)
     ) WITHOUT ROWID;
     CREATE TABLE scrubs (
         n  INTEGER PRIMARY KEY,

@@ -22,21 +22,24 @@ use crate::domain::redaction::scrub;
 /// The tables a stored event may be in.
 const TABLES: [&str; 2] = ["events", "held_events"];
 
+/// A redaction's target: an entry of the redaction's own incident (the
+/// fold applies a correction within its incident only, so a redaction
+/// naming another incident's event hides nothing and scrubs nothing).
+type Target = (EventId, IncidentId);
+
 /// What one write (an append, an import, a migration) scrubs.
 pub(super) struct Scrubber {
     /// The target of every redaction known, with those of the write.
-    targets: HashSet<EventId>,
-    /// Redactions this write brings whose targets were not known, with the
-    /// incident they are in.
-    new_targets: Vec<(EventId, IncidentId)>,
+    targets: HashSet<Target>,
+    /// Redactions this write brings whose targets were not known, and
+    /// whether the redaction goes into the log (rather than being held
+    /// back), so the projection hides the words as the scrub removes them.
+    new_targets: Vec<(Target, bool)>,
     /// Amendments in this write of a known target.
     amendments: HashSet<EventId>,
-    /// Events of this write that must be stored scrubbed but arrived whole,
-    /// or are already stored: the copies a target may still hold.
-    arrived_whole: Vec<EventId>,
-    /// Whether a stored row was rewritten, so its old words may linger in
-    /// the write-ahead log until a checkpoint.
-    pub rewrote: bool,
+    /// Events of this write that must be stored scrubbed but arrived whole:
+    /// some sync target may hold them whole too.
+    arrived_whole: Vec<Target>,
 }
 
 impl Scrubber {
@@ -44,24 +47,30 @@ impl Scrubber {
     pub fn load(conn: &Connection, batch: &[&Event]) -> Result<Scrubber, StoreError> {
         let mut targets = HashSet::new();
         {
-            let mut stmt = conn.prepare_cached("SELECT target FROM redactions")?;
-            for id in stmt.query_map([], |r| r.get::<_, String>(0))? {
-                if let Ok(id) = id?.parse() {
-                    targets.insert(id);
+            let mut stmt = conn.prepare_cached("SELECT target, incident FROM redactions")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (target, incident) = row?;
+                if let (Ok(target), Ok(incident)) = (target.parse(), incident.parse()) {
+                    targets.insert((target, incident));
                 }
             }
         }
         let mut new_targets = Vec::new();
         for e in batch {
             if let Some(EventKind::Redacted { target, .. }) = e.known()
-                && targets.insert(*target)
+                && targets.insert((*target, e.incident))
             {
-                new_targets.push((*target, e.incident));
+                new_targets.push(((*target, e.incident), true));
             }
         }
         let amendments = batch
             .iter()
-            .filter(|e| matches!(e.known(), Some(EventKind::Amended { target, .. }) if targets.contains(target)))
+            .filter(|e| match e.known() {
+                Some(EventKind::Amended { target, .. }) => targets.contains(&(*target, e.incident)),
+                _ => false,
+            })
             .map(|e| e.id)
             .collect();
         Ok(Scrubber {
@@ -69,41 +78,60 @@ impl Scrubber {
             new_targets,
             amendments,
             arrived_whole: Vec::new(),
-            rewrote: false,
         })
+    }
+
+    /// Notes that `e`, of the write, is held back rather than logged.
+    pub fn held(&mut self, e: &Event) {
+        if let Some(EventKind::Redacted { target, .. }) = e.known() {
+            for (t, logged) in &mut self.new_targets {
+                if *t == (*target, e.incident) {
+                    *logged = false;
+                }
+            }
+        }
     }
 
     /// `e` as it is to be stored: its tombstone when it is a redaction's
     /// target or an amendment of one.
     pub fn prepare<'e>(&mut self, e: &'e Event) -> Cow<'e, Event> {
-        if !(self.targets.contains(&e.id) || self.amendments.contains(&e.id)) {
+        let target = (e.id, e.incident);
+        if !(self.targets.contains(&target) || self.amendments.contains(&e.id)) {
             return Cow::Borrowed(e);
         }
         if e.seal.scrubbed.is_some() {
             return Cow::Borrowed(e);
         }
-        self.arrived_whole.push(e.id);
+        self.arrived_whole.push(target);
         Cow::Owned(scrub(e))
     }
 
     /// Scrubs what was stored before this write: the targets of its new
     /// redactions and their amendments, and any copy of an event of the
     /// write that is stored whole. Notes every event scrubbed in `scrubs`.
+    /// Returns whether a stored row was rewritten, so its old words may
+    /// linger in the write-ahead log until a checkpoint.
     pub fn finish(mut self, conn: &Connection) -> Result<bool, StoreError> {
         let mut stored = Vec::new();
-        for (target, incident) in std::mem::take(&mut self.new_targets) {
-            conn.prepare_cached("INSERT OR IGNORE INTO redactions (target) VALUES (?1)")?
-                .execute([target.to_string()])?;
-            stored.push(target);
-            stored.extend(amendments_of(conn, target, incident)?);
+        for ((target, incident), logged) in std::mem::take(&mut self.new_targets) {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO redactions (target, incident) VALUES (?1, ?2)",
+            )?
+            .execute([target.to_string(), incident.to_string()])?;
+            stored.push(((target, incident), logged));
+            for amendment in amendments_of(conn, target, incident)? {
+                stored.push(((amendment, incident), logged));
+            }
         }
         // A copy that came whole is in some target whole: it is noted, so
         // the targets rewrite it, even when ours was already a tombstone.
-        let mut noted: Vec<EventId> = std::mem::take(&mut self.arrived_whole);
-        for id in stored.into_iter().chain(noted.clone()) {
-            if scrub_stored(conn, id)? {
-                self.rewrote = true;
-                noted.push(id);
+        let mut noted: Vec<EventId> = self.arrived_whole.iter().map(|t| t.0).collect();
+        let whole = self.arrived_whole.iter().map(|t| (*t, true));
+        let mut rewrote = false;
+        for (target, logged) in stored.into_iter().chain(whole) {
+            if scrub_stored(conn, target, logged)? {
+                rewrote = true;
+                noted.push(target.0);
             }
         }
         noted.sort();
@@ -112,7 +140,7 @@ impl Scrubber {
             conn.prepare_cached("INSERT INTO scrubs (id) VALUES (?1)")?
                 .execute([id.to_string()])?;
         }
-        Ok(self.rewrote)
+        Ok(rewrote)
     }
 }
 
@@ -142,9 +170,14 @@ fn amendments_of(
 }
 
 /// Replaces the stored copy of `id`, wherever it is, with its tombstone;
-/// returns whether a row changed. A row that cannot
-/// be read is left as it is: what in it is text cannot be told.
-fn scrub_stored(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
+/// returns whether a row changed. A row that cannot be read is left as it
+/// is: what in it is text cannot be told. `folded` says whether the
+/// projection hides these words already (the redaction is in the log).
+fn scrub_stored(
+    conn: &Connection,
+    (id, incident): Target,
+    folded: bool,
+) -> Result<bool, StoreError> {
     let mut changed = false;
     for table in TABLES {
         let json: Option<String> = conn
@@ -154,17 +187,21 @@ fn scrub_stored(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
         let Some(Ok(stored)) = json.as_deref().map(Event::from_json) else {
             continue;
         };
+        if stored.incident != incident {
+            continue;
+        }
         let tombstone = scrub(&stored).to_json();
         if json.as_deref() == Some(tombstone.as_str()) {
             continue;
         }
-        // A rewrite by hand marks the incident to be folded from the log;
-        // this one leaves the state as it was (the redaction already hid
-        // these words), so the mark is put back as it stood.
+        // A rewrite marks the incident to be folded from the log. When the
+        // redaction is folded, the projection already hides these words,
+        // so the mark is put back as it stood; when it is held back, the
+        // incident is folded from the log, tombstone and all, until then.
         let stale = projection::is_stale(conn, stored.incident)?;
         conn.prepare_cached(&format!("UPDATE {table} SET json = ?2 WHERE id = ?1"))?
             .execute(params![id.to_string(), tombstone])?;
-        if !stale {
+        if !stale && folded {
             conn.prepare_cached("DELETE FROM stale WHERE incident = ?1")?
                 .execute([stored.incident.to_string()])?;
         }
@@ -177,6 +214,7 @@ fn scrub_stored(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
 /// database that kept redacted words before scrubbing existed.
 pub(super) fn scrub_existing(conn: &Connection) -> Result<bool, StoreError> {
     let mut redactions = Vec::new();
+    let mut held = Vec::new();
     for table in TABLES {
         let mut stmt = conn.prepare(&format!(
             "SELECT id, json FROM {table} WHERE kind = 'redacted'"
@@ -185,12 +223,19 @@ pub(super) fn scrub_existing(conn: &Connection) -> Result<bool, StoreError> {
         for row in rows {
             let (id, json) = row?;
             if let Some(e) = projection::parse_counting(&id, &json, &mut None) {
+                if table == "held_events" {
+                    held.push(e.id);
+                }
                 redactions.push(e);
             }
         }
     }
     let batch: Vec<&Event> = redactions.iter().collect();
-    Scrubber::load(conn, &batch)?.finish(conn)
+    let mut scrubber = Scrubber::load(conn, &batch)?;
+    for e in redactions.iter().filter(|e| held.contains(&e.id)) {
+        scrubber.held(e);
+    }
+    scrubber.finish(conn)
 }
 
 impl Store {

@@ -116,6 +116,7 @@ impl Store {
         for (i, &e) in events.iter().enumerate() {
             let stored = scrubber.prepare(e);
             if held::too_far_ahead(e, horizon) {
+                scrubber.held(e);
                 held::hold(&tx, &stored)?;
                 continue;
             }
