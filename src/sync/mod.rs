@@ -73,6 +73,19 @@ pub fn sync_with(
     Ok(report)
 }
 
+/// What a redaction cannot take back on this database's target, said when
+/// one is made: a git repository's history keeps every version of the
+/// files, so the text is still in the commits made before the redaction.
+pub fn redaction_caveat(store: &Store) -> Option<&'static str> {
+    match remembered_target(store) {
+        Ok(Some(Target::Git(_))) => Some(
+            "this syncs over git: the next sync takes the text out of the repository's files, \
+             but its history still holds it; see \"Purging git history\" in the README",
+        ),
+        _ => None,
+    }
+}
+
 /// The target this database synced with last, if any.
 pub fn remembered_target(store: &Store) -> Result<Option<Target>, SyncError> {
     Ok(store.sync_target()?.as_deref().and_then(Target::from_key))
