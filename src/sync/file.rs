@@ -154,6 +154,26 @@ fn not_a_file(path: &Path, kind: FileType) -> SyncError {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_writer_that_opened_the_file_before_a_rewrite_appends_to_the_new_one() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.jsonl");
+        fs::write(&path, "old\n").unwrap();
+        // Another laptop's sync opened the file, then waited for the lock
+        // while this one rewrote it.
+        let opened_before = open_shared(&path).unwrap();
+        let new = super::super::scrub::replace_atomically(&path, |f| {
+            f.write_all(b"new\n")?;
+            f.lock()
+        })
+        .unwrap();
+        drop(new);
+        let mut locked = lock_current(&path, opened_before).unwrap();
+        locked.write_all(b"appended\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\nappended\n");
+    }
+
     fn refusal(path: &Path) -> String {
         match open_shared(path) {
             Err(e @ SyncError::NotAFile { .. }) => e.to_string(),
