@@ -109,9 +109,7 @@ impl Scrubber {
     /// Scrubs what was stored before this write: the targets of its new
     /// redactions and their amendments, and any copy of an event of the
     /// write that is stored whole. Notes every event scrubbed in `scrubs`.
-    /// Returns whether a stored row was rewritten, so its old words may
-    /// linger in the write-ahead log until a checkpoint.
-    pub fn finish(mut self, conn: &Connection) -> Result<bool, StoreError> {
+    pub fn finish(mut self, conn: &Connection) -> Result<Scrubbed, StoreError> {
         let mut stored = Vec::new();
         for ((target, incident), logged) in std::mem::take(&mut self.new_targets) {
             conn.prepare_cached(
@@ -127,11 +125,14 @@ impl Scrubber {
         // the targets rewrite it, even when ours was already a tombstone.
         let mut noted: Vec<EventId> = self.arrived_whole.iter().map(|t| t.0).collect();
         let whole = self.arrived_whole.iter().map(|t| (*t, true));
-        let mut rewrote = false;
+        let mut done = Scrubbed::default();
         for (target, logged) in stored.into_iter().chain(whole) {
             if scrub_stored(conn, target, logged)? {
-                rewrote = true;
+                done.rewrote = true;
                 noted.push(target.0);
+                if !logged && !done.refold.contains(&target.1) {
+                    done.refold.push(target.1);
+                }
             }
         }
         noted.sort();
@@ -140,7 +141,32 @@ impl Scrubber {
             conn.prepare_cached("INSERT INTO scrubs (id) VALUES (?1)")?
                 .execute([id.to_string()])?;
         }
-        Ok(rewrote)
+        Ok(done)
+    }
+}
+
+/// What a write scrubbed.
+#[derive(Default)]
+pub(super) struct Scrubbed {
+    /// Whether a stored row was rewritten, so its old words may linger in
+    /// the write-ahead log until a checkpoint.
+    pub rewrote: bool,
+    /// Incidents with words scrubbed that the projection does not hide
+    /// yet (their redaction is held back): to be folded again from the
+    /// log once the write's events are folded in.
+    refold: Vec<IncidentId>,
+}
+
+impl Scrubbed {
+    /// Folds again, from the log, each incident that needs it and was not
+    /// folded again already by the projection.
+    pub fn refold(&self, conn: &Connection) -> Result<(), StoreError> {
+        for id in &self.refold {
+            if projection::is_stale(conn, *id)? {
+                projection::rebuild(conn, *id)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -197,7 +223,7 @@ fn scrub_stored(
         // A rewrite marks the incident to be folded from the log. When the
         // redaction is folded, the projection already hides these words,
         // so the mark is put back as it stood; when it is held back, the
-        // incident is folded from the log, tombstone and all, until then.
+        // incident is folded again (see `Scrubbed::refold`).
         let stale = projection::is_stale(conn, stored.incident)?;
         conn.prepare_cached(&format!("UPDATE {table} SET json = ?2 WHERE id = ?1"))?
             .execute(params![id.to_string(), tombstone])?;
@@ -212,7 +238,7 @@ fn scrub_stored(
 
 /// Learns every redaction already stored and scrubs its targets: for a
 /// database that kept redacted words before scrubbing existed.
-pub(super) fn scrub_existing(conn: &Connection) -> Result<bool, StoreError> {
+pub(super) fn scrub_existing(conn: &Connection) -> Result<(), StoreError> {
     let mut redactions = Vec::new();
     let mut held = Vec::new();
     for table in TABLES {
@@ -235,7 +261,7 @@ pub(super) fn scrub_existing(conn: &Connection) -> Result<bool, StoreError> {
     for e in redactions.iter().filter(|e| held.contains(&e.id)) {
         scrubber.held(e);
     }
-    scrubber.finish(conn)
+    scrubber.finish(conn)?.refold(conn)
 }
 
 impl Store {

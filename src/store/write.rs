@@ -74,11 +74,12 @@ impl Store {
         let mut scrubber = Scrubber::load(&tx, &[&event])?;
         let event = scrubber.prepare(&event).into_owned();
         insert_into(&tx, "events", &event)?;
-        let rewrote = scrubber.finish(&tx)?;
+        let scrubbed = scrubber.finish(&tx)?;
         projection::project(&tx, std::slice::from_ref(&event))?;
+        scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
-        if rewrote {
+        if scrubbed.rewrote {
             self.forget_old_pages();
         }
         Ok(event)
@@ -135,8 +136,9 @@ impl Store {
                 },
             );
         }
-        let rewrote = scrubber.finish(&tx)?;
+        let scrubbed = scrubber.finish(&tx)?;
         projection::project(&tx, &new)?;
+        scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
         // An event we never wrote carries our replica id: another copy of
         // this database (a restored backup, a copied file) is writing too.
@@ -153,7 +155,7 @@ impl Store {
         if let Some(new) = renamed {
             self.replica = new;
         }
-        if rewrote {
+        if scrubbed.rewrote {
             self.forget_old_pages();
         }
         Ok(added)
