@@ -163,6 +163,34 @@ fn a_password_redacted_on_one_laptop_is_gone_from_every_git_working_tree_and_cop
     assert_eq!(git(&repo, dir.path(), &["rev-parse", "main"]), head);
 }
 
+/// Notes `text` with the command line, redacts it there and returns what
+/// `redact` said on stderr.
+fn note_and_redact(s: &common::Sandbox, text: &str) -> String {
+    s.ok(&["log", text]);
+    let printed = s.ok(&["print", "--refs"]);
+    let line = printed.lines().find(|l| l.contains(text)).unwrap();
+    let r = line.split_whitespace().next().unwrap();
+    let out = s.cmd().args(["redact", r]).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn redacting_on_the_command_line_of_a_git_synced_database_says_history_keeps_the_text() {
+    let s = common::Sandbox::new();
+    s.ok(&["declare", "X"]);
+    let quiet = note_and_redact(&s, "password is hunter2");
+    assert!(!quiet.contains("history"), "no git, no caveat: {quiet}");
+
+    Store::open(&s.db())
+        .unwrap()
+        .set_sync_target("git git@example.org:ops/incidents.git")
+        .unwrap();
+    let said = note_and_redact(&s, "token hunter2");
+    assert!(said.contains("its history still holds it"), "{said}");
+    assert!(said.contains("Purging git history"), "{said}");
+}
+
 #[cfg(unix)]
 fn inode(path: &Path) -> u64 {
     std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
