@@ -163,6 +163,60 @@ fn a_password_redacted_on_one_laptop_is_gone_from_every_git_working_tree_and_cop
     assert_eq!(git(&repo, dir.path(), &["rev-parse", "main"]), head);
 }
 
+#[test]
+fn a_teammate_still_writing_while_their_note_is_redacted_loses_no_line_and_keeps_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bare_repo(dir.path());
+    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let (mut a, mut b) = (laptop(dir.path(), "a"), laptop(dir.path(), "b"));
+    let (opts_a, opts_b) = (
+        options(&dir.path().join("a")),
+        options(&dir.path().join("b")),
+    );
+    let inc = declare(&mut a, "ana");
+    sync_with(&mut a, &target, &opts_a).unwrap();
+    let secret = note(&mut b, inc, "bo", &format!("PGPASSWORD={SECRET}"));
+    sync_with(&mut b, &target, &opts_b).unwrap();
+    sync_with(&mut a, &target, &opts_a).unwrap();
+    const ROUNDS: usize = 4;
+    // Bo keeps writing and pushing to his file while Ana's redaction
+    // rewrites it: their pushes race, and each one refused is tried again.
+    let bo = {
+        let (target, opts) = (target.clone(), opts_b.clone());
+        std::thread::spawn(move || {
+            for round in 0..ROUNDS {
+                note(&mut b, inc, "bo", &format!("round {round}"));
+                sync_with(&mut b, &target, &opts).unwrap();
+            }
+            b
+        })
+    };
+    redact(&mut a, &secret);
+    for _ in 0..ROUNDS {
+        sync_with(&mut a, &target, &opts_a).unwrap();
+    }
+    let mut b = bo.join().unwrap();
+    for _ in 0..2 {
+        sync_with(&mut b, &target, &opts_b).unwrap();
+        sync_with(&mut a, &target, &opts_a).unwrap();
+    }
+    assert_eq!(holding_secret(dir.path()), Vec::<PathBuf>::new());
+    let expected = 2 + ROUNDS + 1;
+    for s in [&a, &b] {
+        assert_eq!(s.event_count().unwrap() as usize, expected);
+    }
+    let lines = git(
+        &repo,
+        dir.path(),
+        &["grep", "-c", "", "main", "--", "events"],
+    );
+    let count: usize = lines
+        .lines()
+        .filter_map(|l| l.rsplit(':').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(count, expected, "every line once: {lines}");
+}
+
 /// Notes `text` with the command line, redacts it there and returns what
 /// `redact` said on stderr.
 fn note_and_redact(s: &common::Sandbox, text: &str) -> String {
