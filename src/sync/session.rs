@@ -213,21 +213,24 @@ impl<'a> Session<'a> {
             }
         };
         let cursor = self.cursor(name);
-        if cursor.offset > 0 {
-            let fail = |e| file_error(name, e);
-            // Lines are replaced one for one; what follows the cursor (a
-            // torn line) is kept as it was.
-            let offset = new.metadata().map_err(fail)?.len() - (old_len - cursor.offset);
-            let tail = reader::tail_before(&mut new, offset).map_err(fail)?;
-            self.set_cursor(
-                name,
-                FileCursor {
-                    offset,
-                    line: cursor.line,
-                    tail,
-                },
-            );
-        }
+        let fail = |e| file_error(name, e);
+        // Lines are replaced one for one; what follows the cursor (a torn
+        // line) is kept as it was, so the cursor is as far from the end.
+        let new_len = new.metadata().map_err(fail)?.len();
+        let offset = old_len
+            .checked_sub(cursor.offset)
+            .and_then(|after| new_len.checked_sub(after));
+        let moved = match offset {
+            Some(offset) if cursor.offset > 0 => FileCursor {
+                offset,
+                line: cursor.line,
+                tail: reader::tail_before(&mut new, offset).map_err(fail)?,
+            },
+            // Nothing read, or a cursor that was not this file's: read it
+            // from the start next time (importing is idempotent).
+            _ => FileCursor::default(),
+        };
+        self.set_cursor(name, moved);
         Ok(Some(new))
     }
 
