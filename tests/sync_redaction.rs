@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::{bare_repo, declare, git, note, options};
 use fireground::domain::event::{Event, EventKind};
 use fireground::store::Store;
-use fireground::sync::{SyncReport, Target, sync, sync_with};
+use fireground::sync::{SyncOptions, SyncReport, Target, sync, sync_with};
 
 const SECRET: &str = "hunter2";
 
@@ -44,6 +44,34 @@ fn holding_secret(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// A responder's laptop syncing over git: their database and where their
+/// working copies live.
+struct Responder {
+    store: Store,
+    options: SyncOptions,
+}
+
+impl Responder {
+    fn sync(&mut self, target: &Target) {
+        sync_with(&mut self.store, target, &self.options).unwrap();
+    }
+}
+
+/// A folder for the test with an empty bare repository in it, and two
+/// responders.
+fn git_team() -> (tempfile::TempDir, PathBuf, Target, Responder, Responder) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = bare_repo(dir.path());
+    let target = Target::Git(repo.to_string_lossy().into_owned());
+    let responder = |name: &str| Responder {
+        store: laptop(dir.path(), name),
+        options: options(&dir.path().join(name)),
+    };
+    let (a, b) = (responder("a"), responder("b"));
+    (dir, repo, target, a, b)
+}
+
+/// A database of its own, as on one responder's laptop.
 fn laptop(dir: &Path, name: &str) -> Store {
     Store::open(&dir.join(name).join("fireground.db")).unwrap()
 }
@@ -118,25 +146,25 @@ fn a_redaction_read_before_the_note_it_hides_scrubs_the_note_and_the_file() {
 
 #[test]
 fn a_password_redacted_on_one_laptop_is_gone_from_every_git_working_tree_and_copy() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = bare_repo(dir.path());
-    let target = Target::Git(repo.to_string_lossy().into_owned());
-    let (mut a, mut b) = (laptop(dir.path(), "a"), laptop(dir.path(), "b"));
-    let opts_a = options(&dir.path().join("a"));
-    let opts_b = options(&dir.path().join("b"));
-    let inc = declare(&mut a, "ana");
+    let (dir, repo, target, mut a, mut b) = git_team();
+    let inc = declare(&mut a.store, "ana");
     // Bo's note, so the redaction is of someone else's event.
-    sync_with(&mut a, &target, &opts_a).unwrap();
-    sync_with(&mut b, &target, &opts_b).unwrap();
-    let secret = note(&mut b, inc, "bo", &format!("PGPASSWORD={SECRET} psql"));
-    let mine = note(&mut a, inc, "ana", &format!("also {SECRET}"));
-    sync_with(&mut b, &target, &opts_b).unwrap();
-    sync_with(&mut a, &target, &opts_a).unwrap();
+    a.sync(&target);
+    b.sync(&target);
+    let secret = note(
+        &mut b.store,
+        inc,
+        "bo",
+        &format!("PGPASSWORD={SECRET} psql"),
+    );
+    let mine = note(&mut a.store, inc, "ana", &format!("also {SECRET}"));
+    b.sync(&target);
+    a.sync(&target);
     assert!(!holding_secret(dir.path()).is_empty(), "the test can fail");
 
-    redact(&mut a, &secret);
-    redact(&mut a, &mine);
-    sync_with(&mut a, &target, &opts_a).unwrap();
+    redact(&mut a.store, &secret);
+    redact(&mut a.store, &mine);
+    a.sync(&target);
     let grep = std::process::Command::new("git")
         .arg("-C")
         .arg(&repo)
@@ -145,7 +173,7 @@ fn a_password_redacted_on_one_laptop_is_gone_from_every_git_working_tree_and_cop
         .status()
         .unwrap();
     assert_eq!(grep.code(), Some(1), "the newest commit holds no secret");
-    sync_with(&mut b, &target, &opts_b).unwrap();
+    b.sync(&target);
     // The bare repository's history still does (git's own folder aside,
     // nothing else under `dir` does).
     assert_eq!(holding_secret(dir.path()), Vec::<PathBuf>::new());
@@ -154,55 +182,48 @@ fn a_password_redacted_on_one_laptop_is_gone_from_every_git_working_tree_and_cop
         history.contains(SECRET),
         "history keeps it: the README says how to purge it"
     );
-    assert_eq!(timeline_text(&b, &secret), "[redacted]");
+    assert_eq!(timeline_text(&b.store, &secret), "[redacted]");
 
     // Nothing left to scrub: a sync makes no commit.
     let head = git(&repo, dir.path(), &["rev-parse", "main"]);
-    sync_with(&mut a, &target, &opts_a).unwrap();
-    sync_with(&mut b, &target, &opts_b).unwrap();
+    a.sync(&target);
+    b.sync(&target);
     assert_eq!(git(&repo, dir.path(), &["rev-parse", "main"]), head);
 }
 
 #[test]
 fn a_teammate_still_writing_while_their_note_is_redacted_loses_no_line_and_keeps_no_secret() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = bare_repo(dir.path());
-    let target = Target::Git(repo.to_string_lossy().into_owned());
-    let (mut a, mut b) = (laptop(dir.path(), "a"), laptop(dir.path(), "b"));
-    let (opts_a, opts_b) = (
-        options(&dir.path().join("a")),
-        options(&dir.path().join("b")),
-    );
-    let inc = declare(&mut a, "ana");
-    sync_with(&mut a, &target, &opts_a).unwrap();
-    let secret = note(&mut b, inc, "bo", &format!("PGPASSWORD={SECRET}"));
-    sync_with(&mut b, &target, &opts_b).unwrap();
-    sync_with(&mut a, &target, &opts_a).unwrap();
+    let (dir, repo, target, mut a, mut b) = git_team();
+    let inc = declare(&mut a.store, "ana");
+    a.sync(&target);
+    let secret = note(&mut b.store, inc, "bo", &format!("PGPASSWORD={SECRET}"));
+    b.sync(&target);
+    a.sync(&target);
     const ROUNDS: usize = 4;
     // Bo keeps writing and pushing to his file while Ana's redaction
     // rewrites it: their pushes race, and each one refused is tried again.
     let bo = {
-        let (target, opts) = (target.clone(), opts_b.clone());
+        let target = target.clone();
         std::thread::spawn(move || {
             for round in 0..ROUNDS {
-                note(&mut b, inc, "bo", &format!("round {round}"));
-                sync_with(&mut b, &target, &opts).unwrap();
+                note(&mut b.store, inc, "bo", &format!("round {round}"));
+                b.sync(&target);
             }
             b
         })
     };
-    redact(&mut a, &secret);
+    redact(&mut a.store, &secret);
     for _ in 0..ROUNDS {
-        sync_with(&mut a, &target, &opts_a).unwrap();
+        a.sync(&target);
     }
     let mut b = bo.join().unwrap();
     for _ in 0..2 {
-        sync_with(&mut b, &target, &opts_b).unwrap();
-        sync_with(&mut a, &target, &opts_a).unwrap();
+        b.sync(&target);
+        a.sync(&target);
     }
     assert_eq!(holding_secret(dir.path()), Vec::<PathBuf>::new());
     let expected = 2 + ROUNDS + 1;
-    for s in [&a, &b] {
+    for s in [&a.store, &b.store] {
         assert_eq!(s.event_count().unwrap() as usize, expected);
     }
     let lines = git(
@@ -215,6 +236,60 @@ fn a_teammate_still_writing_while_their_note_is_redacted_loses_no_line_and_keeps
         .filter_map(|l| l.rsplit(':').next()?.parse::<usize>().ok())
         .sum();
     assert_eq!(count, expected, "every line once: {lines}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sync_killed_while_it_rewrites_the_shared_file_leaves_the_old_file_or_the_new_one() {
+    let s = common::Sandbox::new();
+    // Ana's log, as a replica that never scrubbed wrote it to the file:
+    // the secret whole among two thousand lines, then its redaction.
+    let mut a = Store::open_in_memory().unwrap();
+    let inc = declare(&mut a, "ana");
+    let secret = note(&mut a, inc, "ana", &format!("password={SECRET}"));
+    common::notes(&mut a, inc, "ana", 2_000);
+    redact(&mut a, &secret);
+    let events = a.events(inc).unwrap();
+    let new: String = events.iter().map(|e| e.to_json() + "\n").collect();
+    let tombstone = fireground::domain::redaction::scrub(&secret).to_json();
+    let old = new.replacen(&tombstone, &secret.to_json(), 1);
+    assert_ne!(old, new);
+    Store::open(&s.db()).unwrap().import(&events).unwrap();
+
+    // A new file each time, so each sync has it to rewrite; the first
+    // runs to the end, to time a whole sync.
+    let fresh = |n: usize| {
+        let path = s.dir.path().join(format!("shared-{n}.jsonl"));
+        std::fs::write(&path, &old).unwrap();
+        path
+    };
+    let first = fresh(0);
+    let started = std::time::Instant::now();
+    let whole = s.process("ana").arg("sync").arg(&first).output().unwrap();
+    let took = started.elapsed();
+    assert!(whole.status.success());
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), new);
+    let mut outcomes = std::collections::BTreeSet::new();
+    for n in 1..=12 {
+        let path = fresh(n);
+        let mut sync = s.process("ana").arg("sync").arg(&path).spawn().unwrap();
+        // From the start to half as long again as a whole sync.
+        std::thread::sleep(took * n as u32 / 8);
+        let _ = sync.kill();
+        sync.wait().unwrap();
+        let now = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            now == old || now == new,
+            "killed at {n}/12: {} bytes",
+            now.len()
+        );
+        outcomes.insert(now == new);
+    }
+    // Not a condition of the test (timing varies), but worth knowing when
+    // it never reached the rewrite.
+    if outcomes.len() < 2 {
+        eprintln!("every kill found the file {:?} rewritten", outcomes);
+    }
 }
 
 /// Notes `text` with the command line, redacts it there and returns what
