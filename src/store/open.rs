@@ -90,7 +90,7 @@ impl Store {
         // What SQLite frees (a scrubbed event's words among it) is
         // overwritten with zeros rather than left in free space.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        let replica = migrate(&mut conn, &path)?;
+        let (replica, scrubbed) = migrate(&mut conn, &path)?;
         let mut store = Store {
             conn,
             replica,
@@ -104,6 +104,9 @@ impl Store {
         if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             let reason = read_only::unwritable(&store.path).unwrap_or("the file is read-only");
             store.read_only = Some(reason.to_string());
+        }
+        if scrubbed {
+            store.forget_freed_pages();
         }
         // Best effort: a database that cannot be written to still opens, and
         // the next import lets them in.
@@ -178,9 +181,10 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 /// Brings the schema up to date; returns this database's replica id. A
 /// database already up to date is only read, so one on a full disk or a
 /// read-only file system still opens.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> {
+/// Also says whether upgrading scrubbed words that were redacted before.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(ReplicaId, bool), StoreError> {
     if schema_version(conn, path)? == schema::latest() {
-        return read_replica(conn);
+        return Ok((read_replica(conn)?, false));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have migrated.
@@ -202,12 +206,13 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
     if version < schema::PROJECTION {
         projection::rebuild_all(&tx)?;
     }
+    let mut scrubbed = false;
     if version < schema::SCRUBS {
-        scrub::scrub_existing(&tx)?;
+        scrubbed = scrub::scrub_existing(&tx)?;
     }
     let replica = read_replica(&tx)?;
     tx.commit()?;
-    Ok(replica)
+    Ok((replica, scrubbed))
 }
 
 /// The schema version the database is at (0 when new); a version newer
