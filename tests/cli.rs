@@ -313,7 +313,7 @@ fn the_update_draft_is_filled_from_the_incident() {
 }
 
 #[test]
-fn corrections_are_events_and_the_original_stays_in_the_log() {
+fn corrections_are_events_and_a_redacted_entry_stays_as_a_tombstone() {
     let s = Sandbox::new();
     s.ok(&["declare", "X"]);
     s.ok(&["log", "password is hunter2"]);
@@ -331,6 +331,11 @@ fn corrections_are_events_and_the_original_stays_in_the_log() {
         .unwrap()
         .len();
     assert_eq!(events, 3, "declared, note, redacted: nothing deleted");
+    let db = std::fs::read(s.db()).unwrap();
+    assert!(
+        !db.windows(7).any(|w| w == b"hunter2"),
+        "the words are gone from the database file"
+    );
 }
 
 #[test]

@@ -218,7 +218,16 @@ fn check(store: &Store) -> Result<(), TestCaseError> {
     let mut summaries = Vec::new();
     for n in 0..2 {
         let id = incident_id(n);
-        let folded = Incident::fold(id, &store.events(id).unwrap());
+        let log = store.events(id).unwrap();
+        // Whatever order they came in, a redacted entry is stored scrubbed.
+        for e in &log {
+            if let Some(EventKind::Redacted { target, .. }) = e.known()
+                && let Some(t) = log.iter().find(|t| t.id == *target)
+            {
+                prop_assert!(t.seal.scrubbed.is_some(), "{} is stored whole", t.id);
+            }
+        }
+        let folded = Incident::fold(id, &log);
         let kept = store.incident(id).unwrap();
         prop_assert_eq!(&kept, &folded, "incident {}", n);
         prop_assert_eq!(

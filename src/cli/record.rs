@@ -48,6 +48,11 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         (None, _) => said,
     };
     println!("{} {title}: {said}", incident.short());
+    if let Some(EventKind::Redacted { .. }) = event.known()
+        && let Some(caveat) = crate::sync::redaction_caveat(&ctx.store)
+    {
+        eprintln!("fireground: note: {caveat}");
+    }
     Ok(())
 }
 

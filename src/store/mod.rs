@@ -9,6 +9,7 @@ mod projection;
 mod queries;
 mod read_only;
 mod schema;
+mod scrub;
 mod sync_state;
 mod write;
 

@@ -146,6 +146,25 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
         INSERT OR IGNORE INTO stale (incident) VALUES (OLD.incident);
     END;",
+    // 7: scrubbing (see `store::scrub`). `redactions` holds the target of
+    // every redaction known, so an event arriving after its redaction is
+    // stored scrubbed; `scrubs` numbers every event whose words were
+    // removed here, and each sync target keeps how far along it has
+    // rewritten its copies. Upgrading scrubs what was redacted before.
+    // Cursors remember a hash of the bytes before them, no longer the
+    // bytes (a line's words): those they hold are forgotten, and each
+    // target is read again once.
+    "CREATE TABLE redactions (
+        target   TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        PRIMARY KEY (target, incident)
+    ) WITHOUT ROWID;
+    CREATE TABLE scrubs (
+        n  INTEGER PRIMARY KEY,
+        id TEXT NOT NULL
+    );
+    ALTER TABLE sync_targets ADD COLUMN scrubbed_to INTEGER NOT NULL DEFAULT 0;
+    UPDATE sync_cursors SET tail = x'';",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the
@@ -154,6 +173,10 @@ pub const HELD_EVENTS: i64 = 4;
 
 /// The version that added the projection: upgrading past it builds it.
 pub const PROJECTION: i64 = 6;
+
+/// The version that added scrubbing: upgrading past it scrubs the events
+/// redacted before.
+pub const SCRUBS: i64 = 7;
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

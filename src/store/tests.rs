@@ -3,7 +3,7 @@ use crate::domain::event::{EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 
-fn declare(store: &mut Store) -> IncidentId {
+pub(super) fn declare(store: &mut Store) -> IncidentId {
     let id = IncidentId::generate();
     store
         .append(
@@ -23,7 +23,7 @@ fn declare(store: &mut Store) -> IncidentId {
     id
 }
 
-fn note(text: &str) -> EventKind {
+pub(super) fn note(text: &str) -> EventKind {
     EventKind::Note {
         note: NoteKind::Note,
         text: text.into(),

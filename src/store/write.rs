@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::open::read_replica;
+use super::scrub::Scrubber;
 use super::{Store, StoreError, held, projection};
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
@@ -69,10 +70,18 @@ impl Store {
             body: Body::Known(kind),
             seal: Default::default(),
         };
+        // A redaction scrubs its target in this transaction.
+        let mut scrubber = Scrubber::load(&tx, &[&event])?;
+        let event = scrubber.prepare(&event).into_owned();
         insert_into(&tx, "events", &event)?;
+        let scrubbed = scrubber.finish(&tx)?;
         projection::project(&tx, std::slice::from_ref(&event))?;
+        scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
+        if scrubbed.rewrote {
+            self.forget_old_pages();
+        }
         Ok(event)
     }
 
@@ -99,16 +108,22 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (mut hlc, mut new) = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
+        let events: Vec<&Event> = events.into_iter().collect();
+        // Redactions and their targets may come in any order, in one batch
+        // or across many: whichever comes second scrubs the target.
+        let mut scrubber = Scrubber::load(&tx, &events)?;
         let mut added = Vec::new();
         let mut twin = false;
-        for (i, e) in events.into_iter().enumerate() {
+        for (i, &e) in events.iter().enumerate() {
+            let stored = scrubber.prepare(e);
             if held::too_far_ahead(e, horizon) {
-                held::hold(&tx, e)?;
+                scrubber.held(e);
+                held::hold(&tx, &stored)?;
                 continue;
             }
-            if insert_into(&tx, "events", e)? > 0 {
+            if insert_into(&tx, "events", &stored)? > 0 {
                 added.push(i);
-                new.push(e.clone());
+                new.push(stored.into_owned());
                 twin |= e.replica == self.replica;
             }
             // Past both times: what is recorded here next sorts after it.
@@ -121,7 +136,9 @@ impl Store {
                 },
             );
         }
+        let scrubbed = scrubber.finish(&tx)?;
         projection::project(&tx, &new)?;
+        scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
         // An event we never wrote carries our replica id: another copy of
         // this database (a restored backup, a copied file) is writing too.
@@ -137,6 +154,9 @@ impl Store {
         tx.commit()?;
         if let Some(new) = renamed {
             self.replica = new;
+        }
+        if scrubbed.rewrote {
+            self.forget_old_pages();
         }
         Ok(added)
     }

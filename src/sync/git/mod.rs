@@ -114,7 +114,29 @@ pub fn sync(
             // Only we write our file, so our version of it is the rebase.
             git.run(UPDATE, &["checkout", commit, "--", &own])?;
         }
-        pull_all(session, &dir)?;
+        let files = pull_all(session, &dir)?;
+        // Every file is rewritten, not only ours: the commit is made on the
+        // remote as fetched and pushed only onto it, so no one's lines are
+        // lost, and a replica whose refused commit brings its file back
+        // whole has read our redaction by then and scrubs it again.
+        let scrubs = session.scrubs_pending()?;
+        let mut scrubbed = Vec::new();
+        if scrubs.is_some() {
+            for name in &files {
+                let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
+                if session
+                    .scrub_file(name, &dir.join(name), &mut f, false)?
+                    .is_some()
+                {
+                    scrubbed.push(name.as_str());
+                }
+            }
+        }
+        if !scrubbed.is_empty() {
+            let mut add = vec!["add", "-f", "--"];
+            add.extend(&scrubbed);
+            git.run(COMMIT, &add)?;
+        }
 
         // Our file is only touched when there is something to add to it.
         let out = match session.up_to_date()? {
@@ -136,8 +158,9 @@ pub fn sync(
                 sent.authors.push(name);
             }
         }
-        let has_changes = out.count > 0 || refused.is_some();
-        if !has_changes || !git.commit(&commit_message(&sent, replica), replica)? {
+        let has_changes = out.count > 0 || refused.is_some() || !scrubbed.is_empty();
+        let message = commit_message(&sent, scrubbed.len(), replica);
+        if !has_changes || !git.commit(&message, replica)? {
             if out.count > 0 {
                 // Never report lines that went nowhere as sent.
                 return Err(git.wc_error(io::Error::other(
@@ -146,6 +169,9 @@ pub fn sync(
             }
             // The remote, as fetched, holds every event of ours.
             session.pushed(out.last_rowid, 0);
+            if let Some(mark) = scrubs {
+                session.scrubbed(mark);
+            }
             if changed {
                 git.tidy();
             }
@@ -164,6 +190,9 @@ pub fn sync(
         let pushed = git.output(&push)?;
         if pushed.status.success() {
             session.pushed(out.last_rowid, sent.count);
+            if let Some(mark) = scrubs {
+                session.scrubbed(mark);
+            }
             git.tidy();
             Clean::leave(&dir);
             return Ok(());
@@ -186,8 +215,16 @@ pub fn sync(
     }
 }
 
-/// `fireground: 3 events from 01ABCDEF (ana and bo)`.
-fn commit_message(sent: &Outgoing, replica: ReplicaId) -> String {
+/// `fireground: 3 events from 01ABCDEF (ana and bo)`, or what was
+/// scrubbed when nothing was sent.
+fn commit_message(sent: &Outgoing, scrubbed: usize, replica: ReplicaId) -> String {
+    if sent.count == 0 && scrubbed > 0 {
+        return format!(
+            "fireground: redacted text scrubbed from {scrubbed} {} by {}",
+            if scrubbed == 1 { "file" } else { "files" },
+            replica.short()
+        );
+    }
     format!(
         "fireground: {} {} from {} ({})",
         sent.count,
@@ -200,7 +237,8 @@ fn commit_message(sent: &Outgoing, replica: ReplicaId) -> String {
 /// Reads every replica's file in the working copy from its cursor. A file
 /// that is not a plain file (a link a hostile teammate committed) is never
 /// opened: reading through it could read anything on this machine.
-fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
+/// Returns the files read.
+fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<Vec<String>, SyncError> {
     let wc_error = |e: io::Error| SyncError::WorkingCopy {
         path: dir.to_path_buf(),
         reason: e.to_string(),
@@ -223,7 +261,7 @@ fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
         let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
         session.pull(name, &mut f, name)?;
     }
-    Ok(())
+    Ok(files)
 }
 
 /// `<data_dir>/sync/<name>-<hash>`: readable, and distinct per database and

@@ -485,7 +485,11 @@ impl App {
             &crate::domain::text::single_line(&entry.text_for(&self.playbook)),
             60,
         );
-        let note = format!("{} {}: {shown}", self.zone.hm(entry.at), entry.author);
+        let mut note = format!("{} {}: {shown}", self.zone.hm(entry.at), entry.author);
+        if let Some(caveat) = crate::sync::redaction_caveat(&self.ctx.store) {
+            note.push_str(" · Note: ");
+            note.push_str(caveat);
+        }
         let form = Form::new(
             "Redact this entry? Its text is hidden everywhere, for good",
             super::form::Purpose::Redact { target: entry.id },
