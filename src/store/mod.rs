@@ -9,6 +9,7 @@ mod projection;
 mod queries;
 mod read_only;
 mod schema;
+mod streamed;
 mod sync_state;
 mod write;
 
@@ -22,6 +23,7 @@ use crate::domain::ids::{IncidentId, ReplicaId};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use held::Held;
+pub use streamed::Streamed;
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
