@@ -8,12 +8,12 @@
 //! More cases: `PROPTEST_CASES=500 cargo test --release --test scale`
 
 mod common;
+#[path = "../benches/support/mod.rs"]
+mod support;
 
 use chrono::{DateTime, Duration, Utc};
-use clap::Parser;
 use common::config;
-use fireground::app::Context;
-use fireground::cli::{Cli, CliCommand, print_into};
+use fireground::cli::print_into;
 use fireground::domain::cadence::{Cadence, deadline, next_update, punctuality};
 use fireground::domain::clock::Hlc;
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
@@ -333,17 +333,14 @@ proptest! {
 // Printing: streamed from the projection's rows, the page the whole
 // incident makes.
 
-/// `fireground print` with `args` on the database at `db`, into memory.
+/// `fireground print --utc` with `args` on the database at `db`, into
+/// memory.
 fn print(db: &std::path::Path, args: &[&str]) -> String {
-    let mut line = vec!["fireground", "--db", db.to_str().unwrap(), "print", "--utc"];
+    let mut line = vec!["--utc"];
     line.extend(args);
-    let mut cli = Cli::parse_from(line);
-    let Some(CliCommand::Print(print_args)) = cli.command.take() else {
-        unreachable!("a print command")
-    };
-    let ctx = Context::open_for_reading(&cli.options()).unwrap();
+    let (ctx, args) = support::printing(db, &line);
     let mut out = Vec::new();
-    print_into(&ctx, &print_args, &mut out).unwrap();
+    print_into(&ctx, &args, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
