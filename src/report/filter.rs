@@ -67,15 +67,10 @@ impl Filter {
 
     /// Whether one entry passes; both ends of the window are included.
     pub fn matches(&self, entry: &Entry) -> bool {
-        self.passes(entry.at, entry.kind, entry.pinned)
-    }
-
-    /// Whether an entry of this time and kind, pinned or not, passes.
-    pub fn passes(&self, at: DateTime<Utc>, kind: EntryKind, pinned: bool) -> bool {
-        self.since.is_none_or(|s| at >= s)
-            && self.until.is_none_or(|u| at <= u)
-            && (self.kinds.is_empty() || self.kinds.contains(&kind.label()))
-            && (!self.pinned || pinned)
+        self.since.is_none_or(|s| entry.at >= s)
+            && self.until.is_none_or(|u| entry.at <= u)
+            && (self.kinds.is_empty() || self.kinds.contains(&entry.kind.label()))
+            && (!self.pinned || entry.pinned)
     }
 
     /// What to say when no entry passes, knowing whether any entry of the

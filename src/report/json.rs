@@ -112,12 +112,13 @@ pub fn write(
     });
     // Text in the document is escaped: no value holds a line break, so
     // these are the empty lists and nothing else.
-    let (head, rest) = rest
+    let (head, middle, tail) = rest
         .split_once(TIMELINE)
-        .expect("the incident has a timeline");
-    let (middle, tail) = rest
-        .rsplit_once(EVENTS)
-        .expect("the document ends with events");
+        .and_then(|(head, rest)| {
+            let (middle, tail) = rest.rsplit_once(EVENTS)?;
+            Some((head, middle, tail))
+        })
+        .ok_or_else(|| io::Error::other("the document has no place for its lists"))?;
     out.write_all(head.as_bytes())?;
     out.write_all(&TIMELINE.as_bytes()[..TIMELINE.len() - 2])?;
     array(out, 2, |each| {

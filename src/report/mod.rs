@@ -34,8 +34,10 @@ pub struct PrintOptions {
 }
 
 /// Everything a renderer reads besides the timeline, computed once: the
-/// incident (whole, or folded keeping only what a review reads, see
-/// [`crate::domain::incident::Keep::Records`]) and its review.
+/// incident and its review. The incident's timeline may be whole or hold
+/// only the entries that are not notes (as a store reads it for `print`,
+/// see [`crate::store::Streamed`]): the review and the draft's summary
+/// read no note.
 pub struct Printout<'a> {
     pub incident: &'a Incident,
     pub playbook: &'a Playbook,
@@ -46,9 +48,9 @@ pub struct Printout<'a> {
 
 /// A printout's timeline: every entry, corrected, in order; a renderer
 /// shows those the filter lets through. Either the incident's own
-/// ([`Whole`]), or a second read of the log that makes each entry as its
-/// row is read, so that printing holds one entry at a time. A renderer may
-/// go through it more than once (html sizes its tables first).
+/// ([`Whole`]), or the rows a store keeps, each made into an entry as it is
+/// read, so that printing holds one entry at a time. A renderer may go
+/// through it more than once (html sizes its tables first).
 pub trait Timeline {
     fn each(&mut self, f: &mut dyn FnMut(&Entry) -> io::Result<()>) -> io::Result<()>;
 }

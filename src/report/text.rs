@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 use std::fmt::Write;
+
+use chrono::Timelike;
 use std::io;
 
 use super::wrap::{each_line, pad, push_padded, truncate, width, wrap};
@@ -118,7 +120,10 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
         }
         shown = true;
         pinned_shown |= e.pinned;
-        let d = p.zone().date(e.at);
+        // The entry's moment in the zone, worked out once for its date and
+        // its time: that is most of the cost of a short entry.
+        let local = p.zone().at(e.at);
+        let d = local.date_naive();
         if day != Some(d) {
             let _ = writeln!(out, "\n── {} ──", d.format("%A %Y-%m-%d"));
             day = Some(d);
@@ -127,7 +132,7 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
             let _ = write!(out, "#{} ", e.id.short());
         }
         out.push(if e.pinned { '*' } else { ' ' });
-        out.push_str(&p.zone().hm(e.at));
+        let _ = write!(out, "{:02}:{:02}", local.hour(), local.minute());
         out.push(' ');
         if width(&e.author) <= AUTHOR {
             push_padded(out, &e.author, AUTHOR);

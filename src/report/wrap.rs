@@ -22,41 +22,90 @@ pub fn each_line(text: &str, max: usize, mut f: impl FnMut(&str)) {
         f(text.trim_matches(' '));
         return;
     }
-    let mut line = String::with_capacity(max * 4);
+    let ascii = text.bytes().all(|b| (0x20..0x7f).contains(&b));
     for paragraph in text.split('\n') {
-        let mut used = 0;
-        for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
-            let w = width(word);
-            if used > 0 && used + 1 + w <= max {
-                line.push(' ');
-                line.push_str(word);
-                used += 1 + w;
-                continue;
-            }
-            if used > 0 {
+        if ascii && !paragraph.contains("  ") {
+            each_ascii_line(paragraph, max, &mut f);
+        } else {
+            each_line_of_words(paragraph, max, &mut f);
+        }
+    }
+}
+
+/// The lines of one paragraph: its words (apart by spaces or tabs) joined
+/// by one space, as many as fit.
+fn each_line_of_words(paragraph: &str, max: usize, f: &mut impl FnMut(&str)) {
+    let mut line = String::with_capacity(max * 4);
+    let mut used = 0;
+    for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        let w = width(word);
+        if used > 0 && used + 1 + w <= max {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            f(&line);
+            line.clear();
+            used = 0;
+        }
+        if w <= max {
+            line.push_str(word);
+            used = w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > max && used > 0 {
                 f(&line);
                 line.clear();
                 used = 0;
             }
-            if w <= max {
-                line.push_str(word);
-                used = w;
+            line.push(c);
+            used += cw;
+        }
+    }
+    f(&line);
+}
+
+/// As [`each_line_of_words`] for a paragraph of printable ASCII whose words
+/// are apart by single spaces, most of any log: a column a byte, and every
+/// line a piece of the paragraph, handed on without being copied.
+fn each_ascii_line(paragraph: &str, max: usize, f: &mut impl FnMut(&str)) {
+    let bytes = paragraph.as_bytes();
+    // Where the line being filled starts and ends.
+    let mut line: Option<(usize, usize)> = None;
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && bytes[at] == b' ' {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at] != b' ' {
+            at += 1;
+        }
+        if at == start {
+            break;
+        }
+        let w = at - start;
+        if let Some((from, to)) = line {
+            if to - from + 1 + w <= max {
+                line = Some((from, at));
                 continue;
             }
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used + cw > max && used > 0 {
-                    f(&line);
-                    line.clear();
-                    used = 0;
-                }
-                line.push(c);
-                used += cw;
-            }
+            f(&paragraph[from..to]);
         }
-        f(&line);
-        line.clear();
+        // A word wider than a line is cut into lines of its own.
+        let mut from = start;
+        while at - from > max {
+            f(&paragraph[from..from + max]);
+            from += max;
+        }
+        line = Some((from, at));
     }
+    let (from, to) = line.unwrap_or((0, 0));
+    f(&paragraph[from..to]);
 }
 
 /// `s` padded with spaces to `cols` display columns.
@@ -92,6 +141,23 @@ mod tests {
             lines.concat().replace(' ', ""),
             "seehttps://example.com/a/very/long/pathok"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_ascii_wraps_as_any_text_does(
+            paragraph in " ?[a-z.:/]{1,30}( [a-z.:/]{1,30}){0,12} ?",
+            max in 1usize..50,
+        ) {
+            let lines = |wrap_with: fn(&str, usize, &mut dyn FnMut(&str))| {
+                let mut lines = Vec::new();
+                wrap_with(&paragraph, max, &mut |l| lines.push(l.to_string()));
+                lines
+            };
+            let ascii = lines(|p, max, f| each_ascii_line(p, max, &mut |l| f(l)));
+            let any = lines(|p, max, f| each_line_of_words(p, max, &mut |l| f(l)));
+            proptest::prop_assert_eq!(ascii, any);
+        }
     }
 
     #[test]
