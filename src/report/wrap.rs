@@ -17,19 +17,32 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
 /// builds no list of lines per entry.
 pub fn each_line(text: &str, max: usize, mut f: impl FnMut(&str)) {
     let max = max.max(1);
+    if is_plain_ascii(text) {
+        return each_ascii_line(text, max, &mut f);
+    }
     // Most entries are one short line: no need to look at words.
     if !text.contains('\n') && text.len() <= max && !text.contains('\t') && width(text) <= max {
         f(text.trim_matches(' '));
         return;
     }
-    let ascii = text.bytes().all(|b| (0x20..0x7f).contains(&b));
     for paragraph in text.split('\n') {
-        if ascii && !paragraph.contains("  ") {
+        if is_plain_ascii(paragraph) {
             each_ascii_line(paragraph, max, &mut f);
         } else {
             each_line_of_words(paragraph, max, &mut f);
         }
     }
+}
+
+/// Whether `text` is printable ASCII (one paragraph: no line break, no
+/// tab) whose words are apart by single spaces, for [`each_ascii_line`].
+fn is_plain_ascii(text: &str) -> bool {
+    // Every byte looked at, without stopping early, so the check runs a
+    // vector of bytes at a time.
+    let printable = text
+        .bytes()
+        .fold(true, |ok, b| ok & (0x20..0x7f).contains(&b));
+    printable && !text.contains("  ")
 }
 
 /// The lines of one paragraph: its words (apart by spaces or tabs) joined
