@@ -162,13 +162,9 @@ mod tests {
             paragraph in " ?[a-z.:/]{1,30}( [a-z.:/]{1,30}){0,12} ?",
             max in 1usize..50,
         ) {
-            let lines = |wrap_with: fn(&str, usize, &mut dyn FnMut(&str))| {
-                let mut lines = Vec::new();
-                wrap_with(&paragraph, max, &mut |l| lines.push(l.to_string()));
-                lines
-            };
-            let ascii = lines(|p, max, f| each_ascii_line(p, max, &mut |l| f(l)));
-            let any = lines(|p, max, f| each_line_of_words(p, max, &mut |l| f(l)));
+            let (mut ascii, mut any) = (Vec::new(), Vec::new());
+            each_ascii_line(&paragraph, max, &mut |l| ascii.push(l.to_string()));
+            each_line_of_words(&paragraph, max, &mut |l| any.push(l.to_string()));
             proptest::prop_assert_eq!(ascii, any);
         }
     }
