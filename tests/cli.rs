@@ -589,3 +589,28 @@ fn a_change_that_changes_nothing_is_refused_and_a_clock_time_ahead_is_a_typo() {
         assert!(e.contains("is in the future"), "{e}");
     }
 }
+
+#[test]
+fn after_a_reopening_the_next_update_is_due_a_cadence_after_it_not_after_the_last_update() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "declare",
+        "--severity",
+        "P1",
+        "--at",
+        "-50m",
+        "Checkout failing",
+    ]);
+    s.ok(&["update", "--status", "Rolling back", "--at", "-45m"]);
+    s.ok(&["resolve", "--summary", "rolled back", "--at", "-40m"]);
+    s.ok(&["reopen", "--reason", "errors again", "--at", "-10m"]);
+    // Another command since, so the state is read back from what the
+    // database keeps rather than from the fold of the reopening.
+    s.ok(&["log", "errors are back on one region"]);
+    let next = &s.json(&["status", "--json"])["next_update"];
+    // P1 runs on 30 minutes: due 20 minutes from now. Counted from the
+    // update it would be 15 minutes overdue.
+    assert_eq!(next["overdue"], false, "{next}");
+    let left = next["seconds_remaining"].as_i64().unwrap();
+    assert!((19 * 60..=20 * 60).contains(&left), "{next}");
+}

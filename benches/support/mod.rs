@@ -9,6 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, Duration, Utc};
+use clap::Parser;
+use fireground::app::Context;
+use fireground::cli::{Cli, CliCommand, PrintArgs};
 use fireground::domain::clock::Hlc;
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -124,6 +127,18 @@ pub fn incident_events(count: usize) -> (IncidentId, Vec<Event>) {
 
 fn events_id(i: usize) -> EventId {
     EventId::from_parts(1_700_000_000_000 + i as u64, i as u128 + 1)
+}
+
+/// `fireground print ARGS` on the database at `db`: its context and
+/// arguments, to print with `fireground::cli::print_into`.
+pub fn printing(db: &Path, args: &[&str]) -> (Context, PrintArgs) {
+    let mut line = vec!["fireground", "--db", db.to_str().unwrap(), "print"];
+    line.extend(args);
+    let mut cli = Cli::parse_from(line);
+    let Some(CliCommand::Print(args)) = cli.command.take() else {
+        unreachable!("a print command")
+    };
+    (Context::open_for_reading(&cli.options()).unwrap(), args)
 }
 
 /// `incidents` incidents of `count` events each, every one like

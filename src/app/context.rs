@@ -130,10 +130,16 @@ impl Context {
 
     /// The incident a reference resolved to, which has a declaration.
     pub(super) fn declared(&self, incident: Option<Incident>) -> Result<Incident, AppError> {
-        incident.ok_or_else(|| match &self.incident {
+        incident.ok_or_else(|| self.undeclared())
+    }
+
+    /// Why the incident a reference resolved to cannot be read: it has no
+    /// declaration.
+    pub fn undeclared(&self) -> AppError {
+        match &self.incident {
             Some(r) => AppError::Input(format!("incident '{r}' has no declaration")),
             None => StoreError::NoOpenIncident.into(),
-        })
+        }
     }
 
     /// The playbook an incident runs by.

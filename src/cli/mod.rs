@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::domain::event::NoteKind;
 
 use crate::app::{AppError, Context, Options, Secrets};
-pub use print_cmd::{PrintArgs, PrintFormat};
+pub use print_cmd::{PrintArgs, PrintFormat, print_into};
 
 /// The heading of the options every subcommand takes, all optional.
 const GLOBAL: &str = "Global options (optional)";

@@ -16,41 +16,47 @@ pub const REDACTED: &str = "[redacted]";
 /// Every event whose text must not leave the machine in a printout: the
 /// targets of redactions and the amendments that rewrote them.
 pub fn redacted_ids(events: &[Event]) -> HashSet<EventId> {
-    let mut hidden: HashSet<EventId> = events
-        .iter()
-        .filter_map(|e| match e.known() {
-            Some(EventKind::Redacted { target, .. }) => Some(*target),
-            _ => None,
-        })
-        .collect();
-    if hidden.is_empty() {
-        return hidden;
+    let mut hidden: HashSet<EventId> = events.iter().filter_map(redaction_target).collect();
+    if !hidden.is_empty() {
+        let amendments: Vec<EventId> = events
+            .iter()
+            .filter(|e| amends_hidden(e, &hidden))
+            .map(|e| e.id)
+            .collect();
+        hidden.extend(amendments);
     }
-    let amendments: Vec<EventId> = events
-        .iter()
-        .filter_map(|e| match e.known() {
-            Some(EventKind::Amended { target, .. }) if hidden.contains(target) => Some(e.id),
-            _ => None,
-        })
-        .collect();
-    hidden.extend(amendments);
     hidden
+}
+
+/// The event a redaction hides the words of, if `e` is a redaction.
+pub fn redaction_target(e: &Event) -> Option<EventId> {
+    match e.known() {
+        Some(EventKind::Redacted { target, .. }) => Some(*target),
+        _ => None,
+    }
+}
+
+/// Whether `e` is an amendment of an event whose words are hidden: it holds
+/// the same kind of text, so it is hidden too.
+pub fn amends_hidden(e: &Event, hidden: &HashSet<EventId>) -> bool {
+    matches!(e.known(), Some(EventKind::Amended { target, .. }) if hidden.contains(target))
 }
 
 /// The events, with the words of every redacted one replaced. Events that
 /// need no change are borrowed, so a log without redactions costs nothing.
 pub fn redact_log(events: &[Event]) -> Vec<Cow<'_, Event>> {
     let hidden = redacted_ids(events);
-    events
-        .iter()
-        .map(|e| {
-            if hidden.contains(&e.id) {
-                Cow::Owned(redact_event(e))
-            } else {
-                Cow::Borrowed(e)
-            }
-        })
-        .collect()
+    events.iter().map(|e| redact_if(e, &hidden)).collect()
+}
+
+/// The event as a printout shows it: without its words if `hidden` (see
+/// [`redacted_ids`]) holds it, else as it is.
+pub fn redact_if<'a>(e: &'a Event, hidden: &HashSet<EventId>) -> Cow<'a, Event> {
+    if hidden.contains(&e.id) {
+        Cow::Owned(redact_event(e))
+    } else {
+        Cow::Borrowed(e)
+    }
 }
 
 /// The tombstone a redacted event (or an amendment of one) is stored as:

@@ -10,6 +10,7 @@ mod queries;
 mod read_only;
 mod schema;
 mod scrub;
+mod streamed;
 mod sync_state;
 mod write;
 
@@ -23,6 +24,7 @@ use crate::domain::ids::{IncidentId, ReplicaId};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use held::Held;
+pub use streamed::Streamed;
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;

@@ -36,7 +36,8 @@ pub const EVENTS_IN_ORDER: &str = "SELECT id, json FROM events WHERE incident = 
      ORDER BY at_ms, hlc_ms, hlc_c, replica, id";
 
 /// The columns of a timeline row, in the order [`entry`] reads them.
-const ENTRY_COLUMNS: &str = "at_ms, hlc_ms, hlc_c, replica, id, author, kind, text, marks, named";
+pub(super) const ENTRY_COLUMNS: &str =
+    "at_ms, hlc_ms, hlc_c, replica, id, author, kind, text, marks, named";
 
 /// The columns a [`Summary`] is read from, in the order [`summary`] reads them.
 pub const SUMMARY_COLUMNS: &str = "incident, title, severity, stage, commander, declared_ms, \
@@ -50,7 +51,7 @@ const PINNED: i64 = 4;
 /// where the fold stands, and the rows that could not be read when it was
 /// last folded from the log.
 pub struct Head {
-    key: i64,
+    pub(super) key: i64,
     pub projection: Projection,
     last: OrderKey,
     /// How many entries the timeline has.
@@ -313,7 +314,7 @@ impl Head {
             Entries::Newest(n) if n as i64 >= self.entries => Entries::All,
             other => other,
         };
-        self.projection.incident.timeline = match timeline {
+        let entries = match timeline {
             Entries::All => rows(conn, &format!("{all} {in_order}"), params![key], entry)?,
             Entries::WithoutNotes(naming) => {
                 let found = rows(conn, &without_notes, params![key], keyed_entry)?;
@@ -349,6 +350,7 @@ impl Head {
                 )
             }
         };
+        self.projection.incident.set_timeline(entries);
         let shown = self.projection.incident.timeline.len() as i64;
         let left_out = (self.entries - shown).max(0) as usize;
         Ok((self.projection.incident, left_out))
@@ -392,19 +394,25 @@ fn entry_by_id(
 /// A timeline row (its columns as [`ENTRY_COLUMNS`] lists them) as an
 /// entry: all a whole timeline needs, the row's order being the order.
 fn entry(r: &Row) -> Result<Entry, StoreError> {
-    let id: String = r.get(4)?;
-    let at = DateTime::from_timestamp_millis(r.get(0)?)
+    entry_from(r, 0)
+}
+
+/// As [`entry`], the columns starting at the `first`.
+pub(super) fn entry_from(r: &Row, first: usize) -> Result<Entry, StoreError> {
+    let col = |i: usize| first + i;
+    let id: String = r.get(col(4))?;
+    let at = DateTime::from_timestamp_millis(r.get(col(0))?)
         .ok_or_else(|| corrupt(&id, "a time out of range"))?;
-    let kind = r.get_ref(6)?.as_str().map_err(|e| corrupt(&id, e))?;
+    let kind = r.get_ref(col(6))?.as_str().map_err(|e| corrupt(&id, e))?;
     let kind = EntryKind::from_label(kind).ok_or_else(|| corrupt(&id, "unknown kind"))?;
-    let marks: i64 = r.get(8)?;
+    let marks: i64 = r.get(col(8))?;
     let parsed = id.parse().map_err(|e| corrupt(&id, e))?;
-    let mut entry = Entry::new(parsed, at, r.get(5)?, kind, r.get(7)?);
+    let mut entry = Entry::new(parsed, at, r.get(col(5))?, kind, r.get(col(7))?);
     entry.amended = marks & AMENDED != 0;
     entry.redacted = marks & REDACTED != 0;
     entry.pinned = marks & PINNED != 0;
     match r
-        .get_ref(9)?
+        .get_ref(col(9))?
         .as_str_or_null()
         .map_err(|e| corrupt(&id, e))?
     {
