@@ -1,6 +1,7 @@
 //! The pure domain: events, the incident projection, playbooks and the
 //! cadence. No I/O, no SQLite, no terminal.
 
+pub mod admission;
 pub mod cadence;
 pub mod clock;
 pub mod command;
@@ -21,4 +22,5 @@ pub mod refusal;
 pub mod roster;
 pub mod seal;
 pub mod text;
+pub mod verification;
 pub mod when;

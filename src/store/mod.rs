@@ -9,6 +9,7 @@ mod projection;
 mod queries;
 mod read_only;
 mod schema;
+mod seals;
 mod sync_state;
 mod write;
 
@@ -22,7 +23,9 @@ use crate::domain::ids::{IncidentId, ReplicaId};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use held::Held;
+pub use seals::{KeptApart, Verified, parse_pins};
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
+pub use write::Imported;
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
 

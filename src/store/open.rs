@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Store, StoreError, held, projection, read_only, schema};
+use super::{Store, StoreError, held, projection, read_only, schema, seals};
 use crate::domain::ids::ReplicaId;
 
 /// How long a writer waits for another process's transaction before giving
@@ -198,6 +198,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
     }
     if version < schema::PROJECTION {
         projection::rebuild_all(&tx)?;
+    }
+    if version < schema::SEALS {
+        seals::make_own_key(&tx)?;
     }
     let replica = read_replica(&tx)?;
     tx.commit()?;

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::open::read_replica;
-use super::{Store, StoreError, held, projection};
+use super::{Store, StoreError, held, projection, seals};
+use crate::domain::admission::{Quarantine, Verdict};
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
 use crate::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -54,7 +55,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let seq = seq as u64;
-        let event = Event {
+        let mut event = Event {
             v: FORMAT_VERSION,
             id: EventId::generate(),
             incident,
@@ -69,6 +70,7 @@ impl Store {
             body: Body::Known(kind),
             seal: Default::default(),
         };
+        seals::seal_own(&tx, &mut event)?;
         insert_into(&tx, "events", &event)?;
         projection::project(&tx, std::slice::from_ref(&event))?;
         write_hlc(&tx, hlc)?;
@@ -92,22 +94,48 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<Vec<usize>, StoreError> {
+        Ok(self.import_from(events, None)?.added)
+    }
+
+    /// Imports events read from a file `owner` alone writes (a replica's
+    /// file in git), or from anywhere when `None`. Each is judged first
+    /// (see `domain::admission`): what is refused is quarantined, not let
+    /// in.
+    pub fn import_from<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+        owner: Option<ReplicaId>,
+    ) -> Result<Imported, StoreError> {
         // An event dated beyond this clock's reach is held back rather than
         // let in: sorting after everything, it would decide every value.
-        let horizon = held::horizon(self.now());
+        let now = self.now();
+        let horizon = held::horizon(now);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (mut hlc, mut new) = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
-        let mut added = Vec::new();
+        let mut out = Imported::default();
         let mut twin = false;
+        let mut gate = seals::Gate::default();
         for (i, e) in events.into_iter().enumerate() {
+            let verdict = gate.judge(&tx, e, owner)?;
+            match verdict {
+                Verdict::Held => continue,
+                Verdict::Refuse(why) => {
+                    if seals::quarantine(&tx, e, why, now.timestamp_millis())? {
+                        out.quarantined.push((i, why));
+                    }
+                    continue;
+                }
+                Verdict::Admit | Verdict::AdmitUnverified | Verdict::Learn(_) => {}
+            }
+            gate.admitted(&tx, e, verdict)?;
             if held::too_far_ahead(e, horizon) {
                 held::hold(&tx, e)?;
                 continue;
             }
             if insert_into(&tx, "events", e)? > 0 {
-                added.push(i);
+                out.added.push(i);
                 new.push(e.clone());
                 twin |= e.replica == self.replica;
             }
@@ -138,8 +166,17 @@ impl Store {
         if let Some(new) = renamed {
             self.replica = new;
         }
-        Ok(added)
+        Ok(out)
     }
+}
+
+/// What an import did with the events it was given, by their positions.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// Those new to the log.
+    pub added: Vec<usize>,
+    /// Those refused, and why (each only the first time it is seen).
+    pub quarantined: Vec<(usize, Quarantine)>,
 }
 
 fn read_hlc(conn: &Connection) -> Result<Hlc, StoreError> {

@@ -16,7 +16,7 @@ use super::codec::encode_lines;
 use super::report::{SyncReport, Warning};
 use super::{SyncError, reader};
 use crate::domain::event::Event;
-use crate::domain::ids::EventId;
+use crate::domain::ids::{EventId, ReplicaId};
 use crate::domain::text::single_line;
 use crate::store::{FileCursor, OutgoingEvent, Store, TargetState};
 
@@ -90,10 +90,22 @@ impl<'a> Session<'a> {
 
     /// Reads a file's new complete lines into the store.
     pub fn pull(&mut self, name: &str, file: &mut File, label: &str) -> Result<(), SyncError> {
+        self.pull_owned(name, file, label, None)
+    }
+
+    /// As [`Session::pull`], for a file only `owner` writes: events of
+    /// other replicas in it are refused.
+    pub fn pull_owned(
+        &mut self,
+        name: &str,
+        file: &mut File,
+        label: &str,
+        owner: Option<ReplicaId>,
+    ) -> Result<(), SyncError> {
         let cursor = self.cursor(name);
         let mut warnings: Vec<Warning> = Vec::new();
         let next = reader::read_from::<PullError>(file, &cursor, label, &mut warnings, |events| {
-            self.take_in(events).map_err(PullError::Sync)
+            self.take_in(events, owner).map_err(PullError::Sync)
         })
         .map_err(|e| match e {
             PullError::Io(e) => file_error(label, e),
@@ -104,12 +116,17 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn take_in(&mut self, events: &[Event]) -> Result<(), SyncError> {
+    fn take_in(&mut self, events: &[Event], owner: Option<ReplicaId>) -> Result<(), SyncError> {
         if events.is_empty() {
             return Ok(());
         }
-        for i in self.store.import_new(events)? {
+        let imported = self.store.import_from(events, owner)?;
+        for i in imported.added {
             self.report.tally(events[i].replica, &events[i].author);
+        }
+        for (i, why) in imported.quarantined {
+            self.report
+                .quarantine(events[i].replica, &events[i].author, why);
         }
         self.seen.extend(events.iter().map(|e| e.id));
         Ok(())
