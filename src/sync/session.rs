@@ -72,8 +72,7 @@ impl<'a> Session<'a> {
     ) -> Result<(), SyncError> {
         for (name, cursor) in &self.state.cursors {
             if !holds(name, cursor)? {
-                self.state = TargetState::default();
-                self.seen.clear();
+                self.start_over();
                 break;
             }
         }
@@ -82,6 +81,15 @@ impl<'a> Session<'a> {
 
     pub fn cursor(&self, name: &str) -> FileCursor {
         self.state.cursors.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Reads every file again from its start and offers every event again,
+    /// as when a cursor stops matching: for a file that was rewritten in
+    /// place, which its cursor cannot see (same length, same last bytes).
+    /// What it holds now is judged again line by line.
+    pub fn start_over(&mut self) {
+        self.state = TargetState::default();
+        self.seen.clear();
     }
 
     pub fn set_cursor(&mut self, name: &str, cursor: FileCursor) {

@@ -77,8 +77,11 @@ pub fn sync(
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
     // The working copy as the last sync left it, if that sync finished and
     // nothing has touched the copy since (see `clean`).
-    let mut left =
-        Clean::take(&dir).filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
+    let noted = Clean::take(&dir);
+    // The commit our read cursors were made against, to find files that
+    // were rewritten since rather than appended to.
+    let mut read_at = noted.as_ref().and_then(|c| c.commit.clone());
+    let mut left = noted.filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
     // No file git does not track is in the copy.
     let mut stray_free = left.is_some();
     // What this sync has written to our file, across attempts.
@@ -114,6 +117,14 @@ pub fn sync(
             git.reset_to(upstream.as_deref(), stray_free)?;
             (stray_free, changed) = (true, true);
         }
+        if let (Some(from), Some(to)) = (&read_at, &upstream)
+            && from != to
+        {
+            if git.rewritten(from, to)? {
+                session.start_over();
+            }
+        }
+        read_at.clone_from(&upstream);
         if let Some(commit) = &refused {
             // Only we write our file, so our version of it is the rebase.
             git.run(UPDATE, &["checkout", commit, "--", &own])?;
