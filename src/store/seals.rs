@@ -129,25 +129,51 @@ pub(super) struct Gate {
 }
 
 impl Gate {
+    /// A writer's known key, read once per batch.
+    fn key(
+        &mut self,
+        conn: &Connection,
+        replica: ReplicaId,
+    ) -> Result<Option<KnownKey>, StoreError> {
+        if let Some(k) = self.keys.get(&replica) {
+            return Ok(*k);
+        }
+        let k = known_key(conn, replica)?;
+        self.keys.insert(replica, k);
+        Ok(k)
+    }
+
+    /// For each of a batch of events, its digest and whether a checked
+    /// signature further along its writer's chain vouches for it (see
+    /// `admission::vouched`).
+    pub fn survey(
+        &mut self,
+        conn: &Connection,
+        events: &[&Event],
+    ) -> Result<(Vec<Digest>, Vec<bool>), StoreError> {
+        let digests: Vec<Digest> = events.iter().map(|e| event_digest(e)).collect();
+        for e in events {
+            self.key(conn, e.replica)?;
+        }
+        let vouched = admission::vouched(events, &digests, |r| {
+            self.keys.get(&r).copied().flatten().map(|k| k.key)
+        });
+        Ok((digests, vouched))
+    }
+
     pub fn judge(
         &mut self,
         conn: &Connection,
         e: &Event,
         owner: Option<ReplicaId>,
+        vouched: bool,
     ) -> Result<Verdict, StoreError> {
         let held: Option<String> = conn
             .prepare_cached("SELECT json FROM events WHERE id = ?1")?
             .query_row([e.id.to_string()], |r| r.get(0))
             .optional()?;
         let held = held.and_then(|json| Event::from_json(&json).ok().map(|h| event_digest(&h)));
-        let key = match self.keys.get(&e.replica) {
-            Some(k) => *k,
-            None => {
-                let k = known_key(conn, e.replica)?;
-                self.keys.insert(e.replica, k);
-                k
-            }
-        };
+        let key = self.key(conn, e.replica)?;
         let before = match self.last.get(&e.replica) {
             Some((seq, digest)) if *seq + 1 == e.seq => vec![*digest],
             _ if held.is_some() => Vec::new(),
@@ -160,15 +186,18 @@ impl Gate {
                 held,
                 before: &before,
                 owner,
+                vouched,
             },
         ))
     }
 
-    /// Records that `e` was let in, and the key it taught.
+    /// Records that `e`, of digest `digest`, was let in, and the key it
+    /// taught.
     pub fn admitted(
         &mut self,
         conn: &Connection,
         e: &Event,
+        digest: Digest,
         verdict: Verdict,
     ) -> Result<(), StoreError> {
         if let Verdict::Learn(key) = verdict {
@@ -182,7 +211,7 @@ impl Gate {
                 }),
             );
         }
-        self.last.insert(e.replica, (e.seq, event_digest(e)));
+        self.last.insert(e.replica, (e.seq, digest));
         Ok(())
     }
 }

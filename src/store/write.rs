@@ -117,8 +117,10 @@ impl Store {
         let mut out = Imported::default();
         let mut twin = false;
         let mut gate = seals::Gate::default();
+        let events: Vec<&Event> = events.into_iter().collect();
+        let (digests, vouched) = gate.survey(&tx, &events)?;
         for (i, e) in events.into_iter().enumerate() {
-            let verdict = gate.judge(&tx, e, owner)?;
+            let verdict = gate.judge(&tx, e, owner, vouched[i])?;
             match verdict {
                 Verdict::Held => continue,
                 Verdict::Refuse(why) => {
@@ -129,7 +131,7 @@ impl Store {
                 }
                 Verdict::Admit | Verdict::AdmitUnverified | Verdict::Learn(_) => {}
             }
-            gate.admitted(&tx, e, verdict)?;
+            gate.admitted(&tx, e, digests[i], verdict)?;
             if held::too_far_ahead(e, horizon) {
                 held::hold(&tx, e)?;
                 continue;
