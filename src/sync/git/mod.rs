@@ -119,10 +119,9 @@ pub fn sync(
         }
         if let (Some(from), Some(to)) = (&read_at, &upstream)
             && from != to
+            && git.rewritten(from, to)?
         {
-            if git.rewritten(from, to)? {
-                session.start_over();
-            }
+            session.start_over();
         }
         read_at.clone_from(&upstream);
         if let Some(commit) = &refused {
