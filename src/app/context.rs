@@ -83,6 +83,14 @@ impl Context {
         }
     }
 
+    /// The incident --incident names, if it names one.
+    pub fn named_incident(&self) -> Result<Option<IncidentId>, AppError> {
+        match &self.incident {
+            Some(r) => Ok(Some(self.store.resolve(r)?)),
+            None => Ok(None),
+        }
+    }
+
     /// As [`Context::incident_id`], but with no open incident falls back to
     /// the most recent resolved one: for commands that only read.
     pub fn incident_id_to_show(&self) -> Result<IncidentId, AppError> {

@@ -7,6 +7,7 @@ mod print_cmd;
 mod record;
 mod show;
 mod sync_cmd;
+mod verify_cmd;
 
 use std::path::PathBuf;
 
@@ -307,6 +308,10 @@ pub enum CliCommand {
     /// Playbooks: list them, show one's ids, or check a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// Check every event's signature and chain, and list what sync kept apart
+    Verify,
+    /// Print this replica's line for a team's `keys` file (pinned keys)
+    Keys,
     /// Merge logs with other responders over a shared file or a git repository
     Sync {
         /// A shared file's path, or a git repository (URL or path) [default: the last one used]
@@ -388,7 +393,11 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
     }
     let reads_only = matches!(
         command,
-        CliCommand::List { .. } | CliCommand::Status { .. } | CliCommand::Print(_)
+        CliCommand::List { .. }
+            | CliCommand::Status { .. }
+            | CliCommand::Print(_)
+            | CliCommand::Verify
+            | CliCommand::Keys
     );
     let mut ctx = if reads_only {
         Context::open_for_reading(&cli.options())?
@@ -408,6 +417,8 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         CliCommand::Status { json } => show::status(ctx, json.json),
         CliCommand::Print(args) => print_cmd::run(ctx, &args),
         CliCommand::Demo => demo::run(ctx),
+        CliCommand::Verify => verify_cmd::run(ctx),
+        CliCommand::Keys => verify_cmd::keys(ctx),
         CliCommand::Sync {
             target,
             watch,

@@ -287,6 +287,7 @@ impl<'de> serde::de::Visitor<'de> for EventVisitor {
                 "prev" => seal.prev = map.next_value()?,
                 "sig" => seal.sig = map.next_value()?,
                 "scrubbed" => seal.scrubbed = map.next_value()?,
+                "key" => seal.key = map.next_value()?,
                 _ => {
                     rest.insert(key.into_owned(), map.next_value()?);
                 }

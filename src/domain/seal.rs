@@ -40,6 +40,10 @@ pub struct Seal {
     /// was signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scrubbed: Option<Digest>,
+    /// The writer's public key, on the first event it signs: how other
+    /// replicas learn it (trust on first use) unless it is pinned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<PublicKey>,
 }
 
 /// The hash of a body as the wire writes it. serde_json writes a known

@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Store, StoreError, held, projection, read_only, schema, scrub};
+use super::{Store, StoreError, held, projection, read_only, schema, scrub, seals};
 use crate::domain::ids::ReplicaId;
 
 /// How long a writer waits for another process's transaction before giving
@@ -209,6 +209,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(ReplicaId, bool), Stor
     let mut scrubbed = false;
     if version < schema::SCRUBS {
         scrubbed = scrub::scrub_existing(&tx)?;
+    }
+    if version < schema::SEALS {
+        seals::make_own_key(&tx)?;
     }
     let replica = read_replica(&tx)?;
     tx.commit()?;

@@ -165,6 +165,29 @@ pub const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE sync_targets ADD COLUMN scrubbed_to INTEGER NOT NULL DEFAULT 0;
     UPDATE sync_cursors SET tail = x'';",
+    // 8: what vouches for events (see `store::seals`). The keys of the
+    // replicas whose signed events this database has seen or had pinned,
+    // with the first sequence number each signed (its events before that
+    // were written by a build that did not sign); and the events refused
+    // at import, kept whole as they arrived, with why, for `verify`. This
+    // replica's own secret key is in `meta`, like its id: the database
+    // file is private to its user.
+    "CREATE TABLE replica_keys (
+        replica      TEXT PRIMARY KEY,
+        key          TEXT NOT NULL,
+        first_signed INTEGER NOT NULL,
+        pinned       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE quarantine (
+        id       TEXT NOT NULL,
+        replica  TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        json     TEXT NOT NULL,
+        seen_ms  INTEGER NOT NULL,
+        UNIQUE (id, json)
+    );",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the
@@ -177,6 +200,10 @@ pub const PROJECTION: i64 = 6;
 /// The version that added scrubbing: upgrading past it scrubs the events
 /// redacted before.
 pub const SCRUBS: i64 = 7;
+
+/// The version that added replica keys: upgrading past it makes this
+/// replica's.
+pub const SEALS: i64 = 8;
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

@@ -464,6 +464,7 @@ mod tests {
         let conn = s.connection();
         conn.execute_batch(
             "DROP TABLE redactions; DROP TABLE scrubs;
+             DROP TABLE replica_keys; DROP TABLE quarantine;
              ALTER TABLE sync_targets DROP COLUMN scrubbed_to;
              UPDATE meta SET value = '6' WHERE key = 'schema_version';",
         )

@@ -5,7 +5,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::open::read_replica;
 use super::scrub::Scrubber;
-use super::{Store, StoreError, held, projection};
+use super::{Store, StoreError, held, projection, seals};
+use crate::domain::admission::{Quarantine, Verdict};
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
 use crate::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -55,7 +56,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let seq = seq as u64;
-        let event = Event {
+        let mut event = Event {
             v: FORMAT_VERSION,
             id: EventId::generate(),
             incident,
@@ -70,6 +71,7 @@ impl Store {
             body: Body::Known(kind),
             seal: Default::default(),
         };
+        seals::seal_own(&tx, &mut event)?;
         // A redaction scrubs its target in this transaction.
         let mut scrubber = Scrubber::load(&tx, &[&event])?;
         let event = scrubber.prepare(&event).into_owned();
@@ -101,20 +103,56 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<Vec<usize>, StoreError> {
+        Ok(self.import_from(events, None)?.added)
+    }
+
+    /// Imports events read from a file `owner` alone writes (a replica's
+    /// file in git), or from anywhere when `None`. Each is judged first
+    /// (see `domain::admission`): what is refused is quarantined, not let
+    /// in.
+    pub fn import_from<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+        owner: Option<ReplicaId>,
+    ) -> Result<Imported, StoreError> {
         // An event dated beyond this clock's reach is held back rather than
         // let in: sorting after everything, it would decide every value.
-        let horizon = held::horizon(self.now());
+        let now = self.now();
+        let horizon = held::horizon(now);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (mut hlc, mut new) = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
         let events: Vec<&Event> = events.into_iter().collect();
+        // Judged first, so nothing refused (a forged redaction, say) ever
+        // acts on the log.
+        let mut gate = seals::Gate::default();
+        let (digests, vouched) = gate.survey(&tx, &events)?;
+        let mut out = Imported::default();
+        let mut admitted = Vec::new();
+        for (i, &e) in events.iter().enumerate() {
+            match gate.judge(&tx, e, owner, vouched[i])? {
+                Verdict::Refuse(why) => {
+                    if seals::quarantine(&tx, e, why, now.timestamp_millis())? {
+                        out.quarantined.push((i, why));
+                    }
+                }
+                // A copy already held still goes to the scrubber, which
+                // notes one that arrives unscrubbed.
+                Verdict::Held => admitted.push(i),
+                verdict => {
+                    gate.admitted(&tx, e, digests[i], verdict)?;
+                    admitted.push(i);
+                }
+            }
+        }
+        let batch: Vec<&Event> = admitted.iter().map(|&i| events[i]).collect();
         // Redactions and their targets may come in any order, in one batch
         // or across many: whichever comes second scrubs the target.
-        let mut scrubber = Scrubber::load(&tx, &events)?;
-        let mut added = Vec::new();
+        let mut scrubber = Scrubber::load(&tx, &batch)?;
         let mut twin = false;
-        for (i, &e) in events.iter().enumerate() {
+        for i in admitted {
+            let e = events[i];
             let stored = scrubber.prepare(e);
             if held::too_far_ahead(e, horizon) {
                 scrubber.held(e);
@@ -122,7 +160,7 @@ impl Store {
                 continue;
             }
             if insert_into(&tx, "events", &stored)? > 0 {
-                added.push(i);
+                out.added.push(i);
                 new.push(stored.into_owned());
                 twin |= e.replica == self.replica;
             }
@@ -158,8 +196,17 @@ impl Store {
         if scrubbed.rewrote {
             self.forget_old_pages();
         }
-        Ok(added)
+        Ok(out)
     }
+}
+
+/// What an import did with the events it was given, by their positions.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// Those new to the log.
+    pub added: Vec<usize>,
+    /// Those refused, and why (each only the first time it is seen).
+    pub quarantined: Vec<(usize, Quarantine)>,
 }
 
 fn read_hlc(conn: &Connection) -> Result<Hlc, StoreError> {

@@ -17,7 +17,7 @@ use super::codec::encode_lines;
 use super::report::{SyncReport, Warning};
 use super::{SyncError, reader, scrub};
 use crate::domain::event::Event;
-use crate::domain::ids::EventId;
+use crate::domain::ids::{EventId, ReplicaId};
 use crate::domain::text::single_line;
 use crate::store::{FileCursor, OutgoingEvent, Store, TargetState};
 
@@ -76,8 +76,7 @@ impl<'a> Session<'a> {
     ) -> Result<(), SyncError> {
         for (name, cursor) in &self.state.cursors {
             if !holds(name, cursor)? {
-                self.state = TargetState::default();
-                self.seen.clear();
+                self.start_over();
                 break;
             }
         }
@@ -88,16 +87,37 @@ impl<'a> Session<'a> {
         self.state.cursors.get(name).cloned().unwrap_or_default()
     }
 
+    /// Reads every file again from its start and offers every event again,
+    /// as when a cursor stops matching: for a file that was rewritten in
+    /// place, which its cursor cannot see (same length, same last bytes).
+    /// What it holds now is judged again line by line.
+    pub fn start_over(&mut self) {
+        self.state = TargetState::default();
+        self.seen.clear();
+    }
+
     pub fn set_cursor(&mut self, name: &str, cursor: FileCursor) {
         self.state.cursors.insert(name.to_string(), cursor);
     }
 
     /// Reads a file's new complete lines into the store.
     pub fn pull(&mut self, name: &str, file: &mut File, label: &str) -> Result<(), SyncError> {
+        self.pull_owned(name, file, label, None)
+    }
+
+    /// As [`Session::pull`], for a file only `owner` writes: events of
+    /// other replicas in it are refused.
+    pub fn pull_owned(
+        &mut self,
+        name: &str,
+        file: &mut File,
+        label: &str,
+        owner: Option<ReplicaId>,
+    ) -> Result<(), SyncError> {
         let cursor = self.cursor(name);
         let mut warnings: Vec<Warning> = Vec::new();
         let next = reader::read_from::<PullError>(file, &cursor, label, &mut warnings, |events| {
-            self.take_in(events).map_err(PullError::Sync)
+            self.take_in(events, owner).map_err(PullError::Sync)
         })
         .map_err(|e| match e {
             PullError::Io(e) => file_error(label, e),
@@ -108,12 +128,17 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn take_in(&mut self, events: &[Event]) -> Result<(), SyncError> {
+    fn take_in(&mut self, events: &[Event], owner: Option<ReplicaId>) -> Result<(), SyncError> {
         if events.is_empty() {
             return Ok(());
         }
-        for i in self.store.import_new(events)? {
+        let imported = self.store.import_from(events, owner)?;
+        for i in imported.added {
             self.report.tally(events[i].replica, &events[i].author);
+        }
+        for (i, why) in imported.quarantined {
+            self.report
+                .quarantine(events[i].replica, &events[i].author, why);
         }
         self.seen.extend(events.iter().map(|e| e.id));
         Ok(())

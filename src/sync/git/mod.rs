@@ -25,12 +25,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::reader::cursor_holds;
-use super::report::names;
+use super::report::{Warning, names};
 use super::session::{Outgoing, Session, append_outgoing};
 use super::target::redacted;
 use super::{SyncError, SyncOptions};
 use crate::domain::ids::ReplicaId;
 use crate::domain::text::single_line;
+use crate::store::parse_pins;
 use clean::{Clean, read_ref};
 use command::{Git, someone_pushed_first};
 use files::{fnv1a, lock_path, open_own, open_plain, private_dir, replica_files};
@@ -40,6 +41,9 @@ use retry::Retry;
 const DEFAULT_BRANCH: &str = "main";
 
 const EVENTS_DIR: &str = "events";
+
+/// The team's pinned keys, at the root of the repository (see `pin_keys`).
+const KEYS_FILE: &str = "keys";
 
 const UPDATE: &str = "update the working copy of";
 const COMMIT: &str = "commit to the working copy of";
@@ -73,8 +77,11 @@ pub fn sync(
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
     // The working copy as the last sync left it, if that sync finished and
     // nothing has touched the copy since (see `clean`).
-    let mut left =
-        Clean::take(&dir).filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
+    let noted = Clean::take(&dir);
+    // The commit our read cursors were made against, to find files that
+    // were rewritten since rather than appended to.
+    let mut read_at = noted.as_ref().and_then(|c| c.commit.clone());
+    let mut left = noted.filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
     // No file git does not track is in the copy.
     let mut stray_free = left.is_some();
     // What this sync has written to our file, across attempts.
@@ -110,6 +117,13 @@ pub fn sync(
             git.reset_to(upstream.as_deref(), stray_free)?;
             (stray_free, changed) = (true, true);
         }
+        if let (Some(from), Some(to)) = (&read_at, &upstream)
+            && from != to
+            && git.rewritten(from, to)?
+        {
+            session.start_over();
+        }
+        read_at.clone_from(&upstream);
         if let Some(commit) = &refused {
             // Only we write our file, so our version of it is the rebase.
             git.run(UPDATE, &["checkout", commit, "--", &own])?;
@@ -243,6 +257,7 @@ fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<Vec<String>, SyncEr
         path: dir.to_path_buf(),
         reason: e.to_string(),
     };
+    pin_keys(session, dir)?;
     let (files, skipped) = replica_files(dir).map_err(wc_error)?;
     // Each attempt lists the files again; a link is named once.
     for w in skipped {
@@ -259,9 +274,40 @@ fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<Vec<String>, SyncEr
     })?;
     for name in &files {
         let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
-        session.pull(name, &mut f, name)?;
+        session.pull_owned(name, &mut f, name, files::owner(name))?;
     }
     Ok(files)
+}
+
+/// The team's pinned keys, from the repository's `keys` file when it has
+/// one: they are read before any event, so a newcomer checks every event
+/// against them rather than trusting whatever key it meets first.
+fn pin_keys(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
+    let path = dir.join(KEYS_FILE);
+    let Ok(mut file) = open_plain(&path) else {
+        return Ok(());
+    };
+    let mut text = String::new();
+    if io::Read::read_to_string(&mut file, &mut text).is_err() {
+        let w = Warning::whole_file(KEYS_FILE, "it is not UTF-8 text");
+        if !session.report.warnings.contains(&w) {
+            session.report.warnings.push(w);
+        }
+        return Ok(());
+    }
+    let (pins, bad) = parse_pins(&text);
+    for line in bad {
+        let w = Warning::new(
+            KEYS_FILE,
+            line as u64,
+            "not `<replica> <public key> [name]`",
+        );
+        if !session.report.warnings.contains(&w) {
+            session.report.warnings.push(w);
+        }
+    }
+    session.store.pin_keys(&pins)?;
+    Ok(())
 }
 
 /// `<data_dir>/sync/<name>-<hash>`: readable, and distinct per database and
