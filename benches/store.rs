@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fireground::app::{Command, Context, Options};
+use fireground::app::{Command, Context, Options, Secrets};
 use fireground::domain::event::NoteKind;
 use fireground::domain::incident::Incident;
 use fireground::store::Store;
@@ -103,7 +103,8 @@ fn log_one_note(c: &mut Criterion) {
                     kind: NoteKind::Note,
                     text: "checked the pool again".into(),
                 };
-                ctx.execute(None, note, None).expect("recorded")
+                ctx.execute(None, note, None, Secrets::Refuse)
+                    .expect("recorded")
             })
         });
     }
@@ -128,5 +129,34 @@ fn list_history(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, open_large_incident, log_one_note, list_history);
+/// Importing a whole incident into a new database, its events signed and
+/// chained (each judged: digest, link, signature) beside the same events
+/// as a build that did not sign wrote them: the cost of trust.
+fn import_signed(c: &mut Criterion) {
+    let (_, signed) = support::incident_events(support::size());
+    let (_, unsigned) = support::unsigned_incident_events(support::size());
+    let mut group = c.benchmark_group(format!("import {}", support::count(signed.len())));
+    group.sample_size(10);
+    for (name, events) in [
+        ("unsigned (floor)", &unsigned),
+        ("signed and chained", &signed),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || Store::open_in_memory().expect("opens"),
+                |mut store| store.import(events).expect("imports"),
+                criterion::BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    open_large_incident,
+    log_one_note,
+    list_history,
+    import_signed
+);
 criterion_main!(benches);

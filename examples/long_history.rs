@@ -68,6 +68,7 @@ fn incident(n: u64, events: u64, replica: ReplicaId, seq: &mut u64) -> Vec<Event
                 at,
                 author: "ana".into(),
                 body: Body::Known(kind),
+                seal: Default::default(),
             }
         })
         .collect()

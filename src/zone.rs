@@ -1,6 +1,6 @@
 //! Showing times to people: in local time or UTC, always with the zone said.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, Timelike, Utc};
 
 use crate::domain::when::zone_label;
 
@@ -14,7 +14,10 @@ pub enum Zone {
 impl Zone {
     /// `14:02` in this zone.
     pub fn hm(self, t: DateTime<Utc>) -> String {
-        self.format(t, "%H:%M")
+        // Written out rather than through a format string: a printout
+        // asks for one per entry.
+        let t = self.at(t);
+        format!("{:02}:{:02}", t.hour(), t.minute())
     }
 
     /// `14:02:09` in this zone.

@@ -313,7 +313,7 @@ fn the_update_draft_is_filled_from_the_incident() {
 }
 
 #[test]
-fn corrections_are_events_and_the_original_stays_in_the_log() {
+fn corrections_are_events_and_a_redacted_entry_stays_as_a_tombstone() {
     let s = Sandbox::new();
     s.ok(&["declare", "X"]);
     s.ok(&["log", "password is hunter2"]);
@@ -331,6 +331,11 @@ fn corrections_are_events_and_the_original_stays_in_the_log() {
         .unwrap()
         .len();
     assert_eq!(events, 3, "declared, note, redacted: nothing deleted");
+    let db = std::fs::read(s.db()).unwrap();
+    assert!(
+        !db.windows(7).any(|w| w == b"hunter2"),
+        "the words are gone from the database file"
+    );
 }
 
 #[test]
@@ -583,4 +588,29 @@ fn a_change_that_changes_nothing_is_refused_and_a_clock_time_ahead_is_a_typo() {
         let e = s.fails(&["log", "typo", "--at", &soon.format("%H:%M").to_string()]);
         assert!(e.contains("is in the future"), "{e}");
     }
+}
+
+#[test]
+fn after_a_reopening_the_next_update_is_due_a_cadence_after_it_not_after_the_last_update() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "declare",
+        "--severity",
+        "P1",
+        "--at",
+        "-50m",
+        "Checkout failing",
+    ]);
+    s.ok(&["update", "--status", "Rolling back", "--at", "-45m"]);
+    s.ok(&["resolve", "--summary", "rolled back", "--at", "-40m"]);
+    s.ok(&["reopen", "--reason", "errors again", "--at", "-10m"]);
+    // Another command since, so the state is read back from what the
+    // database keeps rather than from the fold of the reopening.
+    s.ok(&["log", "errors are back on one region"]);
+    let next = &s.json(&["status", "--json"])["next_update"];
+    // P1 runs on 30 minutes: due 20 minutes from now. Counted from the
+    // update it would be 15 minutes overdue.
+    assert_eq!(next["overdue"], false, "{next}");
+    let left = next["seconds_remaining"].as_i64().unwrap();
+    assert!((19 * 60..=20 * 60).contains(&left), "{next}");
 }

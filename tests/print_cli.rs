@@ -200,6 +200,7 @@ fn incident() -> Log {
             "-k",
             "command",
             "psql password=hunter2",
+            "--allow-secret",
             "--at",
             "2026-11-10T00:41:00Z",
         ],

@@ -16,6 +16,7 @@ use fireground::domain::decide::{Backfill, Situation, decide};
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
 use fireground::domain::incident::Incident;
+use fireground::domain::secrets::Secrets;
 use fireground::playbooks::Catalog;
 use fireground::store::Store;
 use proptest::prelude::*;
@@ -206,6 +207,7 @@ fn remote_events(specs: &[Remote], start: DateTime<Utc>) -> Vec<Event> {
                 at,
                 author: PEOPLE[s.replica as usize].into(),
                 body: Body::Known(event_kind(&s.kind, &ids)),
+                seal: Default::default(),
             }
         })
         .collect()
@@ -216,7 +218,16 @@ fn check(store: &Store) -> Result<(), TestCaseError> {
     let mut summaries = Vec::new();
     for n in 0..2 {
         let id = incident_id(n);
-        let folded = Incident::fold(id, &store.events(id).unwrap());
+        let log = store.events(id).unwrap();
+        // Whatever order they came in, a redacted entry is stored scrubbed.
+        for e in &log {
+            if let Some(EventKind::Redacted { target, .. }) = e.known()
+                && let Some(t) = log.iter().find(|t| t.id == *target)
+            {
+                prop_assert!(t.seal.scrubbed.is_some(), "{} is stored whole", t.id);
+            }
+        }
+        let folded = Incident::fold(id, &log);
         let kept = store.incident(id).unwrap();
         prop_assert_eq!(&kept, &folded, "incident {}", n);
         prop_assert_eq!(
@@ -485,6 +496,7 @@ proptest! {
                         actor: "ana",
                         now,
                         backfill: backfill.clone(),
+                        secrets: Secrets::Refuse,
                     },
                     &command,
                 )

@@ -146,7 +146,7 @@ fn incident(s: &Sandbox) -> (String, String) {
     s.ok(&["declare", "Checkout failing", "--severity", "P2"]);
     s.ok(&["assign", "comms", "sam"]);
     s.ok(&["tick", "1"]);
-    s.ok(&["log", "token=hunter2"]);
+    s.ok(&["log", "token=hunter2", "--allow-secret"]);
     s.ok(&["log", "rolled back v2.31"]);
     let refs = s.ok(&["print", "--refs"]);
     let ref_of = |text: &str| {

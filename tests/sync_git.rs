@@ -96,9 +96,10 @@ fn foreign_files_and_bad_lines_are_ignored_and_good_events_still_arrive() {
     let other = clone(&repo, dir.path(), "other");
     let good =
         std::fs::read_to_string(other.join(format!("events/{}.jsonl", a.replica()))).unwrap();
-    let stranger = fireground::domain::ids::ReplicaId::generate();
     let mut c = store();
     let c_inc = declare(&mut c, "cy");
+    // Its own replica's file: events found in another's are refused.
+    let stranger = c.replica();
     note(&mut c, c_inc, "cy", "from a hand-made file");
     let lines: Vec<String> = c
         .events(c_inc)

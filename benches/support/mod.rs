@@ -9,6 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, Duration, Utc};
+use clap::Parser;
+use fireground::app::Context;
+use fireground::cli::{Cli, CliCommand, PrintArgs};
 use fireground::domain::clock::Hlc;
 use fireground::domain::event::{Body, Event, EventKind, NoteKind};
 use fireground::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -42,6 +45,34 @@ pub fn count(events: usize) -> String {
 /// and a half days): mostly notes of every kind, with the updates, CAN reports, role
 /// handovers, stage and severity changes and corrections a real one has.
 pub fn incident_events(count: usize) -> (IncidentId, Vec<Event>) {
+    let (incident, events) = unsigned_incident_events(count);
+    (incident, sealed(events))
+}
+
+/// Each replica's events signed and chained in sequence order, as the
+/// replica itself would have written them; the first carries its key.
+pub fn sealed(mut events: Vec<Event>) -> Vec<Event> {
+    use fireground::domain::seal::{Keys, event_digest};
+    use std::collections::HashMap;
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by_key(|&i| (events[i].replica, events[i].seq));
+    let mut last: HashMap<ReplicaId, fireground::domain::seal::Digest> = HashMap::new();
+    for i in order {
+        let e = &mut events[i];
+        let mut secret = [0u8; 32];
+        let name = e.replica.to_string();
+        secret[..name.len()].copy_from_slice(name.as_bytes());
+        let keys = Keys::from_secret(&secret);
+        let prev = last.get(&e.replica).copied();
+        e.seal.key = prev.is_none().then(|| keys.public());
+        keys.seal(e, prev);
+        last.insert(e.replica, event_digest(e));
+    }
+    events
+}
+
+/// As [`incident_events`], as a build that did not sign wrote them.
+pub fn unsigned_incident_events(count: usize) -> (IncidentId, Vec<Event>) {
     let incident = IncidentId::from_parts(1_700_000_000_000, 1);
     let replicas = [ReplicaId::from_parts(1, 1), ReplicaId::from_parts(1, 2)];
     let people = ["maria", "sam", "devi", "lee", "omar"];
@@ -116,6 +147,7 @@ pub fn incident_events(count: usize) -> (IncidentId, Vec<Event>) {
             at,
             author: people[i % people.len()].into(),
             body: Body::Known(kind),
+            seal: Default::default(),
         });
     }
     (incident, events)
@@ -125,11 +157,23 @@ fn events_id(i: usize) -> EventId {
     EventId::from_parts(1_700_000_000_000 + i as u64, i as u128 + 1)
 }
 
+/// `fireground print ARGS` on the database at `db`: its context and
+/// arguments, to print with `fireground::cli::print_into`.
+pub fn printing(db: &Path, args: &[&str]) -> (Context, PrintArgs) {
+    let mut line = vec!["fireground", "--db", db.to_str().unwrap(), "print"];
+    line.extend(args);
+    let mut cli = Cli::parse_from(line);
+    let Some(CliCommand::Print(args)) = cli.command.take() else {
+        unreachable!("a print command")
+    };
+    (Context::open_for_reading(&cli.options()).unwrap(), args)
+}
+
 /// `incidents` incidents of `count` events each, every one like
 /// [`incident_events`] but with ids and a replica of its own: a database
 /// holding a long history.
 pub fn many_incidents(incidents: usize, count: usize) -> Vec<Event> {
-    let (_, template) = incident_events(count);
+    let (_, template) = unsigned_incident_events(count);
     let mut events = Vec::with_capacity(incidents * count);
     for k in 0..incidents as u128 {
         let incident = IncidentId::from_parts(1_700_000_000_000, 1_000 + k);
@@ -142,7 +186,7 @@ pub fn many_incidents(incidents: usize, count: usize) -> Vec<Event> {
             events.push(e);
         }
     }
-    events
+    sealed(events)
 }
 
 /// Sync options for a sandbox: working copies under `dir`, and git kept

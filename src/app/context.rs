@@ -83,6 +83,14 @@ impl Context {
         }
     }
 
+    /// The incident --incident names, if it names one.
+    pub fn named_incident(&self) -> Result<Option<IncidentId>, AppError> {
+        match &self.incident {
+            Some(r) => Ok(Some(self.store.resolve(r)?)),
+            None => Ok(None),
+        }
+    }
+
     /// As [`Context::incident_id`], but with no open incident falls back to
     /// the most recent resolved one: for commands that only read.
     pub fn incident_id_to_show(&self) -> Result<IncidentId, AppError> {
@@ -130,10 +138,16 @@ impl Context {
 
     /// The incident a reference resolved to, which has a declaration.
     pub(super) fn declared(&self, incident: Option<Incident>) -> Result<Incident, AppError> {
-        incident.ok_or_else(|| match &self.incident {
+        incident.ok_or_else(|| self.undeclared())
+    }
+
+    /// Why the incident a reference resolved to cannot be read: it has no
+    /// declaration.
+    pub fn undeclared(&self) -> AppError {
+        match &self.incident {
             Some(r) => AppError::Input(format!("incident '{r}' has no declaration")),
             None => StoreError::NoOpenIncident.into(),
-        })
+        }
     }
 
     /// The playbook an incident runs by.

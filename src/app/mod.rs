@@ -14,6 +14,7 @@ use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 pub use crate::domain::refusal::Refusal;
+pub use crate::domain::secrets::Secrets;
 pub use context::{Context, Options};
 pub use error::AppError;
 
@@ -38,21 +39,23 @@ impl Context {
     /// is the one the context names.
     pub fn check(&self, on: Option<IncidentId>, command: &Command) -> Result<Decision, AppError> {
         let incident = self.acted_on(on, command)?;
-        self.decide(incident.as_ref(), command, None)
+        self.decide(incident.as_ref(), command, None, Secrets::Refuse)
     }
 
     /// Records `command` as the person acting, at `at` (as typed: HH:MM,
-    /// -15m, RFC 3339) or now.
+    /// -15m, RFC 3339) or now, with a likely secret in its text refused,
+    /// masked or kept as `secrets` says.
     pub fn execute(
         &mut self,
         on: Option<IncidentId>,
         command: Command,
         at: Option<&str>,
+        secrets: Secrets,
     ) -> Result<Outcome, AppError> {
         let incident = self.acted_on(on, &command)?;
         let backfill = at.map(|t| backfill_time(t, &self.now())).transpose()?;
         let backfilled = backfill.as_ref().map(|b| b.at);
-        let decision = self.decide(incident.as_ref(), &command, backfill)?;
+        let decision = self.decide(incident.as_ref(), &command, backfill, secrets)?;
         let author = self.author()?;
         let (id, title, said) = match (&incident, &decision.kind) {
             (Some(inc), _) => (inc.id, inc.title.clone(), decision.said),
@@ -128,6 +131,7 @@ impl Context {
         incident: Option<&Incident>,
         command: &Command,
         backfill: Option<Backfill>,
+        secrets: Secrets,
     ) -> Result<Decision, AppError> {
         let playbook = match (incident, command) {
             (Some(inc), _) => self.playbook(inc)?,
@@ -140,6 +144,7 @@ impl Context {
             actor: &self.author()?,
             now: self.now(),
             backfill,
+            secrets,
         };
         Ok(decide(&situation, command)?)
     }

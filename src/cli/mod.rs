@@ -7,6 +7,7 @@ mod print_cmd;
 mod record;
 mod show;
 mod sync_cmd;
+mod verify_cmd;
 
 use std::path::PathBuf;
 
@@ -14,8 +15,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::event::NoteKind;
 
-use crate::app::{AppError, Context, Options};
-pub use print_cmd::{PrintArgs, PrintFormat};
+use crate::app::{AppError, Context, Options, Secrets};
+pub use print_cmd::{PrintArgs, PrintFormat, print_into};
 
 /// The heading of the options every subcommand takes, all optional.
 const GLOBAL: &str = "Global options (optional)";
@@ -81,6 +82,28 @@ pub struct When {
     pub at: Option<String>,
 }
 
+/// What to do with text that looks like it holds a secret, for commands
+/// that record text. Without either flag such text is refused.
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    /// Record text that looks like it holds a secret (a token, a password, a private key) as written
+    #[arg(long, conflicts_with = "mask_secrets")]
+    pub allow_secret: bool,
+    /// Record text that looks like it holds a secret with the secret replaced by ****
+    #[arg(long)]
+    pub mask_secrets: bool,
+}
+
+impl SecretArgs {
+    pub fn secrets(&self) -> Secrets {
+        match (self.allow_secret, self.mask_secrets) {
+            (true, _) => Secrets::Keep,
+            (false, true) => Secrets::Mask,
+            (false, false) => Secrets::Refuse,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct Json {
     /// Print JSON for scripts
@@ -108,6 +131,8 @@ pub enum CliCommand {
         playbook: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// List incidents (open ones unless --all)
     List {
@@ -131,6 +156,8 @@ pub enum CliCommand {
         kind: NoteKind,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Give a role to a person (hands it over if someone holds it)
     Assign {
@@ -178,6 +205,8 @@ pub enum CliCommand {
         role: Option<String>,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Record a stakeholder update; with no flags, print a draft
     Update {
@@ -195,6 +224,8 @@ pub enum CliCommand {
         next: Option<String>,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
         /// With no other flags: print the draft as JSON
         #[command(flatten)]
         json: Json,
@@ -207,6 +238,8 @@ pub enum CliCommand {
         url: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Action items: follow-up work with an owner and a due date
     #[command(subcommand)]
@@ -226,6 +259,8 @@ pub enum CliCommand {
         text: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Hide the text of an earlier entry, e.g. a pasted secret
     Redact {
@@ -236,6 +271,8 @@ pub enum CliCommand {
         reason: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Mark an entry as part of the short story of the incident
     Pin {
@@ -251,6 +288,8 @@ pub enum CliCommand {
         summary: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Reopen a resolved incident
     Reopen {
@@ -259,6 +298,8 @@ pub enum CliCommand {
         reason: String,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Print the timeline, a postmortem draft (markdown, html) or the whole incident (json)
     Print(print_cmd::PrintArgs),
@@ -267,6 +308,10 @@ pub enum CliCommand {
     /// Playbooks: list them, show one's ids, or check a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// Check every event's signature and chain, and list what sync kept apart
+    Verify,
+    /// Print this replica's line for a team's `keys` file (pinned keys)
+    Keys,
     /// Merge logs with other responders over a shared file or a git repository
     Sync {
         /// A shared file's path, or a git repository (URL or path) [default: the last one used]
@@ -299,6 +344,8 @@ pub enum ActionCommand {
         due: Option<String>,
         #[command(flatten)]
         when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
     },
     /// Mark an action item done (its #ref from `status`)
     Done {
@@ -346,7 +393,11 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
     }
     let reads_only = matches!(
         command,
-        CliCommand::List { .. } | CliCommand::Status { .. } | CliCommand::Print(_)
+        CliCommand::List { .. }
+            | CliCommand::Status { .. }
+            | CliCommand::Print(_)
+            | CliCommand::Verify
+            | CliCommand::Keys
     );
     let mut ctx = if reads_only {
         Context::open_for_reading(&cli.options())?
@@ -366,6 +417,8 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         CliCommand::Status { json } => show::status(ctx, json.json),
         CliCommand::Print(args) => print_cmd::run(ctx, &args),
         CliCommand::Demo => demo::run(ctx),
+        CliCommand::Verify => verify_cmd::run(ctx),
+        CliCommand::Keys => verify_cmd::keys(ctx),
         CliCommand::Sync {
             target,
             watch,

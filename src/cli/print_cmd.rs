@@ -1,6 +1,8 @@
 //! `fireground print`: the timeline as text, the postmortem draft as
 //! markdown or html, or the whole incident as JSON, to stdout or a file.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fs::{self, File, FileType, Metadata};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -9,12 +11,15 @@ use chrono::{DateTime, Local, Utc};
 use clap::{Args, ValueEnum};
 
 use crate::app::{AppError, Context};
-use crate::domain::incident::Incident;
+use crate::domain::event::Event;
+use crate::domain::ids::IncidentId;
+use crate::domain::incident::Entry;
 use crate::domain::when::parse_time;
 use crate::file_kind;
 use crate::report::filter::Filter;
-use crate::report::{PrintOptions, Printout, html, json, markdown, text};
-use crate::store::StoreError;
+use crate::report::json::Log;
+use crate::report::{PrintOptions, Printout, Timeline, html, json, markdown, text};
+use crate::store::{StoreError, Streamed};
 use crate::zone::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +63,30 @@ pub struct PrintArgs {
 }
 
 pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), AppError> {
+    print(ctx, args, |render| match &args.out {
+        Some(path) => write_file(path, render).map(|()| {
+            eprintln!("Wrote {}", path.display());
+        }),
+        None => write_stdout(render),
+    })
+}
+
+/// `fireground print` with these arguments into `out` (`--out` aside):
+/// for benchmarks and tools.
+pub fn print_into(ctx: &Context, args: &PrintArgs, out: &mut dyn Write) -> Result<(), AppError> {
+    print(ctx, args, |render| {
+        render(out).map_err(|e| AppError::Io(format!("could not write the printout: {e}")))
+    })
+}
+
+/// Checks the arguments and finds the incident, then hands `write` what
+/// renders the printout into a writer, reading the timeline and the log as
+/// it goes.
+fn print(
+    ctx: &Context,
+    args: &PrintArgs,
+    write: impl FnOnce(&mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), AppError>,
+) -> Result<(), AppError> {
     let zone = if args.utc { Zone::Utc } else { Zone::Local };
     let filter = Filter::new(
         when(args.since.as_deref(), zone)?,
@@ -66,49 +95,117 @@ pub fn run(ctx: &Context, args: &PrintArgs) -> Result<(), AppError> {
         args.pinned,
     )
     .map_err(AppError::Input)?;
-    let inc = incident(ctx)?;
-    let playbook = ctx.playbook_or_default(&inc);
     let options = PrintOptions {
         zone,
         refs: args.refs,
         filter,
     };
-    let printout = Printout::new(&inc, playbook, &options);
-    let body = match args.format {
-        PrintFormat::Text => text::render(&printout),
-        PrintFormat::Markdown => markdown::render(&printout),
-        PrintFormat::Html => html::render(&printout),
-        PrintFormat::Json => {
-            let mut s = json::render(&printout, &ctx.store.events(inc.id)?);
-            s.push('\n');
-            s
+    let printed = ctx.store.streamed(incident_id(ctx)?, |read| {
+        let printout = Printout::new(
+            &read.incident,
+            ctx.playbook_or_default(&read.incident),
+            &options,
+        );
+        let hidden = match args.format {
+            PrintFormat::Json => read.redacted_ids()?,
+            _ => HashSet::new(),
+        };
+        let reading = Reading {
+            read,
+            failed: RefCell::new(None),
+        };
+        let mut render = |out: &mut dyn Write| match args.format {
+            PrintFormat::Text => text::write(&printout, &mut &reading, out),
+            PrintFormat::Markdown => markdown::write(&printout, &mut &reading, out),
+            PrintFormat::Html => html::write(&printout, &mut &reading, out),
+            PrintFormat::Json => json::write(&printout, &mut &reading, &mut &reading, &hidden, out),
+        };
+        let written = write(&mut render);
+        // A row that could not be read is the reason, not the writing it
+        // stopped.
+        match reading.failed.into_inner() {
+            Some(e) => Err(e.into()),
+            None => written,
         }
-    };
-    match &args.out {
-        Some(path) => {
-            write_file(path, &body)?;
-            eprintln!("Wrote {}", path.display());
-            Ok(())
-        }
-        None => write_stdout(&body),
-    }
+    })?;
+    printed.unwrap_or_else(|| Err(undeclared(ctx)))
 }
 
 /// The incident --incident names, else the open one; once everything is
 /// resolved, the most recently active, since a review comes after the fact.
-fn incident(ctx: &Context) -> Result<Incident, AppError> {
-    match ctx.incident_to_show() {
+fn incident_id(ctx: &Context) -> Result<IncidentId, AppError> {
+    match ctx.incident_id_to_show() {
         Err(AppError::Store(StoreError::NoOpenIncident)) => {
             let latest = ctx.store.incidents()?.into_iter().next();
-            let latest = latest.map(|s| ctx.store.incident(s.id)).transpose()?;
-            latest.flatten().ok_or_else(|| {
-                AppError::Input(
-                    "there is no incident to print; declare one with `fireground declare TITLE`"
-                        .into(),
-                )
-            })
+            latest.map(|s| s.id).ok_or_else(nothing_to_print)
         }
         other => other,
+    }
+}
+
+/// Why an incident found has no state to print.
+fn undeclared(ctx: &Context) -> AppError {
+    match ctx.undeclared() {
+        AppError::Store(StoreError::NoOpenIncident) => nothing_to_print(),
+        other => other,
+    }
+}
+
+fn nothing_to_print() -> AppError {
+    AppError::Input(
+        "there is no incident to print; declare one with `fireground declare TITLE`".into(),
+    )
+}
+
+/// The incident's timeline and log as they are read for a printout. A row
+/// that cannot be read stops the printout and is kept here to say why.
+struct Reading<'a, 's> {
+    read: &'a Streamed<'s>,
+    failed: RefCell<Option<StoreError>>,
+}
+
+/// Why a read stopped.
+enum Stop {
+    Read(StoreError),
+    Write(io::Error),
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Stop {
+        Stop::Read(e)
+    }
+}
+
+impl Reading<'_, '_> {
+    /// An io error for the renderer, keeping a failed read for the caller.
+    fn stopped(&self, read: Result<(), Stop>) -> io::Result<()> {
+        match read {
+            Ok(()) => Ok(()),
+            Err(Stop::Write(e)) => Err(e),
+            Err(Stop::Read(e)) => {
+                let said = e.to_string();
+                *self.failed.borrow_mut() = Some(e);
+                Err(io::Error::other(said))
+            }
+        }
+    }
+}
+
+impl Timeline for &Reading<'_, '_> {
+    fn each(&mut self, f: &mut dyn FnMut(&Entry) -> io::Result<()>) -> io::Result<()> {
+        self.stopped(self.read.each_entry(|e| f(e).map_err(Stop::Write)))
+    }
+}
+
+impl Log for &Reading<'_, '_> {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&Event, Option<&Entry>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.stopped(
+            self.read
+                .each_event(|e, entry| f(e, entry).map_err(Stop::Write)),
+        )
     }
 }
 
@@ -123,10 +220,11 @@ fn when(input: Option<&str>, zone: Zone) -> Result<Option<DateTime<Utc>>, AppErr
         .map_err(AppError::Input)
 }
 
-/// A reader piping into `head` closes early; that is not an error.
-fn write_stdout(body: &str) -> Result<(), AppError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(body.as_bytes()).and_then(|()| out.flush()) {
+/// A reader piping into `head` closes early; that is not an error, and
+/// the rest is not read.
+fn write_stdout(render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), AppError> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    match render(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AppError::Io(format!(
             "could not write to standard output: {e}"
         ))),
@@ -137,11 +235,18 @@ fn write_stdout(body: &str) -> Result<(), AppError> {
 /// Writes the printout where the user asked, as a shell's `>` would but
 /// safer: a regular file is replaced whole, a device or pipe is written
 /// into, and a symlink is followed to the file it names.
-fn write_file(path: &Path, body: &str) -> Result<(), AppError> {
+fn write_file(
+    path: &Path,
+    render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), AppError> {
     let (path, existing) = destination(path)?;
     let written = match &existing {
-        Some(meta) if !meta.is_file() => write_into(&path, body.as_bytes()),
-        _ => replace(&path, existing.as_ref(), |f| f.write_all(body.as_bytes())),
+        Some(meta) if !meta.is_file() => write_into(&path, render),
+        _ => replace(&path, existing.as_ref(), |f| {
+            let mut out = io::BufWriter::with_capacity(64 * 1024, f);
+            render(&mut out)?;
+            out.flush()
+        }),
     };
     written.map_err(|e| write_error(&path, &e))
 }
@@ -200,10 +305,13 @@ fn writable_in_place(kind: FileType) -> bool {
 }
 
 /// Writes into a device or pipe. Opening a pipe waits for its reader.
-fn write_into(path: &Path, body: &[u8]) -> io::Result<()> {
+fn write_into(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let mut options = File::options();
     options.write(true);
-    let mut file = file_kind::no_follow(&mut options).open(path)?;
+    let file = file_kind::no_follow(&mut options).open(path)?;
     // Swapped for a regular file since it was looked at: writing over its
     // start without truncating would leave a mix of old and new.
     if file.metadata()?.is_file() {
@@ -211,8 +319,9 @@ fn write_into(path: &Path, body: &[u8]) -> io::Result<()> {
             "it changed while being written; run print again",
         ));
     }
-    file.write_all(body)?;
-    file.flush()
+    let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+    render(&mut out)?;
+    out.flush()
 }
 
 /// Writes beside the target, makes it durable and renames it over, so a
@@ -315,12 +424,12 @@ mod tests {
     fn a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode() {
         let dir = tempfile::tempdir().unwrap();
         let draft = dir.path().join("draft.md");
-        write_file(&draft, "one\n").unwrap();
+        write_file(&draft, &mut |f| f.write_all(b"one\n")).unwrap();
         let umask_mode = fs::metadata(&draft).unwrap().permissions().mode() & 0o777;
         assert_eq!(umask_mode & 0o600, 0o600);
         for mode in [0o600, 0o640, 0o664] {
             fs::set_permissions(&draft, fs::Permissions::from_mode(mode)).unwrap();
-            write_file(&draft, "two\n").unwrap();
+            write_file(&draft, &mut |f| f.write_all(b"two\n")).unwrap();
             let now = fs::metadata(&draft).unwrap().permissions().mode() & 0o7777;
             assert_eq!(now, mode);
         }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{ActionCommand, CliCommand, When};
-use crate::app::{AppError, Command, Context, Outcome};
+use crate::app::{AppError, Command, Context, Outcome, Secrets};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::draft::{Draft, update_draft};
 use crate::domain::event::EventKind;
@@ -26,8 +26,9 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     {
         return print_draft(ctx, json.json);
     }
+    let secrets = secrets_of(&command);
     let (command, when) = into_command(command);
-    let outcome = ctx.execute(None, command, when.at.as_deref())?;
+    let outcome = ctx.execute(None, command, when.at.as_deref(), secrets)?;
     if let Some(EventKind::Declared { .. }) = outcome.event.known() {
         // The ref alone on stdout, for scripts: `id=$(fireground declare …)`.
         println!("{}", outcome.incident.short());
@@ -47,7 +48,29 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         (None, _) => said,
     };
     println!("{} {title}: {said}", incident.short());
+    if let Some(EventKind::Redacted { .. }) = event.known()
+        && let Some(caveat) = crate::sync::redaction_caveat(&ctx.store)
+    {
+        eprintln!("fireground: note: {caveat}");
+    }
     Ok(())
+}
+
+/// What the subcommand's flags say to do with a likely secret in its text.
+fn secrets_of(command: &CliCommand) -> Secrets {
+    match command {
+        CliCommand::Declare { secrets, .. }
+        | CliCommand::Log { secrets, .. }
+        | CliCommand::Can { secrets, .. }
+        | CliCommand::Update { secrets, .. }
+        | CliCommand::Link { secrets, .. }
+        | CliCommand::Action(ActionCommand::Add { secrets, .. })
+        | CliCommand::Amend { secrets, .. }
+        | CliCommand::Redact { secrets, .. }
+        | CliCommand::Resolve { secrets, .. }
+        | CliCommand::Reopen { secrets, .. } => secrets.secrets(),
+        _ => Secrets::Refuse,
+    }
 }
 
 /// The subcommand's arguments as the door takes them, and when.
@@ -60,6 +83,7 @@ fn into_command(command: CliCommand) -> (Command, When) {
             commander,
             playbook,
             when,
+            ..
         } => (
             Command::Declare {
                 title,
@@ -70,7 +94,9 @@ fn into_command(command: CliCommand) -> (Command, When) {
             },
             when,
         ),
-        CliCommand::Log { text, kind, when } => (Command::Note { kind, text }, when),
+        CliCommand::Log {
+            text, kind, when, ..
+        } => (Command::Note { kind, text }, when),
         CliCommand::Assign { role, person, when } => (Command::Assign { role, person }, when),
         CliCommand::Unassign { role, when } => (Command::Release { role }, when),
         CliCommand::Severity { level, when } => (Command::Severity { level }, when),
@@ -81,6 +107,7 @@ fn into_command(command: CliCommand) -> (Command, When) {
             needs,
             role,
             when,
+            ..
         } => (
             Command::Can {
                 conditions,
@@ -106,22 +133,28 @@ fn into_command(command: CliCommand) -> (Command, When) {
             },
             when,
         ),
-        CliCommand::Link { label, url, when } => (Command::Link { label, url }, when),
+        CliCommand::Link {
+            label, url, when, ..
+        } => (Command::Link { label, url }, when),
         CliCommand::Action(ActionCommand::Add {
             text,
             owner,
             due,
             when,
+            ..
         }) => (Command::AddActionItem { text, owner, due }, when),
         CliCommand::Action(ActionCommand::Done { id, when }) => {
             (Command::FinishActionItem { item: id }, when)
         }
         CliCommand::Tick { item, when } => (Command::Tick { item, stage: None }, when),
-        CliCommand::Amend { event, text, when } => (Command::Amend { entry: event, text }, when),
+        CliCommand::Amend {
+            event, text, when, ..
+        } => (Command::Amend { entry: event, text }, when),
         CliCommand::Redact {
             event,
             reason,
             when,
+            ..
         } => (
             Command::Redact {
                 entry: event,
@@ -130,8 +163,8 @@ fn into_command(command: CliCommand) -> (Command, When) {
             when,
         ),
         CliCommand::Pin { event, when } => (Command::Pin { entry: event }, when),
-        CliCommand::Resolve { summary, when } => (Command::Resolve { summary }, when),
-        CliCommand::Reopen { reason, when } => (Command::Reopen { reason }, when),
+        CliCommand::Resolve { summary, when, .. } => (Command::Resolve { summary }, when),
+        CliCommand::Reopen { reason, when, .. } => (Command::Reopen { reason }, when),
         other => unreachable!("{other:?} records nothing"),
     }
 }

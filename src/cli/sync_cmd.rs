@@ -60,7 +60,10 @@ pub fn run(
         let now = Zone::Local.hms(Utc::now());
         match sync(&mut ctx.store, &target) {
             Ok(report) => {
-                let moved = report.pulled > 0 || report.pushed > 0 || !report.warnings.is_empty();
+                let moved = report.pulled > 0
+                    || report.pushed > 0
+                    || !report.warnings.is_empty()
+                    || !report.quarantined.is_empty();
                 if first || moved || failing.is_some() {
                     show(&report, Some(&now));
                 }
@@ -87,6 +90,9 @@ fn show(report: &SyncReport, time: Option<&str>) {
     }
     if let Some(held) = &report.held {
         eprintln!("warning: {held}");
+    }
+    for q in &report.quarantined {
+        eprintln!("warning: {q}");
     }
     match time {
         Some(t) => println!("{t} {report}"),

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::incident::{EntryKind, Incident, Update};
+use super::incident::{Incident, Update};
 use super::playbook::Playbook;
 
 /// Inside this window before the deadline, the timer warns.
@@ -46,7 +46,7 @@ impl Cadence {
 /// and the cadence in force. A promised "next update at" wins: stakeholders
 /// were told to expect it then. Raising the severity never makes the
 /// deadline earlier than the moment it was raised.
-fn deadline(
+pub fn deadline(
     last_sent: DateTime<Utc>,
     promised: Option<DateTime<Utc>>,
     every: u32,
@@ -64,7 +64,8 @@ fn deadline(
     due.max(severity_since)
 }
 
-/// The state of the cadence at `now`.
+/// The state of the cadence at `now`. Reads only the incident's latest
+/// records, never its timeline: the console asks several times a frame.
 pub fn next_update(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>) -> Cadence {
     if incident.is_resolved() {
         return Cadence::None;
@@ -72,7 +73,13 @@ pub fn next_update(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>)
     let Some(every) = playbook.cadence_minutes(&incident.severity) else {
         return Cadence::None;
     };
-    let (base, promised) = clock_start(incident, incident.updates.last(), now);
+    let reopened = incident
+        .reopenings
+        .iter()
+        .rev()
+        .find(|r| **r <= now)
+        .copied();
+    let (base, promised) = clock_start(incident, incident.updates.last(), reopened);
     let due_at = deadline(base, promised, every, incident.severity_since());
     Cadence::Due {
         due_at,
@@ -81,20 +88,15 @@ pub fn next_update(incident: &Incident, playbook: &Playbook, now: DateTime<Utc>)
     }
 }
 
-/// Where the cadence clock started, as seen at `at`: the last update sent
-/// (and what it promised), or the declaration; a reopening restarts the
-/// clock, so the time an incident spent resolved never counts as late.
+/// Where the cadence clock started: the last update sent (and what it
+/// promised), or the declaration; a reopening (the last one by then)
+/// restarts the clock, so the time an incident spent resolved never counts
+/// as late.
 fn clock_start(
     incident: &Incident,
     last_update: Option<&Update>,
-    at: DateTime<Utc>,
+    reopened: Option<DateTime<Utc>>,
 ) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
-    let reopened = incident
-        .timeline
-        .iter()
-        .filter(|e| e.kind == EntryKind::Reopened && e.at <= at)
-        .map(|e| e.at)
-        .next_back();
     match (last_update, reopened) {
         (Some(u), Some(r)) if u.at < r => (r, None),
         (Some(u), _) => (u.at, u.next_update),
@@ -114,22 +116,40 @@ pub struct Punctuality {
 }
 
 /// Every update of the incident, each judged against the deadline that was
-/// running when it was sent.
+/// running when it was sent. One pass: updates, reopenings and severity
+/// changes are all in the agreed order, which is by time, so the
+/// reopening and the severity in force at each update are found by moving
+/// forward, never by looking back through the incident.
 pub fn punctuality(incident: &Incident, playbook: &Playbook) -> Vec<Punctuality> {
     let mut previous: Option<&Update> = None;
+    let mut reopenings = incident.reopenings.iter().peekable();
+    let mut reopened = None;
+    let history = &incident.severity_history;
+    // How many severity changes came at or before the update.
+    let mut changes = 0;
     incident
         .updates
         .iter()
         .map(|u| {
-            let (last, promised) = clock_start(incident, previous, u.at);
+            while let Some(r) = reopenings.next_if(|r| **r <= u.at) {
+                reopened = Some(*r);
+            }
+            while changes < history.len() && history[changes].at <= u.at {
+                changes += 1;
+            }
+            let (last, promised) = clock_start(incident, previous, reopened);
             previous = Some(u);
-            let severity = incident.severity_at(u.at);
-            let since = incident
-                .severity_history
-                .iter()
-                .rev()
-                .find(|c| c.at <= u.at)
-                .map_or(incident.declared_at, |c| c.at);
+            let (severity, since) = match changes.checked_sub(1).map(|i| &history[i]) {
+                Some(c) => (c.value.as_str(), c.at),
+                // Before any change (a backfilled update): the first
+                // severity, under the declaration's clock.
+                None => (
+                    history
+                        .first()
+                        .map_or(incident.severity.as_str(), |c| c.value.as_str()),
+                    incident.declared_at,
+                ),
+            };
             let due_at = playbook
                 .cadence_minutes(severity)
                 .map(|every| deadline(last, promised, every, since));

@@ -92,11 +92,79 @@ pub enum Command {
     },
 }
 
+/// A text the person may have left out, as [`Command::texts_mut`] lists it.
+fn optional<'a>(
+    field: &'static str,
+    text: &'a mut Option<String>,
+) -> Option<(&'static str, &'a mut String)> {
+    text.as_mut().map(|t| (field, t))
+}
+
 impl Command {
     /// Whether the command acts on a resolved incident: the latest one
     /// where none is named, rather than the open one.
     pub fn acts_on_resolved(&self) -> bool {
         matches!(self, Command::Reopen { .. })
+    }
+
+    /// Each text the command records as a person typed it, with what the
+    /// person calls that field: what is scanned, and masked, for secrets.
+    /// Names of roles, severities, stages and entries are looked up rather
+    /// than recorded, and times are read; neither is listed.
+    pub fn texts_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+        let mut texts = Vec::new();
+        match self {
+            Command::Declare {
+                title,
+                summary,
+                commander,
+                ..
+            } => {
+                texts.extend([("the title", title), ("the summary", summary)]);
+                texts.extend(optional("the commander", commander));
+            }
+            Command::Note { text, .. } => texts.push(("the note", text)),
+            Command::Can {
+                conditions,
+                actions,
+                needs,
+                ..
+            } => texts.extend([
+                ("the conditions", conditions),
+                ("the actions", actions),
+                ("the needs", needs),
+            ]),
+            Command::Update {
+                status,
+                impact,
+                action,
+                ..
+            } => {
+                texts.extend(optional("the status", status));
+                texts.extend(optional("the impact", impact));
+                texts.extend(optional("the action", action));
+            }
+            Command::Link { label, url } => {
+                texts.extend([("the label", label), ("the URL", url)]);
+            }
+            Command::AddActionItem { text, owner, .. } => {
+                texts.push(("the action item", text));
+                texts.extend(optional("the owner", owner));
+            }
+            Command::Amend { text, .. } => texts.push(("the new text", text)),
+            Command::Redact { reason, .. } | Command::Reopen { reason } => {
+                texts.push(("the reason", reason));
+            }
+            Command::Resolve { summary } => texts.push(("the summary", summary)),
+            Command::Assign { .. }
+            | Command::Release { .. }
+            | Command::Severity { .. }
+            | Command::Stage { .. }
+            | Command::FinishActionItem { .. }
+            | Command::Tick { .. }
+            | Command::Pin { .. } => {}
+        }
+        texts
     }
 
     /// The timeline entry the command names, as typed: what an amendment,

@@ -15,6 +15,7 @@ use super::input::{
 };
 use super::playbook::Playbook;
 use super::refusal::Refusal;
+use super::secrets::{Secrets, mask, scan};
 use super::when::{parse_past_time, parse_time_or_duration};
 
 /// The furthest ahead a next update may be promised.
@@ -41,6 +42,8 @@ pub struct Situation<'a, Tz: TimeZone> {
     pub now: DateTime<Tz>,
     /// When it happened, if not now.
     pub backfill: Option<Backfill>,
+    /// What to do with a text that holds a likely secret.
+    pub secrets: Secrets,
 }
 
 /// The event a command records, and what to tell the person.
@@ -81,8 +84,44 @@ pub fn backfill_time<Tz: TimeZone>(typed: &str, now: &DateTime<Tz>) -> Result<Ba
     })
 }
 
-/// Decides what `command` records in this situation.
+/// Decides what `command` records in this situation. A likely secret in
+/// its text is masked, kept or refused as the situation says; refused
+/// only once every other rule would record it, so the person who masks or
+/// keeps it is not refused next for something else.
 pub fn decide<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision, Refusal> {
+    if s.secrets == Secrets::Mask {
+        let mut masked = command.clone();
+        for (_, text) in masked.texts_mut() {
+            *text = mask(text);
+        }
+        return rules(s, &masked);
+    }
+    let decision = rules(s, command)?;
+    if s.secrets == Secrets::Refuse
+        && let Some(refusal) = first_secret(command)
+    {
+        return Err(refusal);
+    }
+    Ok(decision)
+}
+
+/// The refusal for the first likely secret in the command's texts.
+fn first_secret(command: &Command) -> Option<Refusal> {
+    let mut command = command.clone();
+    command.texts_mut().into_iter().find_map(|(field, text)| {
+        let found = scan(text).into_iter().next()?;
+        let (first, last) = found.characters(text);
+        Some(Refusal::Secret {
+            field,
+            rule: found.rule,
+            first,
+            last,
+        })
+    })
+}
+
+/// The rules of the incident, but secrets.
+fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision, Refusal> {
     let pb = s.playbook;
     if let Command::Declare {
         title,
@@ -326,6 +365,7 @@ mod tests {
             actor: "ana",
             now: t(60),
             backfill,
+            secrets: Secrets::Refuse,
         };
         decide(&situation, &command)
     }
@@ -390,6 +430,55 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_is_refused_after_every_other_rule_and_masked_or_kept_as_asked() {
+        let inc = incident(&[(0, declared("P2"))]);
+        let pb = playbook();
+        let decide_with = |command: &Command, secrets| {
+            let situation = Situation {
+                incident: Some(&inc),
+                playbook: &pb,
+                actor: "ana",
+                now: t(60),
+                backfill: None,
+                secrets,
+            };
+            decide(&situation, command)
+        };
+        let can = |actions: &str| Command::Can {
+            conditions: format!("creds leaked: token={}", "q8".repeat(8)),
+            actions: actions.into(),
+            needs: "none".into(),
+            role: None,
+        };
+        // The person mends what else is wrong first, not after masking.
+        assert_eq!(
+            decide_with(&can(" "), Secrets::Refuse),
+            Err(Refusal::Empty("the actions"))
+        );
+        assert_eq!(
+            decide_with(&can("rotating"), Secrets::Refuse),
+            Err(Refusal::Secret {
+                field: "the conditions",
+                rule: "a credential",
+                first: 21,
+                last: 36,
+            })
+        );
+        let conditions = |d: Result<Decision, Refusal>| match d {
+            Ok(Decision {
+                kind: EventKind::CanReport { conditions, .. },
+                ..
+            }) => conditions,
+            other => panic!("not recorded: {other:?}"),
+        };
+        assert_eq!(
+            conditions(decide_with(&can("rotating"), Secrets::Mask)),
+            "creds leaked: token=****"
+        );
+        assert!(conditions(decide_with(&can("rotating"), Secrets::Keep)).ends_with("q8q8"));
+    }
+
+    #[test]
     fn a_change_to_no_incident_is_refused_but_a_declaration_needs_none() {
         let pb = playbook();
         let mut situation = Situation {
@@ -398,6 +487,7 @@ mod tests {
             actor: "ana",
             now: t(0),
             backfill: None,
+            secrets: Secrets::Refuse,
         };
         assert_eq!(
             decide(&situation, &severity("P1")),

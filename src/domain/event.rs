@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::Hlc;
 use super::ids::{EventId, IncidentId, ReplicaId};
+use super::seal::Seal;
 
 /// The envelope version this build writes and understands.
 pub const FORMAT_VERSION: u32 = 1;
@@ -27,6 +28,9 @@ pub struct Event {
     pub author: String,
     #[serde(flatten)]
     pub body: Body,
+    /// Signature, chain link and scrub mark (see `seal`); last on the line.
+    #[serde(flatten)]
+    pub seal: Seal,
 }
 
 /// What an event says. Kinds this build does not know (from a newer
@@ -287,6 +291,7 @@ impl<'de> serde::de::Visitor<'de> for EventVisitor {
         use serde::de::Error;
         let (mut v, mut id, mut incident, mut replica, mut seq, mut hlc, mut at, mut author) =
             (None, None, None, None, None, None, None, None);
+        let mut seal = Seal::default();
         let mut rest = serde_json::Map::new();
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
@@ -298,6 +303,10 @@ impl<'de> serde::de::Visitor<'de> for EventVisitor {
                 "hlc" => hlc = Some(map.next_value()?),
                 "at" => at = Some(map.next_value::<Rfc3339>()?.0),
                 "author" => author = Some(map.next_value()?),
+                "prev" => seal.prev = map.next_value()?,
+                "sig" => seal.sig = map.next_value()?,
+                "scrubbed" => seal.scrubbed = map.next_value()?,
+                "key" => seal.key = map.next_value()?,
                 _ => {
                     rest.insert(key.into_owned(), map.next_value()?);
                 }
@@ -315,6 +324,7 @@ impl<'de> serde::de::Visitor<'de> for EventVisitor {
             at: at.ok_or_else(|| A::Error::missing_field("at"))?,
             author: author.ok_or_else(|| A::Error::missing_field("author"))?,
             body,
+            seal,
         })
     }
 }
@@ -383,6 +393,7 @@ mod tests {
             at: DateTime::from_timestamp_millis(1_700_000_000_123).unwrap(),
             author: "ana".into(),
             body,
+            seal: Default::default(),
         }
     }
 

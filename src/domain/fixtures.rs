@@ -37,16 +37,28 @@ pub fn incident(events: &[(i64, EventKind)]) -> Incident {
         .iter()
         .enumerate()
         .map(|(i, (min, k))| Event {
-            v: 1,
-            id: EventId::from_parts(1, i as u128 + 10),
             incident: inc,
-            replica: ReplicaId::from_parts(1, 1),
             seq: i as u64 + 1,
             hlc: Hlc { ms: i as i64, c: 0 },
             at: t(*min),
-            author: "ana".into(),
-            body: Body::Known(k.clone()),
+            ..event(i as u128 + 10, k.clone())
         })
         .collect();
     Incident::fold(inc, &evs).unwrap()
+}
+
+/// Event `n` of replica 1 (sequence `n`), by ana, unsigned.
+pub fn event(n: u128, kind: EventKind) -> Event {
+    Event {
+        v: 1,
+        id: EventId::from_parts(1, n),
+        incident: IncidentId::from_parts(1, 1),
+        replica: ReplicaId::from_parts(1, 1),
+        seq: n as u64,
+        hlc: Hlc { ms: n as i64, c: 0 },
+        at: DateTime::from_timestamp(1_700_000_000 + n as i64, 0).expect("a fixed time"),
+        author: "ana".into(),
+        body: Body::Known(kind),
+        seal: Default::default(),
+    }
 }

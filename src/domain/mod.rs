@@ -1,6 +1,7 @@
 //! The pure domain: events, the incident projection, playbooks and the
 //! cadence. No I/O, no SQLite, no terminal.
 
+pub mod admission;
 pub mod cadence;
 pub mod clock;
 pub mod command;
@@ -19,5 +20,8 @@ pub mod playbook;
 pub mod redaction;
 pub mod refusal;
 pub mod roster;
+pub mod seal;
+pub mod secrets;
 pub mod text;
+pub mod verification;
 pub mod when;

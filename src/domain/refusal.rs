@@ -51,6 +51,15 @@ pub enum Refusal {
         days: i64,
     },
     AtBeforeDeclared(String),
+    /// A text holds what looks like a secret: which field, what it looks
+    /// like and where (characters from 1), never the text itself, which
+    /// would print the secret again.
+    Secret {
+        field: &'static str,
+        rule: &'static str,
+        first: usize,
+        last: usize,
+    },
 }
 
 impl fmt::Display for Refusal {
@@ -110,6 +119,15 @@ impl fmt::Display for Refusal {
             Refusal::AtBeforeDeclared(at) => write!(
                 f,
                 "--at {at} is more than a day before the incident was declared; give a time during the incident"
+            ),
+            Refusal::Secret {
+                field,
+                rule,
+                first,
+                last,
+            } => write!(
+                f,
+                "characters {first}–{last} of {field} look like {rule}; pass --mask-secrets to record them as ****, or --allow-secret to record them as written"
             ),
         }
     }

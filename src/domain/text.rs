@@ -6,6 +6,11 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The display width of `s` in a terminal's columns.
 pub fn width(s: &str) -> usize {
+    // Printable ASCII, most of any log, is a column a byte: counted
+    // without looking each character up.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     UnicodeWidthStr::width(s)
 }
 
@@ -110,6 +115,15 @@ fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_is_a_column_a_character_as_unicode_says() {
+        let ascii: String = (0x20u8..0x7f).map(char::from).collect();
+        assert_eq!(width(&ascii), UnicodeWidthStr::width(ascii.as_str()));
+        for s in ["", "a\tb", "a\nb", "\u{1b}[2J", "é", "障害", "a\u{7f}"] {
+            assert_eq!(width(s), UnicodeWidthStr::width(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn plain_text_is_unchanged() {

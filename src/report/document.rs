@@ -25,6 +25,9 @@ pub enum Block {
     List(Vec<String>),
     Subheading(String),
     Table(Table),
+    /// The timeline's entries, a subheading and a table a day, written as
+    /// they are read (see [`super::postmortem::timeline_rows`]).
+    Timeline,
 }
 
 #[derive(Clone, Debug)]

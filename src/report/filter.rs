@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Timelike, Utc};
 use serde::Serialize;
 
-use crate::domain::incident::{EntryKind, Incident};
+use crate::domain::incident::{Entry, EntryKind};
 use crate::domain::when::human_duration;
 use crate::zone::Zone;
 
@@ -66,25 +66,17 @@ impl Filter {
     }
 
     /// Whether one entry passes; both ends of the window are included.
-    pub fn matches(&self, entry: &crate::domain::incident::Entry) -> bool {
+    pub fn matches(&self, entry: &Entry) -> bool {
         self.since.is_none_or(|s| entry.at >= s)
             && self.until.is_none_or(|u| entry.at <= u)
             && (self.kinds.is_empty() || self.kinds.contains(&entry.kind.label()))
             && (!self.pinned || entry.pinned)
     }
 
-    /// The entries that pass, in the incident's order.
-    pub fn select<'a>(&self, incident: &'a Incident) -> Vec<&'a crate::domain::incident::Entry> {
-        incident
-            .timeline
-            .iter()
-            .filter(|e| self.matches(e))
-            .collect()
-    }
-
-    /// What to say when no entry passes.
-    pub fn nothing_matches(&self, incident: &Incident) -> &'static str {
-        if self.pinned && !incident.timeline.iter().any(|e| e.pinned) {
+    /// What to say when no entry passes, knowing whether any entry of the
+    /// whole timeline is pinned.
+    pub fn nothing_matches(&self, any_pinned: bool) -> &'static str {
+        if self.pinned && !any_pinned {
             "No entry is pinned yet; pin one with `fireground pin REF` (`fireground print --refs` shows the refs)."
         } else {
             "No entries match."

@@ -3,10 +3,11 @@
 //! of text is escaped, and the page forbids scripts outright.
 
 use std::fmt::Write;
+use std::io;
 
-use super::Printout;
-use super::document::{Block, Document};
-use super::postmortem;
+use super::document::{Block, Table};
+use super::postmortem::{self, Shown};
+use super::{Printout, Sink, Timeline};
 
 const STYLESHEET: &str = include_str!("../../assets/print.css");
 
@@ -14,12 +15,16 @@ const STYLESHEET: &str = include_str!("../../assets/print.css");
 /// runs nothing: only its own inline style applies.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
+/// The page of an incident held whole.
 pub fn render(p: &Printout) -> String {
-    document(&postmortem::build(p))
+    super::in_memory(p, write)
 }
 
-pub fn document(doc: &Document) -> String {
-    let mut out = String::with_capacity(16 * 1024);
+/// The page, its timeline written as its entries come: read once to size
+/// each day's table, then again to write it.
+pub fn write(p: &Printout, entries: &mut dyn Timeline, out: &mut dyn io::Write) -> io::Result<()> {
+    let doc = postmortem::build(p);
+    let mut out = Sink::new(out);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(
         out,
@@ -32,12 +37,54 @@ pub fn document(doc: &Document) -> String {
     for section in &doc.sections {
         let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&section.title));
         for block in &section.blocks {
+            if let Block::Timeline = block {
+                timeline(&mut out, p, entries)?;
+                continue;
+            }
             block_to(&mut out, block);
         }
         out.push_str("</section>\n");
     }
     out.push_str("</body>\n</html>\n");
-    out
+    out.finish()
+}
+
+/// A subheading and a table a day, each row written as its entry comes;
+/// the columns of each day's table are sized by a first read.
+fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Result<()> {
+    let head = postmortem::timeline_head(p);
+    let mut days: Vec<Longest> = Vec::new();
+    postmortem::timeline_rows(p, entries, |shown| {
+        match shown {
+            Shown::Day(_) => days.push(Longest::new(&head)),
+            // A day always comes before its rows.
+            Shown::Row(row) => days.last_mut().into_iter().for_each(|d| d.add(&row)),
+            Shown::Nothing(_) => {}
+        }
+        Ok(())
+    })?;
+    let mut days = days.into_iter();
+    let mut open = false;
+    postmortem::timeline_rows(p, entries, |shown| {
+        match shown {
+            Shown::Day(day) => {
+                if open {
+                    table_end(out);
+                }
+                block_to(out, &Block::Subheading(day));
+                let widths = days.next().map(|d| d.widths()).unwrap_or_default();
+                table_start(out, &head, &widths);
+                open = true;
+            }
+            Shown::Row(row) => row_to(out, &row),
+            Shown::Nothing(said) => block_to(out, &Block::Para(said.into())),
+        }
+        out.spill()
+    })?;
+    if open {
+        table_end(out);
+    }
+    Ok(())
 }
 
 fn block_to(out: &mut String, block: &Block) {
@@ -65,28 +112,43 @@ fn block_to(out: &mut String, block: &Block) {
         Block::Subheading(t) => {
             let _ = writeln!(out, "<h3>{}</h3>", escape(t));
         }
-        Block::Table(table) => {
-            out.push_str("<table>\n<colgroup>");
-            for pct in column_widths(&table.head, &table.rows) {
-                let _ = write!(out, "<col style=\"width:{pct}%\">");
+        Block::Table(Table { head, rows }) => {
+            table_start(out, head, &column_widths(head, rows));
+            for row in rows {
+                row_to(out, row);
             }
-            out.push_str("</colgroup>\n<thead><tr>");
-            for h in &table.head {
-                let _ = write!(out, "<th>{}</th>", escape(h));
-            }
-            out.push_str("</tr></thead>\n<tbody>\n");
-            for row in &table.rows {
-                out.push_str("<tr>");
-                for cell in row {
-                    out.push_str("<td>");
-                    escape_to(out, cell);
-                    out.push_str("</td>");
-                }
-                out.push_str("</tr>\n");
-            }
-            out.push_str("</tbody>\n</table>\n");
+            table_end(out);
         }
+        // Written by `write` as the entries come.
+        Block::Timeline => {}
     }
+}
+
+/// A table up to its first row: the column widths and the head.
+fn table_start(out: &mut String, head: &[&str], widths: &[usize]) {
+    out.push_str("<table>\n<colgroup>");
+    for pct in widths {
+        let _ = write!(out, "<col style=\"width:{pct}%\">");
+    }
+    out.push_str("</colgroup>\n<thead><tr>");
+    for h in head {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+}
+
+fn row_to(out: &mut String, row: &[String]) {
+    out.push_str("<tr>");
+    for cell in row {
+        out.push_str("<td>");
+        escape_to(out, cell);
+        out.push_str("</td>");
+    }
+    out.push_str("</tr>\n");
+}
+
+fn table_end(out: &mut String) {
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// Percentages of the page width for each column. Short values (times,
@@ -94,50 +156,71 @@ fn block_to(out: &mut String, block: &Block) {
 /// what is left; the table is laid out with these fixed widths and long
 /// words wrap inside them, so nothing runs off the page.
 fn column_widths(head: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
-    // Characters across a printed A4 page at the stylesheet's font size.
-    const PAGE: usize = 78;
-    // Longer than this, a column holds sentences.
-    const SHORT: usize = 24;
-    // A cell's padding and border, in characters.
-    const PADDING: usize = 3;
-    const NARROWEST: usize = 5;
-    // Headings may wrap between their words.
-    let mut longest: Vec<usize> = head
-        .iter()
-        .map(|h| h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0))
-        .collect();
+    let mut longest = Longest::new(head);
     for row in rows {
-        for (w, cell) in longest.iter_mut().zip(row) {
+        longest.add(row);
+    }
+    longest.widths()
+}
+
+// Characters across a printed A4 page at the stylesheet's font size.
+const PAGE: usize = 78;
+// Longer than this, a column holds sentences.
+const SHORT: usize = 24;
+
+/// Each column's longest value, in characters, as long as it is short:
+/// what [`column_widths`] sizes a table by, gathered a row at a time.
+struct Longest(Vec<usize>);
+
+impl Longest {
+    fn new(head: &[&str]) -> Longest {
+        // Headings may wrap between their words.
+        Longest(
+            head.iter()
+                .map(|h| h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0))
+                .collect(),
+        )
+    }
+
+    fn add(&mut self, row: &[String]) {
+        for (w, cell) in self.0.iter_mut().zip(row) {
             if *w <= SHORT {
                 *w = (*w).max(cell.chars().count());
             }
         }
     }
-    let prose = longest.iter().filter(|w| **w > SHORT).count();
-    let mut pct: Vec<usize> = longest
-        .iter()
-        .map(|w| {
-            if *w > SHORT {
-                0
-            } else {
-                (w.max(&NARROWEST) + PADDING) * 100 / PAGE
-            }
-        })
-        .collect();
-    // Each sentence column is promised at least 18% of the page.
-    let budget = 100 - (prose * 18).min(70);
-    let narrow: usize = pct.iter().sum();
-    if narrow > budget {
-        pct.iter_mut().for_each(|p| *p = *p * budget / narrow);
-    }
-    if let Some(share) = (100 - pct.iter().sum::<usize>()).checked_div(prose) {
-        for (p, w) in pct.iter_mut().zip(&longest) {
-            if *w > SHORT {
-                *p = share;
+
+    fn widths(self) -> Vec<usize> {
+        // A cell's padding and border, in characters.
+        const PADDING: usize = 3;
+        const NARROWEST: usize = 5;
+        let longest = self.0;
+        let prose = longest.iter().filter(|w| **w > SHORT).count();
+        let mut pct: Vec<usize> = longest
+            .iter()
+            .map(|w| {
+                if *w > SHORT {
+                    0
+                } else {
+                    (w.max(&NARROWEST) + PADDING) * 100 / PAGE
+                }
+            })
+            .collect();
+        // Each sentence column is promised at least 18% of the page.
+        let budget = 100 - (prose * 18).min(70);
+        let narrow: usize = pct.iter().sum();
+        if narrow > budget {
+            pct.iter_mut().for_each(|p| *p = *p * budget / narrow);
+        }
+        if let Some(share) = (100 - pct.iter().sum::<usize>()).checked_div(prose) {
+            for (p, w) in pct.iter_mut().zip(&longest) {
+                if *w > SHORT {
+                    *p = share;
+                }
             }
         }
+        pct
     }
-    pct
 }
 
 pub fn escape(text: &str) -> String {

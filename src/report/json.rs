@@ -3,20 +3,20 @@
 //! them.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 
-use super::Printout;
 use super::filter::Filter;
 use super::review::Review;
+use super::{Printout, Timeline};
 use crate::domain::event::Event;
 use crate::domain::ids::EventId;
-use crate::domain::incident::Incident;
-use crate::domain::redaction::redact_log;
+use crate::domain::incident::{Entry, Incident};
+use crate::domain::redaction::{redact_if, redacted_ids};
 use crate::domain::text::is_plain;
 
 /// Names this document's shape, so tools can tell versions apart.
@@ -30,8 +30,40 @@ struct Document<'a> {
     filter: &'a Filter,
     incident: Cow<'a, Incident>,
     review: &'a Review,
-    events: Vec<Cow<'a, Event>>,
+    events: Vec<Event>,
 }
+
+/// The raw events of a printout, in the agreed order, each with the
+/// timeline entry it made, if it made one: a filter selects events by
+/// their entries.
+pub trait Log {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&Event, Option<&Entry>) -> io::Result<()>,
+    ) -> io::Result<()>;
+}
+
+/// The log of an incident held whole.
+struct Whole<'a> {
+    events: &'a [Event],
+    entries: HashMap<EventId, &'a Entry>,
+}
+
+impl Log for Whole<'_> {
+    fn each(
+        &mut self,
+        f: &mut dyn FnMut(&Event, Option<&Entry>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.events
+            .iter()
+            .try_for_each(|e| f(e, self.entries.get(&e.id).copied()))
+    }
+}
+
+/// Where the document's two long lists go: the lists are written as they
+/// are read, around the rest of the document made whole.
+const TIMELINE: &str = "\n    \"timeline\": []";
+const EVENTS: &str = "\n  \"events\": []";
 
 /// Pretty JSON. With a filter, the incident's timeline holds the selected
 /// entries and `events` only the events behind them; without one, the
@@ -39,25 +71,98 @@ struct Document<'a> {
 /// this build does not know included. Raw events hold synced text as it
 /// came, so it is written with [`pretty`].
 pub fn render(p: &Printout, events: &[Event]) -> String {
-    let filter = &p.options.filter;
-    let mut log = redact_log(events);
-    let incident = if filter.is_empty() {
-        Cow::Borrowed(p.incident)
-    } else {
-        let keep: HashSet<EventId> = p.entries.iter().map(|e| e.id).collect();
-        log.retain(|e| keep.contains(&e.id));
-        let mut state = p.incident.clone();
-        state.timeline = p.entries.iter().map(|e| (*e).clone()).collect();
-        Cow::Owned(state)
+    let mut log = Whole {
+        events,
+        entries: p.incident.timeline.iter().map(|e| (e.id, e)).collect(),
     };
-    pretty(&Document {
+    let mut out = Vec::new();
+    write(
+        p,
+        &mut super::Whole(p.incident),
+        &mut log,
+        &redacted_ids(events),
+        &mut out,
+    )
+    .expect("writing to memory cannot fail");
+    let mut s = String::from_utf8(out).expect("serde_json writes UTF-8");
+    s.pop();
+    s
+}
+
+/// As [`render`], followed by a line break, written as the timeline and
+/// the log are read: `hidden` holds the events whose words are redacted
+/// (see [`redacted_ids`]).
+pub fn write(
+    p: &Printout,
+    entries: &mut dyn Timeline,
+    log: &mut dyn Log,
+    hidden: &HashSet<EventId>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let filter = &p.options.filter;
+    let mut incident = p.incident.clone();
+    incident.timeline = Vec::new();
+    let rest = pretty(&Document {
         format: FORMAT,
         zone: p.zone_label(),
         filter,
-        incident,
+        incident: Cow::Owned(incident),
         review: &p.review,
-        events: log,
-    })
+        events: Vec::new(),
+    });
+    // Text in the document is escaped: no value holds a line break, so
+    // these are the empty lists and nothing else.
+    let (head, middle, tail) = rest
+        .split_once(TIMELINE)
+        .and_then(|(head, rest)| {
+            let (middle, tail) = rest.rsplit_once(EVENTS)?;
+            Some((head, middle, tail))
+        })
+        .ok_or_else(|| io::Error::other("the document has no place for its lists"))?;
+    out.write_all(head.as_bytes())?;
+    out.write_all(&TIMELINE.as_bytes()[..TIMELINE.len() - 2])?;
+    array(out, 2, |each| {
+        entries.each(&mut |e| if filter.matches(e) { each(e) } else { Ok(()) })
+    })?;
+    out.write_all(middle.as_bytes())?;
+    out.write_all(&EVENTS.as_bytes()[..EVENTS.len() - 2])?;
+    array(out, 1, |each| {
+        log.each(&mut |e, entry| {
+            // With a filter, only the events behind the entries it selects.
+            if filter.is_empty() || entry.is_some_and(|entry| filter.matches(entry)) {
+                each(redact_if(e, hidden).as_ref())
+            } else {
+                Ok(())
+            }
+        })
+    })?;
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// A JSON array of what `items` hands on, laid out as [`pretty`] lays out
+/// a list `depth` levels in.
+fn array<T: Serialize + ?Sized>(
+    out: &mut dyn Write,
+    depth: usize,
+    items: impl FnOnce(&mut dyn FnMut(&T) -> io::Result<()>) -> io::Result<()>,
+) -> io::Result<()> {
+    out.write_all(b"[")?;
+    let mut first = true;
+    items(&mut |item| {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        first = false;
+        indent(out, depth + 1)?;
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut *out, SafeFormatter::at(depth + 1));
+        item.serialize(&mut ser).map_err(io::Error::from)
+    })?;
+    if !first {
+        out.write_all(b"\n")?;
+        indent(out, depth)?;
+    }
+    out.write_all(b"]")
 }
 
 /// Pretty JSON that is safe to `cat`: besides the control characters JSON
@@ -66,16 +171,56 @@ pub fn render(p: &Printout, events: &[Event]) -> String {
 /// to any JSON reader; a terminal sees only printable text.
 pub fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::at(0));
     value
         .serialize(&mut ser)
         .expect("fireground's documents always serialise");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// serde_json's pretty layout, with [`pretty`]'s escaping of strings.
-#[derive(Default)]
-struct SafeFormatter(PrettyFormatter<'static>);
+fn indent<W: ?Sized + Write>(w: &mut W, depth: usize) -> io::Result<()> {
+    for _ in 0..depth {
+        w.write_all(b"  ")?;
+    }
+    Ok(())
+}
+
+/// serde_json's pretty layout (two spaces a level), with [`pretty`]'s
+/// escaping of strings, starting at any depth so that a long list can be
+/// written an item at a time.
+struct SafeFormatter {
+    depth: usize,
+    has_value: bool,
+}
+
+impl SafeFormatter {
+    fn at(depth: usize) -> SafeFormatter {
+        SafeFormatter {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn begin<W: ?Sized + Write>(&mut self, w: &mut W, open: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(open)
+    }
+
+    fn end<W: ?Sized + Write>(&mut self, w: &mut W, close: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            indent(w, self.depth)?;
+        }
+        w.write_all(close)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(w, self.depth)
+    }
+}
 
 impl Formatter for SafeFormatter {
     fn write_string_fragment<W: ?Sized + Write>(
@@ -98,39 +243,41 @@ impl Formatter for SafeFormatter {
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
+        self.begin(w, b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
+        self.end(w, b"]")
     }
 
     fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
+        self.item(w, first)
     }
 
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
+        self.begin(w, b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
+        self.end(w, b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
+        self.item(w, first)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
+        w.write_all(b": ")
     }
 
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 

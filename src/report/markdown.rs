@@ -3,26 +3,55 @@
 //! nor break a table: every value stays on one line of its cell.
 
 use std::fmt::Write;
+use std::io;
 
-use super::Printout;
-use super::document::{Block, Document};
-use super::postmortem;
+use super::document::{Block, Table};
+use super::postmortem::{self, Shown};
+use super::{Printout, Sink, Timeline};
 
+/// The draft of an incident held whole.
 pub fn render(p: &Printout) -> String {
-    document(&postmortem::build(p))
+    super::in_memory(p, write)
 }
 
-pub fn document(doc: &Document) -> String {
-    let mut out = String::new();
+/// The draft, its timeline written as its entries come.
+pub fn write(p: &Printout, entries: &mut dyn Timeline, out: &mut dyn io::Write) -> io::Result<()> {
+    let doc = postmortem::build(p);
+    let mut out = Sink::new(out);
     let _ = writeln!(out, "# {}", inline(&doc.title));
     for section in &doc.sections {
         let _ = writeln!(out, "\n## {}", inline(&section.title));
         for block in &section.blocks {
+            if let Block::Timeline = block {
+                timeline(&mut out, p, entries)?;
+                continue;
+            }
             out.push('\n');
             block_to(&mut out, block);
         }
     }
-    out
+    out.finish()
+}
+
+/// A subheading and a table a day, each row written as its entry comes.
+fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Result<()> {
+    let head = postmortem::timeline_head(p);
+    postmortem::timeline_rows(p, entries, |shown| {
+        match shown {
+            Shown::Day(day) => {
+                out.push('\n');
+                block_to(out, &Block::Subheading(day));
+                out.push('\n');
+                head_to(out, &head);
+            }
+            Shown::Row(row) => row_to(out, &row),
+            Shown::Nothing(said) => {
+                out.push('\n');
+                block_to(out, &Block::Para(said.into()));
+            }
+        }
+        out.spill()
+    })
 }
 
 fn block_to(out: &mut String, block: &Block) {
@@ -46,23 +75,35 @@ fn block_to(out: &mut String, block: &Block) {
         Block::Subheading(t) => {
             let _ = writeln!(out, "### {}", inline(t));
         }
-        Block::Table(table) => {
-            row_to(out, table.head.iter().copied());
-            row_to(out, table.head.iter().map(|_| "---"));
-            for row in &table.rows {
-                out.push('|');
-                for cell in row {
-                    out.push(' ');
-                    inline_to(out, cell);
-                    out.push_str(" |");
-                }
-                out.push('\n');
+        Block::Table(Table { head, rows }) => {
+            head_to(out, head);
+            for row in rows {
+                row_to(out, row);
             }
         }
+        // Written by `write` as the entries come.
+        Block::Timeline => {}
     }
 }
 
-fn row_to<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+/// A table's head and the line under it.
+fn head_to(out: &mut String, head: &[&str]) {
+    plain_row_to(out, head.iter().copied());
+    plain_row_to(out, head.iter().map(|_| "---"));
+}
+
+/// A row of text from the log, escaped.
+fn row_to(out: &mut String, row: &[String]) {
+    out.push('|');
+    for cell in row {
+        out.push(' ');
+        inline_to(out, cell);
+        out.push_str(" |");
+    }
+    out.push('\n');
+}
+
+fn plain_row_to<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
     out.push('|');
     for c in cells {
         out.push(' ');

@@ -13,6 +13,9 @@ mod wrap;
 
 pub use wrap::pad;
 
+use std::io::{self, Write};
+use std::ops::{Deref, DerefMut};
+
 use chrono::{DateTime, Utc};
 
 use crate::domain::incident::{Entry, Incident};
@@ -30,15 +33,93 @@ pub struct PrintOptions {
     pub filter: Filter,
 }
 
-/// Everything a renderer reads, computed once: the incident, its review and
-/// the timeline entries the filter lets through.
+/// Everything a renderer reads besides the timeline, computed once: the
+/// incident and its review. The incident's timeline may be whole or hold
+/// only the entries that are not notes (as a store reads it for `print`,
+/// see [`crate::store::Streamed`]): the review and the draft's summary
+/// read no note.
 pub struct Printout<'a> {
     pub incident: &'a Incident,
     pub playbook: &'a Playbook,
     pub review: Review,
-    pub entries: Vec<&'a Entry>,
     pub options: &'a PrintOptions,
     multi_day: bool,
+}
+
+/// A printout's timeline: every entry, corrected, in order; a renderer
+/// shows those the filter lets through. Either the incident's own
+/// ([`Whole`]), or the rows a store keeps, each made into an entry as it is
+/// read, so that printing holds one entry at a time. A renderer may go
+/// through it more than once (html sizes its tables first).
+pub trait Timeline {
+    fn each(&mut self, f: &mut dyn FnMut(&Entry) -> io::Result<()>) -> io::Result<()>;
+}
+
+/// The timeline an incident folded whole holds.
+pub struct Whole<'a>(pub &'a Incident);
+
+impl Timeline for Whole<'_> {
+    fn each(&mut self, f: &mut dyn FnMut(&Entry) -> io::Result<()>) -> io::Result<()> {
+        self.0.timeline.iter().try_for_each(f)
+    }
+}
+
+/// Text built in a buffer and passed on to the writer a piece at a time,
+/// so a renderer writes into a `String` and a printout of any length is
+/// never held whole.
+pub(crate) struct Sink<'w> {
+    buf: String,
+    out: &'w mut dyn Write,
+}
+
+impl<'w> Sink<'w> {
+    const PIECE: usize = 64 * 1024;
+
+    pub(crate) fn new(out: &'w mut dyn Write) -> Sink<'w> {
+        Sink {
+            buf: String::with_capacity(Sink::PIECE + 4096),
+            out,
+        }
+    }
+
+    /// Passes the text on once there is a piece of it.
+    pub(crate) fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= Sink::PIECE {
+            self.out.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Passes on the rest.
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(self.buf.as_bytes())?;
+        self.buf.clear();
+        self.out.flush()
+    }
+}
+
+impl Deref for Sink<'_> {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.buf
+    }
+}
+
+impl DerefMut for Sink<'_> {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.buf
+    }
+}
+
+/// A renderer's output for an incident held whole, as a string.
+fn in_memory(
+    p: &Printout,
+    write: impl FnOnce(&Printout, &mut dyn Timeline, &mut dyn Write) -> io::Result<()>,
+) -> String {
+    let mut out = Vec::new();
+    write(p, &mut Whole(p.incident), &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("renderers write UTF-8")
 }
 
 impl<'a> Printout<'a> {
@@ -53,7 +134,6 @@ impl<'a> Printout<'a> {
         Printout {
             incident,
             playbook,
-            entries: options.filter.select(incident),
             review,
             options,
             multi_day,

@@ -2,10 +2,12 @@
 //! document. Sections with facts come from the log; root cause and
 //! contributing factors are left for people, with prompts.
 
+use std::io;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Printout;
 use super::document::{Block, Document, Section, Table};
+use super::{Printout, Timeline};
 use crate::domain::incident::{Entry, EntryKind};
 use crate::domain::playbook::Playbook;
 use crate::domain::when::human_duration;
@@ -198,31 +200,47 @@ fn timeline(p: &Printout) -> Section {
     if let Some(f) = p.options.filter.describe(p.zone()) {
         s.push(Block::Para(format!("Showing {f}.")));
     }
-    if p.entries.is_empty() {
-        s.push(Block::Para(
-            p.options.filter.nothing_matches(p.incident).into(),
-        ));
-        return s;
-    }
+    s.push(Block::Timeline);
+    s
+}
+
+/// The head of the timeline's tables.
+pub fn timeline_head(p: &Printout) -> Vec<&'static str> {
     let mut head = vec!["Time", "Who", "Kind", "Entry"];
     if p.options.refs {
         head.insert(0, "Ref");
     }
+    head
+}
+
+/// What the timeline section shows, a piece at a time.
+pub enum Shown {
+    /// A day begins: its subheading, then a table of its entries.
+    Day(String),
+    /// An entry, a row of that day's table.
+    Row(Vec<String>),
+    /// No entry passed the filter: this paragraph instead.
+    Nothing(&'static str),
+}
+
+/// Goes through the timeline handing on the days and the rows of the
+/// entries the filter lets through, as [`Block::Timeline`] shows them.
+pub fn timeline_rows(
+    p: &Printout,
+    entries: &mut dyn Timeline,
+    mut f: impl FnMut(Shown) -> io::Result<()>,
+) -> io::Result<()> {
+    let filter = &p.options.filter;
     let mut day: Option<NaiveDate> = None;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let flush = |s: &mut Section, rows: &mut Vec<Vec<String>>| {
-        if !rows.is_empty() {
-            s.push(Block::Table(Table {
-                head: head.clone(),
-                rows: std::mem::take(rows),
-            }));
+    let mut any_pinned = false;
+    entries.each(&mut |e| {
+        any_pinned |= e.pinned;
+        if !filter.matches(e) {
+            return Ok(());
         }
-    };
-    for e in &p.entries {
         let d = p.zone().date(e.at);
         if day != Some(d) {
-            flush(&mut s, &mut rows);
-            s.push(Block::Subheading(d.format("%A %Y-%m-%d").to_string()));
+            f(Shown::Day(d.format("%A %Y-%m-%d").to_string()))?;
             day = Some(d);
         }
         let mut row = vec![
@@ -234,10 +252,12 @@ fn timeline(p: &Printout) -> Section {
         if p.options.refs {
             row.insert(0, format!("#{}", e.id.short()));
         }
-        rows.push(row);
+        f(Shown::Row(row))
+    })?;
+    if day.is_none() {
+        f(Shown::Nothing(filter.nothing_matches(any_pinned)))?;
     }
-    flush(&mut s, &mut rows);
-    s
+    Ok(())
 }
 
 /// An entry's latest text with its marks: pinned, amended.

@@ -6,8 +6,11 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use super::Printout;
+use chrono::Timelike;
+use std::io;
+
 use super::wrap::{each_line, pad, push_padded, truncate, width, wrap};
+use super::{Printout, Sink, Timeline};
 use crate::domain::when::human_duration;
 
 /// The page width the text fits.
@@ -16,11 +19,17 @@ const LABEL: usize = 11;
 const AUTHOR: usize = 12;
 const KIND: usize = 11;
 
+/// The printout of an incident held whole.
 pub fn render(p: &Printout) -> String {
-    let mut out = String::with_capacity(128 * (p.entries.len() + 8));
+    super::in_memory(p, write)
+}
+
+/// The printout, written as the timeline's entries come.
+pub fn write(p: &Printout, entries: &mut dyn Timeline, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut out = Sink::new(out);
     header(&mut out, p);
-    timeline(&mut out, p);
-    out
+    timeline(&mut out, p, entries)?;
+    out.finish()
 }
 
 fn header(out: &mut String, p: &Printout) {
@@ -96,21 +105,25 @@ fn fact(out: &mut String, label: &str, value: &str) {
     }
 }
 
-fn timeline(out: &mut String, p: &Printout) {
-    if p.entries.is_empty() {
-        out.push('\n');
-        for line in wrap(p.options.filter.nothing_matches(p.incident), WIDTH) {
-            let _ = writeln!(out, "{line}");
-        }
-        return;
-    }
+fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Result<()> {
+    let filter = &p.options.filter;
     let refs = p.options.refs;
     // Marker, time, author and kind columns, each followed by a space.
     let indent = 1 + 5 + 1 + AUTHOR + 1 + KIND + 1 + if refs { 8 } else { 0 };
     let blank = " ".repeat(indent);
     let mut day = None;
-    for e in &p.entries {
-        let d = p.zone().date(e.at);
+    let (mut shown, mut pinned_shown, mut any_pinned) = (false, false, false);
+    entries.each(&mut |e| {
+        any_pinned |= e.pinned;
+        if !filter.matches(e) {
+            return Ok(());
+        }
+        shown = true;
+        pinned_shown |= e.pinned;
+        // The entry's moment in the zone, worked out once for its date and
+        // its time: that is most of the cost of a short entry.
+        let local = p.zone().at(e.at);
+        let d = local.date_naive();
         if day != Some(d) {
             let _ = writeln!(out, "\n── {} ──", d.format("%A %Y-%m-%d"));
             day = Some(d);
@@ -119,7 +132,7 @@ fn timeline(out: &mut String, p: &Printout) {
             let _ = write!(out, "#{} ", e.id.short());
         }
         out.push(if e.pinned { '*' } else { ' ' });
-        out.push_str(&p.zone().hm(e.at));
+        let _ = write!(out, "{:02}:{:02}", local.hour(), local.minute());
         out.push(' ');
         if width(&e.author) <= AUTHOR {
             push_padded(out, &e.author, AUTHOR);
@@ -143,8 +156,16 @@ fn timeline(out: &mut String, p: &Printout) {
             out.push_str(line);
             out.push('\n');
         });
+        out.spill()
+    })?;
+    if !shown {
+        out.push('\n');
+        for line in wrap(filter.nothing_matches(any_pinned), WIDTH) {
+            let _ = writeln!(out, "{line}");
+        }
     }
-    if p.entries.iter().any(|e| e.pinned) {
+    if pinned_shown {
         let _ = writeln!(out, "\n* pinned: part of the short story of the incident");
     }
+    Ok(())
 }

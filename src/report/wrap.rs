@@ -17,46 +17,108 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
 /// builds no list of lines per entry.
 pub fn each_line(text: &str, max: usize, mut f: impl FnMut(&str)) {
     let max = max.max(1);
+    if is_plain_ascii(text) {
+        return each_ascii_line(text, max, &mut f);
+    }
     // Most entries are one short line: no need to look at words.
     if !text.contains('\n') && text.len() <= max && !text.contains('\t') && width(text) <= max {
         f(text.trim_matches(' '));
         return;
     }
-    let mut line = String::with_capacity(max * 4);
     for paragraph in text.split('\n') {
-        let mut used = 0;
-        for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
-            let w = width(word);
-            if used > 0 && used + 1 + w <= max {
-                line.push(' ');
-                line.push_str(word);
-                used += 1 + w;
-                continue;
-            }
-            if used > 0 {
+        if is_plain_ascii(paragraph) {
+            each_ascii_line(paragraph, max, &mut f);
+        } else {
+            each_line_of_words(paragraph, max, &mut f);
+        }
+    }
+}
+
+/// Whether `text` is printable ASCII (one paragraph: no line break, no
+/// tab) whose words are apart by single spaces, for [`each_ascii_line`].
+fn is_plain_ascii(text: &str) -> bool {
+    // Every byte looked at, without stopping early, so the check runs a
+    // vector of bytes at a time.
+    let printable = text
+        .bytes()
+        .fold(true, |ok, b| ok & (0x20..0x7f).contains(&b));
+    printable && !text.contains("  ")
+}
+
+/// The lines of one paragraph: its words (apart by spaces or tabs) joined
+/// by one space, as many as fit.
+fn each_line_of_words(paragraph: &str, max: usize, f: &mut impl FnMut(&str)) {
+    let mut line = String::with_capacity(max * 4);
+    let mut used = 0;
+    for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        let w = width(word);
+        if used > 0 && used + 1 + w <= max {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            f(&line);
+            line.clear();
+            used = 0;
+        }
+        if w <= max {
+            line.push_str(word);
+            used = w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > max && used > 0 {
                 f(&line);
                 line.clear();
                 used = 0;
             }
-            if w <= max {
-                line.push_str(word);
-                used = w;
+            line.push(c);
+            used += cw;
+        }
+    }
+    f(&line);
+}
+
+/// As [`each_line_of_words`] for a paragraph of printable ASCII whose words
+/// are apart by single spaces, most of any log: a column a byte, and every
+/// line a piece of the paragraph, handed on without being copied.
+fn each_ascii_line(paragraph: &str, max: usize, f: &mut impl FnMut(&str)) {
+    let bytes = paragraph.as_bytes();
+    // Where the line being filled starts and ends.
+    let mut line: Option<(usize, usize)> = None;
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && bytes[at] == b' ' {
+            at += 1;
+        }
+        let start = at;
+        while at < bytes.len() && bytes[at] != b' ' {
+            at += 1;
+        }
+        if at == start {
+            break;
+        }
+        let w = at - start;
+        if let Some((from, to)) = line {
+            if to - from + 1 + w <= max {
+                line = Some((from, at));
                 continue;
             }
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used + cw > max && used > 0 {
-                    f(&line);
-                    line.clear();
-                    used = 0;
-                }
-                line.push(c);
-                used += cw;
-            }
+            f(&paragraph[from..to]);
         }
-        f(&line);
-        line.clear();
+        // A word wider than a line is cut into lines of its own.
+        let mut from = start;
+        while at - from > max {
+            f(&paragraph[from..from + max]);
+            from += max;
+        }
+        line = Some((from, at));
     }
+    let (from, to) = line.unwrap_or((0, 0));
+    f(&paragraph[from..to]);
 }
 
 /// `s` padded with spaces to `cols` display columns.
@@ -92,6 +154,19 @@ mod tests {
             lines.concat().replace(' ', ""),
             "seehttps://example.com/a/very/long/pathok"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_ascii_wraps_as_any_text_does(
+            paragraph in " ?[a-z.:/]{1,30}( [a-z.:/]{1,30}){0,12} ?",
+            max in 1usize..50,
+        ) {
+            let (mut ascii, mut any) = (Vec::new(), Vec::new());
+            each_ascii_line(&paragraph, max, &mut |l| ascii.push(l.to_string()));
+            each_line_of_words(&paragraph, max, &mut |l| any.push(l.to_string()));
+            proptest::prop_assert_eq!(ascii, any);
+        }
     }
 
     #[test]

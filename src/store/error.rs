@@ -33,6 +33,9 @@ pub enum StoreError {
     #[error("the stored event {id} cannot be read: {reason}")]
     Corrupt { id: String, reason: String },
 
+    #[error("cannot read or make this replica's signing key: {0}")]
+    NoKey(String),
+
     #[error("no incident matches '{0}'; `fireground list --all` shows every incident")]
     UnknownIncident(String),
 

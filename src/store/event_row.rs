@@ -12,10 +12,14 @@ use super::StoreError;
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind};
 use crate::domain::ids::EventId;
+use crate::domain::seal::Seal;
 
 /// The columns of `event_log` a [`Stored`] is read from, in its order.
-pub const COLUMNS: &str =
-    "rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, author, v, body";
+pub const COLUMNS: &str = "rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, author, v, body, prev, sig, scrubbed, key";
+
+/// The seal's fields as the line spells them, in its order, each the
+/// column of `event_log` (hex) and of `event_seals` (bytes) of its name.
+const SEAL_FIELDS: [&str; 4] = ["prev", "sig", "scrubbed", "key"];
 
 /// A row of the log as stored, before its body is read.
 pub struct Stored {
@@ -24,6 +28,9 @@ pub struct Stored {
     /// The event with an empty body, or why the columns are not one.
     envelope: Result<Event, String>,
     body: String,
+    /// The seal's fields as they end the line (each `,"name":"hex"`), or
+    /// empty.
+    seal: String,
 }
 
 impl Stored {
@@ -52,6 +59,7 @@ impl Stored {
                 at: chrono::DateTime::from_timestamp_millis(at_ms).ok_or("a time out of range")?,
                 author: r.get(8).map_err(|e| e.to_string())?,
                 body: Body::Unknown(serde_json::Map::new()),
+                seal: Seal::default(),
             })
         })();
         Ok(Stored {
@@ -59,24 +67,29 @@ impl Stored {
             id,
             envelope,
             body: r.get(10)?,
+            seal: {
+                let mut tail = String::new();
+                for (i, name) in SEAL_FIELDS.iter().enumerate() {
+                    if let Some(hex) = r.get_ref(11 + i)?.as_str_or_null()? {
+                        tail.push_str(&format!(",\"{name}\":\"{hex}\""));
+                    }
+                }
+                tail
+            },
         })
     }
 
-    /// The event, or why it cannot be read.
+    /// The event, or why it cannot be read. Read from its line, as the
+    /// wire reads it, so it is the event the line is.
     pub fn event(self) -> Result<Event, StoreError> {
-        let Stored {
-            id, envelope, body, ..
-        } = self;
         let corrupt = |reason: String| StoreError::Corrupt {
-            id: id.clone(),
+            id: self.id.clone(),
             reason,
         };
-        let mut event = envelope.map_err(corrupt)?;
-        let fields: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&body).map_err(|e| corrupt(e.to_string()))?;
-        event.body = Body::from_fields(event.v, fields)
-            .ok_or_else(|| corrupt("missing field `kind`".to_string()))?;
-        Ok(event)
+        if let Err(why) = &self.envelope {
+            return Err(corrupt(why.clone()));
+        }
+        Event::from_json(&self.line()).map_err(|e| corrupt(e.to_string()))
     }
 
     /// The JSON line the event was recorded or received as. A row whose
@@ -85,11 +98,18 @@ impl Stored {
     pub fn line(&self) -> String {
         match &self.envelope {
             Ok(envelope) => {
-                let head = envelope_head(envelope);
-                match self.body.strip_prefix('{') {
-                    Some(fields) if fields != "}" => format!("{head},{fields}"),
-                    _ => format!("{head}}}"),
+                let mut line = envelope_head(envelope);
+                let fields = self
+                    .body
+                    .strip_prefix('{')
+                    .and_then(|b| b.strip_suffix('}'));
+                if let Some(fields) = fields.filter(|f| !f.is_empty()) {
+                    line.push(',');
+                    line.push_str(fields);
                 }
+                line.push_str(&self.seal);
+                line.push('}');
+                line
             }
             Err(_) => self.body.clone(),
         }
@@ -112,6 +132,7 @@ fn body_of_line(e: &Event, line: &str) -> Option<String> {
     let empty = Event {
         body: Body::Unknown(serde_json::Map::new()),
         author: e.author.clone(),
+        seal: Seal::default(),
         ..*e
     };
     let fields = line
@@ -120,10 +141,42 @@ fn body_of_line(e: &Event, line: &str) -> Option<String> {
     Some(format!("{{{fields}"))
 }
 
-/// The body of `e` as stored: the fields that follow the envelope.
-fn body_json(e: &Event) -> String {
+/// The body of `e` as stored, and the seal stored apart: the fields that
+/// follow the envelope on its line.
+fn body_json(e: &Event) -> (String, Seal) {
     // A body is a map of JSON values and always serialises.
-    serde_json::to_string(&e.body).unwrap_or_default()
+    let body = serde_json::to_string(&e.body).unwrap_or_default();
+    (body, e.seal.clone())
+}
+
+/// The seal's fields as the line spells them after the body's (each
+/// `,"name":"hex"`), or empty without any.
+fn seal_tail(seal: &Seal) -> String {
+    // A seal is a map of hex strings and always serialises.
+    let json = serde_json::to_string(seal).unwrap_or_default();
+    match json.strip_prefix('{').and_then(|j| j.strip_suffix('}')) {
+        Some(fields) if !fields.is_empty() => format!(",{fields}"),
+        _ => String::new(),
+    }
+}
+
+/// A body read from a line (its fields after the envelope's, as
+/// [`body_of_line`] gives them) split into the body and the seal stored
+/// apart: the seal's fields come off its end when they are spelled there
+/// as this build spells them, else they stay in the body, so the line is
+/// rebuilt as it came.
+fn split_seal(seal: &Seal, body: String) -> (String, Seal) {
+    let tail = seal_tail(seal);
+    if tail.is_empty() {
+        return (body, Seal::default());
+    }
+    match body
+        .strip_suffix('}')
+        .and_then(|b| b.strip_suffix(tail.as_str()))
+    {
+        Some(fields) => (format!("{fields}}}"), seal.clone()),
+        None => (body, Seal::default()),
+    }
 }
 
 /// The `text` an event's body carries (`body ->> '$.text'` in SQL): what
@@ -164,6 +217,8 @@ pub struct NewRow {
     pub kind: String,
     pub v: i64,
     pub body: String,
+    /// The seal's fields stored apart (see [`split_seal`]).
+    pub seal: Seal,
 }
 
 impl NewRow {
@@ -180,11 +235,18 @@ impl NewRow {
             author: e.author.clone(),
             kind: e.body.kind_name().to_string(),
             v: e.v.into(),
-            body: body_json(e),
+            body: String::new(),
+            seal: Seal::default(),
         }
+        .with_body(e)
     }
 
-    /// A row as held events (and the log before schema 7) keep it, its
+    fn with_body(mut self, e: &Event) -> NewRow {
+        (self.body, self.seal) = body_json(e);
+        self
+    }
+
+    /// A row as held events (and the log before schema 9) keep it, its
     /// columns as [`WHOLE_COLUMNS`] lists them: the whole line as its body.
     pub fn whole(r: &Row) -> rusqlite::Result<NewRow> {
         Ok(NewRow {
@@ -200,6 +262,7 @@ impl NewRow {
             kind: r.get(7)?,
             v: 0,
             body: r.get(8)?,
+            seal: Seal::default(),
         })
     }
 
@@ -211,7 +274,7 @@ impl NewRow {
             Ok(e) => {
                 let mut row = NewRow::of(&e);
                 if let Some(body) = body_of_line(&e, &self.body) {
-                    row.body = body;
+                    (row.body, row.seal) = split_seal(&e.seal, body);
                 }
                 (row, Some(e))
             }
@@ -222,7 +285,7 @@ impl NewRow {
 
 /// The columns of an event kept whole: its envelope, and its JSON line as
 /// `json`. Held events are kept so (they are few and none is read until it
-/// is let in), and so was the log before schema 7.
+/// is let in), and so was the log before schema 9.
 pub const WHOLE_COLUMNS: &str = "id, incident, replica, seq, hlc_ms, hlc_c, at_ms, kind, json";
 
 /// Writes `e` whole into `table` (see [`WHOLE_COLUMNS`]) unless its id is
@@ -258,10 +321,34 @@ pub fn insert_row(conn: &Connection, row: &NewRow) -> Result<usize, StoreError> 
              (rowid, id, incident, replica, seq, hlc_ms, hlc_c, at_ms, author, kind, v, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    Ok(stmt.execute(params![
+    let added = stmt.execute(params![
         row.rowid, row.id, incident, replica, row.seq, row.hlc_ms, row.hlc_c, row.at_ms,
         row.author, row.kind, row.v, row.body,
-    ])?)
+    ])?;
+    if added > 0 {
+        write_seal(conn, conn.last_insert_rowid(), &row.seal)?;
+    }
+    Ok(added)
+}
+
+/// Stores the seal of the event in row `rowid`, in place of any it had.
+fn write_seal(conn: &Connection, rowid: i64, seal: &Seal) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM event_seals WHERE event = ?1")?
+        .execute([rowid])?;
+    if *seal == Seal::default() {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT INTO event_seals (event, prev, sig, scrubbed, key) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        rowid,
+        seal.prev.map(|d| d.0.to_vec()),
+        seal.sig.map(|s| s.0.to_vec()),
+        seal.scrubbed.map(|d| d.0.to_vec()),
+        seal.key.map(|k| k.0.to_vec()),
+    ])?;
+    Ok(())
 }
 
 /// Where incidents and replicas are numbered.
@@ -294,6 +381,49 @@ fn number(conn: &Connection, numbers: Numbers, id: &str) -> Result<i64, StoreErr
     Ok(conn.last_insert_rowid())
 }
 
+/// The stored event of id `id`, if the log has it.
+pub fn find(conn: &Connection, id: &str) -> Result<Option<Stored>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM event_log WHERE id = ?1"))?
+        .query_row([id], Stored::read)
+        .optional()?)
+}
+
+/// Each stored event that `filter` (what follows `WHERE`, over
+/// `event_log`'s columns) picks, in the order it says.
+pub fn each_where(
+    conn: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+    mut each: impl FnMut(Stored) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM event_log WHERE {filter}"))?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        each(Stored::read(r)?)?;
+    }
+    Ok(())
+}
+
+/// Puts `e` in place of the stored event of its id (its envelope
+/// unchanged): only the body and the seal are written. Returns 1 if a row
+/// changed.
+pub fn replace_body(conn: &Connection, e: &Event) -> Result<usize, StoreError> {
+    let rowid: Option<i64> = conn
+        .prepare_cached("SELECT rowid FROM events WHERE id = ?1")?
+        .query_row([e.id.to_string()], |r| r.get(0))
+        .optional()?;
+    let Some(rowid) = rowid else {
+        return Ok(0);
+    };
+    let (body, seal) = body_json(e);
+    conn.prepare_cached("UPDATE events SET body = ?2 WHERE rowid = ?1")?
+        .execute(params![rowid, body])?;
+    write_seal(conn, rowid, &seal)?;
+    Ok(1)
+}
+
 /// Whether the log has an event of this id.
 pub fn contains(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
     Ok(conn
@@ -301,13 +431,13 @@ pub fn contains(conn: &Connection, id: EventId) -> Result<bool, StoreError> {
         .query_row([id.to_string()], |r| r.get(0))?)
 }
 
-/// Moves the events of a database older than schema 7 into the new
+/// Moves the events of a database older than schema 9 into the new
 /// layout, each under its old row id; one that cannot be read is kept
 /// whole as its body, and is read (and left out) as it was before.
-pub fn move_from_before_7(conn: &Connection) -> Result<(), StoreError> {
+pub fn move_from_before_9(conn: &Connection) -> Result<(), StoreError> {
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT {WHOLE_COLUMNS}, rowid FROM events_before_7 ORDER BY rowid"
+            "SELECT {WHOLE_COLUMNS}, rowid FROM events_before_9 ORDER BY rowid"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -316,7 +446,7 @@ pub fn move_from_before_7(conn: &Connection) -> Result<(), StoreError> {
             insert_row(conn, &row)?;
         }
     }
-    conn.execute_batch("DROP TABLE events_before_7")?;
+    conn.execute_batch("DROP TABLE events_before_9")?;
     Ok(())
 }
 
@@ -325,6 +455,8 @@ mod tests {
     use super::*;
     use crate::domain::event::{FORMAT_VERSION, NoteKind};
     use crate::domain::ids::{IncidentId, ReplicaId};
+    use crate::domain::redaction::scrub;
+    use crate::domain::seal::{Keys, event_digest};
 
     fn stored(conn: &Connection, e: &Event) -> Stored {
         insert(conn, e).unwrap();
@@ -356,13 +488,51 @@ mod tests {
                 note: NoteKind::Decision,
                 text: "roll back\nnow: ünïcode \\ 🚒".into(),
             }),
+            seal: Seal::default(),
         };
         let line = r#"{"v":2,"id":"01JD0000000000000000000001","incident":"01JD0000000000000000000002","replica":"01JD0000000000000000000003","seq":1,"hlc":{"ms":5,"c":0},"at":"1970-01-01T00:00:00.005Z","author":"bo","kind":"future","z":[1.5,{"b":null}],"a":"x"}"#;
         let future = Event::from_json(line).unwrap();
-        for e in [known, future] {
+        // Signed (with the key, as a replica's first signed event carries
+        // it), signed and linked to the one before, and scrubbed: the
+        // seal's fields, last on the line, come back in place.
+        let keys = Keys::from_secret(&[7; 32]);
+        let mut first = Event {
+            id: EventId::generate(),
+            seq: 1,
+            ..known.clone()
+        };
+        first.seal.key = Some(keys.public());
+        keys.seal(&mut first, None);
+        let mut second = Event {
+            id: EventId::generate(),
+            seq: 2,
+            ..known.clone()
+        };
+        keys.seal(&mut second, Some(event_digest(&first)));
+        let scrubbed = scrub(&second);
+        assert!(scrubbed.seal.sig.is_some() && scrubbed.seal.scrubbed.is_some());
+        let mut sealed_future = future.clone();
+        sealed_future.id = EventId::generate();
+        keys.seal(&mut sealed_future, None);
+        for e in [known, future, first, second, sealed_future] {
             let row = stored(conn, &e);
             assert_eq!(row.line(), e.to_json());
             assert_eq!(row.event().unwrap(), e);
         }
+        // The seals are stored apart from the bodies, as bytes.
+        let (in_bodies, apart): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM events WHERE body LIKE '%\"sig\"%'),
+                        (SELECT COUNT(*) FROM event_seals WHERE length(sig) = 64)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((in_bodies, apart), (0, 3));
+        // Scrubbed in place, as a redaction does to its target.
+        replace_body(conn, &scrubbed).unwrap();
+        let row = find(conn, &scrubbed.id.to_string()).unwrap().unwrap();
+        assert_eq!(row.line(), scrubbed.to_json());
+        assert_eq!(row.event().unwrap(), scrubbed);
     }
 }

@@ -10,6 +10,9 @@ mod projection;
 mod queries;
 mod read_only;
 mod schema;
+mod scrub;
+mod seals;
+mod streamed;
 mod sync_state;
 mod write;
 
@@ -23,7 +26,10 @@ use crate::domain::ids::{IncidentId, ReplicaId};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use held::Held;
+pub use seals::{KeptApart, Verified, parse_pins};
+pub use streamed::Streamed;
 pub use sync_state::{FileCursor, OutgoingEvent, TargetState};
+pub use write::Imported;
 
 type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
 

@@ -6,12 +6,12 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Store, StoreError, event_row, held, projection, read_only, schema};
+use super::{Store, StoreError, event_row, held, projection, read_only, schema, scrub, seals};
 use crate::domain::ids::ReplicaId;
 
 /// How long a writer waits for another process's transaction before giving
 /// up. Incident writes are tiny, so this is only reached by a hung process.
-const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+pub(super) const BUSY_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
 impl Store {
     /// Opens (creating if needed, with mode 0600) and migrates a database.
@@ -93,7 +93,10 @@ impl Store {
         enable_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let replica = migrate(&mut conn, &path)?;
+        // What SQLite frees (a scrubbed event's words among it) is
+        // overwritten with zeros rather than left in free space.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        let (replica, scrubbed) = migrate(&mut conn, &path)?;
         let mut store = Store {
             conn,
             replica,
@@ -107,6 +110,9 @@ impl Store {
         if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             let reason = read_only::unwritable(&store.path).unwrap_or("the file is read-only");
             store.read_only = Some(reason.to_string());
+        }
+        if scrubbed {
+            store.forget_freed_pages();
         }
         // Best effort: a database that cannot be written to still opens, and
         // the next import lets them in.
@@ -181,9 +187,10 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 /// Brings the schema up to date; returns this database's replica id. A
 /// database already up to date is only read, so one on a full disk or a
 /// read-only file system still opens.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> {
+/// Also says whether upgrading scrubbed words that were redacted before.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(ReplicaId, bool), StoreError> {
     if schema_version(conn, path)? == schema::latest() {
-        return read_replica(conn);
+        return Ok((read_replica(conn)?, false));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have migrated.
@@ -194,7 +201,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
         // that needs it, while the tables are as that version left them.
         match done {
             schema::HELD_EVENTS => held::hold_existing(&tx, held::horizon(Utc::now()))?,
-            schema::BODY_JSON => event_row::move_from_before_7(&tx)?,
+            schema::BODY_JSON => event_row::move_from_before_9(&tx)?,
             _ => {}
         }
     }
@@ -209,9 +216,16 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<ReplicaId, StoreError> 
     if version < schema::BODY_JSON {
         projection::rebuild_all(&tx)?;
     }
+    let mut scrubbed = false;
+    if version < schema::SCRUBS {
+        scrubbed = scrub::scrub_existing(&tx)?;
+    }
+    if version < schema::SEALS {
+        seals::make_own_key(&tx)?;
+    }
     let replica = read_replica(&tx)?;
     tx.commit()?;
-    Ok(replica)
+    Ok((replica, scrubbed))
 }
 
 /// The schema version the database is at (0 when new); a version newer

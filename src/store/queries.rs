@@ -73,21 +73,42 @@ impl Store {
         id: IncidentId,
         which: Entries,
     ) -> Result<Option<(Incident, usize)>, StoreError> {
+        Ok(self.read_state(conn, id, which)?.map(|read| match read {
+            Read::Kept {
+                incident, left_out, ..
+            } => (incident, left_out),
+            Read::Folded(i) => match which {
+                Entries::WithoutNotes(naming) => (i.without_notes(naming), 0),
+                Entries::All | Entries::Newest(_) => (i, 0),
+            },
+        }))
+    }
+
+    /// The incident as the projection keeps it, with the entries `which`
+    /// selects, or else folded whole from the log.
+    pub(super) fn read_state(
+        &self,
+        conn: &Connection,
+        id: IncidentId,
+        which: Entries,
+    ) -> Result<Option<Read>, StoreError> {
         if self.projected {
             match projection::kept(conn, id)? {
                 Kept::Head(head) => {
                     self.saw_unreadable(id, head.unreadable.clone());
-                    return head.with_entries(conn, which).map(Some);
+                    let key = head.key;
+                    let (incident, left_out) = head.with_entries(conn, which)?;
+                    return Ok(Some(Read::Kept {
+                        incident,
+                        left_out,
+                        key,
+                    }));
                 }
                 Kept::Missing => return Ok(None),
                 Kept::Untrusted => {}
             }
         }
-        let folded = self.fold(conn, id)?;
-        Ok(folded.map(|i| match which {
-            Entries::WithoutNotes(naming) => (i.without_notes(naming), 0),
-            Entries::All | Entries::Newest(_) => (i, 0),
-        }))
+        Ok(self.fold(conn, id)?.map(Read::Folded))
     }
 
     /// Folds an incident from the log, as the projection would hold it:
@@ -106,7 +127,7 @@ impl Store {
 
     /// Reads in one transaction, so that rows read one after another are
     /// of the same moment: another process may write in between.
-    fn reading<T>(
+    pub(super) fn reading<T>(
         &self,
         read: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -121,7 +142,7 @@ impl Store {
 
     /// Notes what reading an incident found unreadable (replacing what an
     /// earlier read of it found).
-    fn saw_unreadable(&self, incident: IncidentId, unreadable: Option<Unreadable>) {
+    pub(super) fn saw_unreadable(&self, incident: IncidentId, unreadable: Option<Unreadable>) {
         let mut seen = self.unreadable.borrow_mut();
         match unreadable {
             Some(u) => seen.insert(incident, u),
@@ -272,6 +293,18 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
         Ok(n as u64)
     }
+}
+
+/// An incident's state as read.
+pub(super) enum Read {
+    /// From the projection, with the entries asked for; `key` is its row.
+    Kept {
+        incident: Incident,
+        left_out: usize,
+        key: i64,
+    },
+    /// Folded from the log, every entry in its timeline.
+    Folded(Incident),
 }
 
 fn parse_ids(

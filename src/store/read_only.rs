@@ -33,10 +33,12 @@ pub fn open(path: &Path) -> Result<(Connection, Option<&'static str>), StoreErro
     ))
 }
 
-/// Shows the log of a database older than schema 7, which cannot be
+/// Shows the log of a database older than schema 9, which cannot be
 /// migrated here, as `event_log` shows the latest: temporary views, which
 /// need no write to the file. A row that cannot be read is left out when
-/// read, as in the latest.
+/// read, as in the latest. The body is the line without the envelope's
+/// fields (the seal's kept in it), as SQLite spells it: good to read, though not byte for byte the
+/// line (nothing is synced from a database that cannot be written).
 pub fn show_as_latest(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE TEMP VIEW event_log AS
@@ -45,7 +47,11 @@ pub fn show_as_latest(conn: &Connection) -> Result<(), StoreError> {
                      AS author,
                  COALESCE(CASE WHEN json_valid(json) THEN CAST(json ->> '$.v' AS INTEGER) END, -1)
                      AS v,
-                 json AS body
+                 CASE WHEN json_valid(json)
+                     THEN json_remove(json, '$.v', '$.id', '$.incident', '$.replica', '$.seq',
+                         '$.hlc', '$.at', '$.author')
+                     ELSE json END AS body,
+                 NULL AS prev, NULL AS sig, NULL AS scrubbed, NULL AS key
              FROM main.events",
     )?;
     Ok(())

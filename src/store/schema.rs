@@ -4,22 +4,31 @@
 //! The layout as of the latest, for whoever opens the database in the
 //! `sqlite3` shell:
 //!
-//! - `events`: the log, one row an event, never updated. The envelope in
-//!   columns (`incident` and `replica` by their number in `incident_ids`
-//!   and `replicas`; `v` the envelope's version) and the rest of the event
-//!   in `body`, as JSON: `kind` and the fields that follow it on the wire.
-//!   Row ids (`rowid`, a column of its own, so VACUUM keeps them) only
+//! - `events`: the log, one row an event, never updated but to scrub a
+//!   redacted event's words from its `body`. The envelope in columns
+//!   (`incident` and `replica` by their number in `incident_ids` and
+//!   `replicas`; `v` the envelope's version) and the rest of the event in
+//!   `body`, as JSON: `kind` and the fields that follow it on the wire but
+//!   the seal's (`prev`, `sig`, `scrubbed`, `key`, last on the line), which
+//!   are bytes in `event_seals` by the event's row id. Row ids (`rowid`, a column of its own, so VACUUM keeps them) only
 //!   grow: sync remembers how far it pushed by them.
 //!   `SELECT * FROM event_log` shows it with the ids spelled out; the JSON
 //!   line an event syncs as is its envelope's fields, then its body's.
+//!   Indexes: by id, by incident in time order, by replica and sequence
+//!   number, declarations, and corrections (`events_corrections`).
 //! - `held_events`: events dated too far ahead, kept whole (envelope and
 //!   JSON line) until this clock gets there.
+//! - `redactions`, `scrubs`: what is redacted, and what was scrubbed here
+//!   for the sync targets to rewrite (`store::scrub`).
+//! - `replica_keys`, `quarantine`: the writers' keys, and the events
+//!   refused at import, kept as whole lines (`store::seals`).
 //! - `incidents` and `timeline`: the projection (`store::projection`).
 //!   A timeline row whose `text` is NULL shows its event's (`body ->>
 //!   '$.text'` of the row `event` names).
 //! - `stale`: incidents whose events were changed or deleted by hand.
 //! - `meta`, `sync_cursors`, `sync_targets`, `drafts`: this database's
-//!   replica id, clock and version; what sync remembers; half-written forms.
+//!   replica id, clock, version and secret key; what sync remembers;
+//!   half-written forms.
 
 /// Each entry takes the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -166,10 +175,61 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
         INSERT OR IGNORE INTO stale (incident) VALUES (OLD.incident);
     END;",
-    // 7: the log at about the size of its JSON lines. An event's envelope
+    // 7: scrubbing (see `store::scrub`). `redactions` holds the target of
+    // every redaction known, so an event arriving after its redaction is
+    // stored scrubbed; `scrubs` numbers every event whose words were
+    // removed here, and each sync target keeps how far along it has
+    // rewritten its copies. Upgrading scrubs what was redacted before.
+    // Cursors remember a hash of the bytes before them, no longer the
+    // bytes (a line's words): those they hold are forgotten, and each
+    // target is read again once.
+    "CREATE TABLE redactions (
+        target   TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        PRIMARY KEY (target, incident)
+    ) WITHOUT ROWID;
+    CREATE TABLE scrubs (
+        n  INTEGER PRIMARY KEY,
+        id TEXT NOT NULL
+    );
+    ALTER TABLE sync_targets ADD COLUMN scrubbed_to INTEGER NOT NULL DEFAULT 0;
+    UPDATE sync_cursors SET tail = x'';",
+    // 8: what vouches for events (see `store::seals`). The keys of the
+    // replicas whose signed events this database has seen or had pinned,
+    // with the first sequence number each signed (its events before that
+    // were written by a build that did not sign); and the events refused
+    // at import, kept whole as they arrived, with why, for `verify`. This
+    // replica's own secret key is in `meta`, like its id: the database
+    // file is private to its user.
+    "CREATE TABLE replica_keys (
+        replica      TEXT PRIMARY KEY,
+        key          TEXT NOT NULL,
+        first_signed INTEGER NOT NULL,
+        pinned       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE quarantine (
+        id       TEXT NOT NULL,
+        replica  TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        incident TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        json     TEXT NOT NULL,
+        seen_ms  INTEGER NOT NULL,
+        UNIQUE (id, json)
+    );",
+    // 9: the log at about the size of its JSON lines. An event's envelope
     // is in columns and only its body (`kind` and what follows it on the
-    // wire) is JSON: the line sync writes is the envelope's fields, then
-    // the body's, so it is rebuilt byte for byte (`store::event_row`).
+    // wire, the seal's fields last) is JSON: the line sync writes is the
+    // envelope's fields, then the body's, so it is rebuilt byte for byte
+    // (`store::event_row`), as its signature and the shared files need. A
+    // scrub rewrites the body. The seal's fields are bytes in
+    // `event_seals`, by the event's row id (half the size of their hex,
+    // and out of the rows a printout reads); `event_log` shows them in hex,
+    // as the line spells them. A seal spelled otherwise on its line stays
+    // in the body.
+    // The redactions and amendments of an incident, which a printout and a
+    // scrub look for among all its events, are indexed apart (a query
+    // names the index's `kind IN (...)` for SQLite to use it).
     // Incidents and replicas are numbered in `incident_ids` and `replicas`,
     // so a row and its indexes carry a small integer rather than a
     // 26-character id; the view `event_log` shows the log with the ids, as
@@ -177,7 +237,7 @@ pub const MIGRATIONS: &[&str] = &[
     // its event's (`$.text` of the body: a note as written) has none of its
     // own (NULL) and points at its event's row; an amended or redacted one
     // keeps its own. Events are moved from the old table by
-    // `event_row::move_from_before_7`, keeping their row ids (sync marks
+    // `event_row::move_from_before_9`, keeping their row ids (sync marks
     // refer to them), which are now a column of their own so that a VACUUM
     // keeps them too; the projection is built again.
     "DROP TRIGGER events_changed;
@@ -185,7 +245,7 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX events_by_incident;
     DROP INDEX events_by_replica;
     DROP INDEX events_declared;
-    ALTER TABLE events RENAME TO events_before_7;
+    ALTER TABLE events RENAME TO events_before_9;
     CREATE TABLE incident_ids (
         key INTEGER PRIMARY KEY,
         id  TEXT NOT NULL UNIQUE
@@ -208,17 +268,29 @@ pub const MIGRATIONS: &[&str] = &[
         v        INTEGER NOT NULL,
         body     TEXT NOT NULL
     );
+    CREATE TABLE event_seals (
+        event    INTEGER PRIMARY KEY,
+        prev     BLOB,
+        sig      BLOB,
+        scrubbed BLOB,
+        key      BLOB
+    );
     CREATE UNIQUE INDEX events_by_id ON events (id);
     CREATE INDEX events_by_incident ON events (incident, at_ms, hlc_ms, hlc_c);
     CREATE INDEX events_by_replica ON events (replica, seq);
     CREATE INDEX events_declared ON events (incident) WHERE kind = 'declared';
+    CREATE INDEX events_corrections ON events (incident, kind)
+        WHERE kind IN ('redacted', 'amended');
     CREATE VIEW event_log AS
         SELECT e.rowid AS rowid, e.id AS id, i.id AS incident, r.id AS replica, e.seq AS seq,
             e.hlc_ms AS hlc_ms, e.hlc_c AS hlc_c, e.at_ms AS at_ms, e.author AS author,
-            e.kind AS kind, e.v AS v, e.body AS body
+            e.kind AS kind, e.v AS v, e.body AS body,
+            nullif(lower(hex(s.prev)), '') AS prev, nullif(lower(hex(s.sig)), '') AS sig,
+            nullif(lower(hex(s.scrubbed)), '') AS scrubbed, nullif(lower(hex(s.key)), '') AS key
         FROM events e
         JOIN incident_ids i ON i.key = e.incident
-        JOIN replicas r ON r.key = e.replica;
+        JOIN replicas r ON r.key = e.replica
+        LEFT JOIN event_seals s ON s.event = e.rowid;
     CREATE TRIGGER events_changed AFTER UPDATE ON events BEGIN
         INSERT OR IGNORE INTO stale (incident)
             SELECT id FROM incident_ids WHERE key IN (OLD.incident, NEW.incident);
@@ -226,6 +298,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER events_deleted AFTER DELETE ON events BEGIN
         INSERT OR IGNORE INTO stale (incident)
             SELECT id FROM incident_ids WHERE key = OLD.incident;
+        DELETE FROM event_seals WHERE event = OLD.rowid;
     END;
     DROP TABLE timeline;
     DELETE FROM incidents;
@@ -256,7 +329,15 @@ pub const HELD_EVENTS: i64 = 4;
 
 /// The version that keeps the envelope in columns and the body as JSON:
 /// upgrading past it moves the events and builds the projection again.
-pub const BODY_JSON: i64 = 7;
+pub const BODY_JSON: i64 = 9;
+
+/// The version that added scrubbing: upgrading past it scrubs the events
+/// redacted before.
+pub const SCRUBS: i64 = 7;
+
+/// The version that added replica keys: upgrading past it makes this
+/// replica's.
+pub const SEALS: i64 = 8;
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

@@ -12,8 +12,9 @@ use super::{Store, StoreError};
 const TARGET_KEY: &str = "sync_target";
 
 /// How far one file has been read: the byte offset just past the last
-/// complete line taken in, that line's number, and the bytes just before
-/// the offset (to notice a file that was replaced or rewritten).
+/// complete line taken in, that line's number, and a hash of the bytes
+/// just before the offset (to notice a file that was replaced or
+/// rewritten).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileCursor {
     pub offset: u64,
@@ -30,6 +31,10 @@ pub struct TargetState {
     /// Every local row up to this one is known to be in the target, or was
     /// written to it. Rows are never deleted, so row ids only grow.
     pub pushed_rowid: i64,
+    /// Every event this database had scrubbed, up to this one of its
+    /// scrubs (`Store::scrub_mark`), is scrubbed in the target, or was
+    /// found not to be there.
+    pub scrubbed_to: i64,
 }
 
 /// A stored event as sync sends it: its row, its id and its JSON line.
@@ -61,15 +66,15 @@ impl Store {
 
     /// What sync remembers about a target (empty for a new one).
     pub fn sync_state(&self, target: &str) -> Result<TargetState, StoreError> {
-        let pushed_rowid = self
+        let (pushed_rowid, scrubbed_to) = self
             .conn
             .query_row(
-                "SELECT pushed_rowid FROM sync_targets WHERE target = ?1",
+                "SELECT pushed_rowid, scrubbed_to FROM sync_targets WHERE target = ?1",
                 [target],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
-            .unwrap_or(0);
+            .unwrap_or((0, 0));
         let mut stmt = self.conn.prepare_cached(
             "SELECT file, offset, line, tail FROM sync_cursors WHERE target = ?1",
         )?;
@@ -91,6 +96,7 @@ impl Store {
         Ok(TargetState {
             cursors,
             pushed_rowid,
+            scrubbed_to,
         })
     }
 
@@ -117,8 +123,9 @@ impl Store {
             }
         }
         tx.execute(
-            "INSERT OR REPLACE INTO sync_targets (target, pushed_rowid) VALUES (?1, ?2)",
-            params![target, state.pushed_rowid],
+            "INSERT OR REPLACE INTO sync_targets (target, pushed_rowid, scrubbed_to)
+             VALUES (?1, ?2, ?3)",
+            params![target, state.pushed_rowid, state.scrubbed_to],
         )?;
         tx.commit()?;
         Ok(())

@@ -3,7 +3,7 @@ use crate::domain::event::{Event, EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 
-fn declare(store: &mut Store) -> IncidentId {
+pub(super) fn declare(store: &mut Store) -> IncidentId {
     let id = IncidentId::generate();
     store
         .append(
@@ -23,7 +23,7 @@ fn declare(store: &mut Store) -> IncidentId {
     id
 }
 
-fn note(text: &str) -> EventKind {
+pub(super) fn note(text: &str) -> EventKind {
     EventKind::Note {
         note: NoteKind::Note,
         text: text.into(),
@@ -416,15 +416,19 @@ fn an_event_changed_by_hand_is_read_from_the_log_until_the_next_write_folds_it_a
     assert_eq!(text(&s), "api 503s");
 }
 
-/// Writes `e` as a database before schema 7 kept it: the envelope in
+/// Writes `e` as a database before schema 9 kept it: the envelope in
 /// columns, and the whole event again as its JSON line.
-fn write_before_7(conn: &Connection, e: &Event) {
+fn write_before_9(conn: &Connection, e: &Event) {
     event_row::insert_whole(conn, "events", e).unwrap();
 }
 
 /// A database of schema `version` at `path` holding `events`, as an older
 /// build left it.
-fn database_of_schema(version: usize, path: &std::path::Path, events: &[Event]) -> Connection {
+pub(super) fn database_of_schema(
+    version: usize,
+    path: &std::path::Path,
+    events: &[Event],
+) -> Connection {
     let conn = Connection::open(path).unwrap();
     for sql in &schema::MIGRATIONS[..version] {
         conn.execute_batch(sql).unwrap();
@@ -435,7 +439,7 @@ fn database_of_schema(version: usize, path: &std::path::Path, events: &[Event]) 
     )
     .unwrap();
     for e in events {
-        write_before_7(&conn, e);
+        write_before_9(&conn, e);
     }
     conn
 }
@@ -568,6 +572,92 @@ fn a_database_of_schema_6_keeps_its_events_drafts_held_events_and_sync_marks() {
     s.import(&[]).unwrap();
     let shown = s.incident(inc).unwrap().unwrap();
     assert_eq!(shown.timeline.last().unwrap().text, "from the future");
+}
+
+#[test]
+fn a_database_of_schema_8_keeps_its_signatures_scrubs_and_quarantine() {
+    // A signed log with a redacted (so scrubbed) note, as schema 8 kept it.
+    let mut ana = Store::open_in_memory().unwrap();
+    let inc = declare(&mut ana);
+    let secret = ana.append(inc, None, "ana", note("token=hunter2")).unwrap();
+    ana.append(inc, None, "ana", note("kept")).unwrap();
+    let redact = EventKind::Redacted {
+        target: secret.id,
+        reason: "a pasted secret".into(),
+    };
+    ana.append(inc, None, "ana", redact).unwrap();
+    let events = ana.events(inc).unwrap();
+    assert!(events.iter().all(|e| e.seal.sig.is_some()));
+    assert!(events[0].seal.key.is_some() && events[1].seal.prev.is_some());
+    let tombstone = events.iter().find(|e| e.id == secret.id).unwrap().clone();
+    assert!(tombstone.seal.scrubbed.is_some());
+    let mut forged = events[1].clone();
+    forged.id = crate::domain::ids::EventId::generate();
+    forged.author = "mallory".into();
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v8.db");
+    {
+        let conn = database_of_schema(8, &path, &events);
+        seals::make_own_key(&conn).unwrap();
+        let key = events[0].seal.key.unwrap().to_string();
+        conn.execute(
+            "INSERT INTO replica_keys VALUES (?1, ?2, 1, 0)",
+            [ana.replica().to_string(), key],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO redactions VALUES (?1, ?2)",
+            [secret.id.to_string(), inc.to_string()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO scrubs (id) VALUES (?1)",
+            [secret.id.to_string()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO quarantine VALUES (?1, ?2, 'mallory', ?3, 'bad_signature', ?4, 5)",
+            rusqlite::params![
+                forged.id.to_string(),
+                forged.replica.to_string(),
+                inc.to_string(),
+                forged.to_json()
+            ],
+        )
+        .unwrap();
+    }
+
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(version_of(&s), schema::latest().to_string());
+    // Each line syncs on byte for byte, seals and tombstone included.
+    let sent: Vec<String> = s
+        .events_after_rowid(0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.json)
+        .collect();
+    assert_eq!(sent, events.iter().map(Event::to_json).collect::<Vec<_>>());
+    assert_eq!(s.events(inc).unwrap(), events);
+    assert_eq!(s.incident(inc).unwrap(), ana.incident(inc).unwrap());
+    assert_eq!(
+        s.scrubbed_lines().unwrap().get(&secret.id),
+        Some(&tombstone.to_json())
+    );
+    let verified = s.verify(None).unwrap();
+    let writer = verified
+        .writers
+        .iter()
+        .find(|w| w.replica == ana.replica())
+        .unwrap();
+    assert_eq!(writer.signed, events.len() as u64);
+    assert!(writer.flawed.is_empty());
+    assert_eq!(verified.kept_apart.len(), 1);
+    // This replica signs what it writes next, as before the upgrade.
+    let after = s.append(inc, None, "bo", note("after")).unwrap();
+    assert!(after.seal.sig.is_some() && after.seal.key.is_some());
+    let line = s.events_after_rowid(0, 100).unwrap().pop().unwrap().json;
+    assert_eq!(line, after.to_json());
 }
 
 #[test]

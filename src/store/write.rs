@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::open::read_replica;
-use super::{Store, StoreError, event_row, held, projection};
+use super::scrub::Scrubber;
+use super::{Store, StoreError, event_row, held, projection, seals};
+use crate::domain::admission::{Quarantine, Verdict};
 use crate::domain::clock::Hlc;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION};
 use crate::domain::ids::{EventId, IncidentId, ReplicaId};
@@ -55,7 +57,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let seq = seq as u64;
-        let event = Event {
+        let mut event = Event {
             v: FORMAT_VERSION,
             id: EventId::generate(),
             incident,
@@ -68,11 +70,21 @@ impl Store {
             at: at.unwrap_or_else(|| DateTime::from_timestamp_millis(hlc.ms).unwrap_or(now)),
             author: author.to_string(),
             body: Body::Known(kind),
+            seal: Default::default(),
         };
+        seals::seal_own(&tx, &mut event)?;
+        // A redaction scrubs its target in this transaction.
+        let mut scrubber = Scrubber::load(&tx, &[&event])?;
+        let event = scrubber.prepare(&event).into_owned();
         event_row::insert(&tx, &event)?;
+        let scrubbed = scrubber.finish(&tx)?;
         projection::project(&tx, std::slice::from_ref(&event))?;
+        scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
         tx.commit()?;
+        if scrubbed.rewrote {
+            self.forget_old_pages();
+        }
         Ok(event)
     }
 
@@ -92,23 +104,65 @@ impl Store {
         &mut self,
         events: impl IntoIterator<Item = &'a Event>,
     ) -> Result<Vec<usize>, StoreError> {
+        Ok(self.import_from(events, None)?.added)
+    }
+
+    /// Imports events read from a file `owner` alone writes (a replica's
+    /// file in git), or from anywhere when `None`. Each is judged first
+    /// (see `domain::admission`): what is refused is quarantined, not let
+    /// in.
+    pub fn import_from<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a Event>,
+        owner: Option<ReplicaId>,
+    ) -> Result<Imported, StoreError> {
         // An event dated beyond this clock's reach is held back rather than
         // let in: sorting after everything, it would decide every value.
-        let horizon = held::horizon(self.now());
+        let now = self.now();
+        let horizon = held::horizon(now);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (mut hlc, mut new) = held::release_due(&tx, horizon, read_hlc(&tx)?)?;
-        let mut added = Vec::new();
+        let events: Vec<&Event> = events.into_iter().collect();
+        // Judged first, so nothing refused (a forged redaction, say) ever
+        // acts on the log.
+        let mut gate = seals::Gate::default();
+        let (digests, vouched) = gate.survey(&tx, &events)?;
+        let mut out = Imported::default();
+        let mut admitted = Vec::new();
+        for (i, &e) in events.iter().enumerate() {
+            match gate.judge(&tx, e, owner, vouched[i])? {
+                Verdict::Refuse(why) => {
+                    if seals::quarantine(&tx, e, why, now.timestamp_millis())? {
+                        out.quarantined.push((i, why));
+                    }
+                }
+                // A copy already held still goes to the scrubber, which
+                // notes one that arrives unscrubbed.
+                Verdict::Held => admitted.push(i),
+                verdict => {
+                    gate.admitted(&tx, e, digests[i], verdict)?;
+                    admitted.push(i);
+                }
+            }
+        }
+        let batch: Vec<&Event> = admitted.iter().map(|&i| events[i]).collect();
+        // Redactions and their targets may come in any order, in one batch
+        // or across many: whichever comes second scrubs the target.
+        let mut scrubber = Scrubber::load(&tx, &batch)?;
         let mut twin = false;
-        for (i, e) in events.into_iter().enumerate() {
+        for i in admitted {
+            let e = events[i];
+            let stored = scrubber.prepare(e);
             if held::too_far_ahead(e, horizon) {
-                held::hold(&tx, e)?;
+                scrubber.held(e);
+                held::hold(&tx, &stored)?;
                 continue;
             }
-            if event_row::insert(&tx, e)? > 0 {
-                added.push(i);
-                new.push(e.clone());
+            if event_row::insert(&tx, &stored)? > 0 {
+                out.added.push(i);
+                new.push(stored.into_owned());
                 twin |= e.replica == self.replica;
             }
             // Past both times: what is recorded here next sorts after it.
@@ -121,7 +175,9 @@ impl Store {
                 },
             );
         }
+        let scrubbed = scrubber.finish(&tx)?;
         projection::project(&tx, &new)?;
+        scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
         // An event we never wrote carries our replica id: another copy of
         // this database (a restored backup, a copied file) is writing too.
@@ -138,8 +194,20 @@ impl Store {
         if let Some(new) = renamed {
             self.replica = new;
         }
-        Ok(added)
+        if scrubbed.rewrote {
+            self.forget_old_pages();
+        }
+        Ok(out)
     }
+}
+
+/// What an import did with the events it was given, by their positions.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// Those new to the log.
+    pub added: Vec<usize>,
+    /// Those refused, and why (each only the first time it is seen).
+    pub quarantined: Vec<(usize, Quarantine)>,
 }
 
 fn read_hlc(conn: &Connection) -> Result<Hlc, StoreError> {

@@ -26,17 +26,73 @@ pub fn sync(session: &mut Session<'_>, path: &Path) -> Result<(), SyncError> {
     // Reading needs no lock, so a large import does not hold up writers,
     // and a sync with nothing to write never waits for one.
     session.pull(NAME, &mut file, &label)?;
-    if let Some(row) = session.up_to_date()? {
+    let scrubs = session.scrubs_pending()?;
+    if scrubs.is_none()
+        && let Some(row) = session.up_to_date()?
+    {
         session.pushed(row, 0);
         return Ok(());
     }
+    let mut file = lock_current(path, file)?;
+    // The file read may since have been replaced by a rewrite.
+    session.check_cursors(|_, cursor| cursor_holds(&mut file, cursor).map_err(fail))?;
     // What others append meanwhile is read under the lock, before writing.
-    file.lock().map_err(fail)?;
     session.pull(NAME, &mut file, &label)?;
+    let scrubs = session.scrubs_pending()?.or(scrubs);
+    if let Some(mark) = scrubs {
+        // The new file is locked before it takes the path: whoever opens
+        // the path from then on waits for us, and whoever waits on the old
+        // file finds, once it has the lock, that the path names another.
+        if let Some(new) = session.scrub_file(NAME, path, &mut file, true)? {
+            file = new;
+        }
+        session.scrubbed(mark);
+    }
     let out = append_outgoing(session, NAME, &mut file, &label)?;
     file.unlock().map_err(fail)?;
     session.pushed(out.last_rowid, out.count);
     Ok(())
+}
+
+/// Locks the file at `path`. The file locked must still be the one the
+/// path names: a rewrite renames a new file over it, and a line appended
+/// to the old one after that would be lost. So once the lock is held the
+/// path is looked at again, and the file opened again if it changed.
+fn lock_current(path: &Path, mut file: File) -> Result<File, SyncError> {
+    let label = path.display().to_string();
+    let fail = |e| file_error(&label, e);
+    // Each turn means someone rewrote the file meanwhile: a handful is
+    // already far more than happens.
+    for _ in 0..100 {
+        file.lock().map_err(fail)?;
+        if names(path, &file).map_err(fail)? {
+            return Ok(file);
+        }
+        file.unlock().map_err(fail)?;
+        file = open_shared(path)?;
+    }
+    Err(fail(std::io::Error::other(
+        "it keeps being replaced while this sync waits to write to it",
+    )))
+}
+
+/// Whether `path` names the file open as `file`.
+#[cfg(unix)]
+fn names(path: &Path, file: &File) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let named = match fs::symlink_metadata(path) {
+        Ok(named) => named,
+        // Gone: opened again, it is made again.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let open = file.metadata()?;
+    Ok(open.dev() == named.dev() && open.ino() == named.ino())
+}
+
+#[cfg(not(unix))]
+fn names(_path: &Path, _file: &File) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 /// Opens the shared file, creating it if missing, and refuses anything but
@@ -97,6 +153,26 @@ fn not_a_file(path: &Path, kind: FileType) -> SyncError {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_writer_that_opened_the_file_before_a_rewrite_appends_to_the_new_one() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.jsonl");
+        fs::write(&path, "old\n").unwrap();
+        // Another laptop's sync opened the file, then waited for the lock
+        // while this one rewrote it.
+        let opened_before = open_shared(&path).unwrap();
+        let new = super::super::scrub::replace_atomically(&path, |f| {
+            f.write_all(b"new\n")?;
+            f.lock()
+        })
+        .unwrap();
+        drop(new);
+        let mut locked = lock_current(&path, opened_before).unwrap();
+        locked.write_all(b"appended\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new\nappended\n");
+    }
 
     fn refusal(path: &Path) -> String {
         match open_shared(path) {

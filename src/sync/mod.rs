@@ -13,6 +13,7 @@ mod file;
 mod git;
 mod reader;
 mod report;
+mod scrub;
 mod session;
 mod target;
 
@@ -70,6 +71,19 @@ pub fn sync_with(
         store.set_sync_target(&key)?;
     }
     Ok(report)
+}
+
+/// What a redaction cannot take back on this database's target, said when
+/// one is made: a git repository's history keeps every version of the
+/// files, so the text is still in the commits made before the redaction.
+pub fn redaction_caveat(store: &Store) -> Option<&'static str> {
+    match remembered_target(store) {
+        Ok(Some(Target::Git(_))) => Some(
+            "this syncs over git: the next sync takes the text out of the repository's files, \
+             but its history still holds it; see \"Purging git history\" in the README",
+        ),
+        _ => None,
+    }
 }
 
 /// The target this database synced with last, if any.

@@ -21,13 +21,16 @@ const MAX_LINE: usize = crate::domain::limits::MAX_EVENT_BYTES;
 /// How many bytes before a cursor are remembered to recognise the file.
 const TAIL: u64 = 256;
 
-/// The bytes just before `offset`, which a cursor remembers.
+/// What a cursor remembers of the bytes just before `offset`: their hash,
+/// not the bytes, which are the end of some event's line and would keep
+/// its words in the database after a redaction scrubbed them.
 pub fn tail_before(file: &mut File, offset: u64) -> io::Result<Vec<u8>> {
+    use sha2::Digest as _;
     let start = offset.saturating_sub(TAIL);
     file.seek(SeekFrom::Start(start))?;
     let mut tail = vec![0; (offset - start) as usize];
     file.read_exact(&mut tail)?;
-    Ok(tail)
+    Ok(sha2::Sha256::digest(&tail).to_vec())
 }
 
 /// Whether the file still starts with what the cursor has read: it is at

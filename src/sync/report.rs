@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::domain::admission::Quarantine;
 use crate::domain::ids::ReplicaId;
 use crate::domain::text::single_line;
 
@@ -76,6 +77,33 @@ pub struct SyncReport {
     /// Events dated too far ahead to let in yet (all of them, not just
     /// this sync's).
     pub held: Option<crate::store::Held>,
+    /// Events refused and quarantined, by writer and reason.
+    pub quarantined: Vec<Quarantined>,
+}
+
+/// Events of one writer refused for one reason in one sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quarantined {
+    pub replica: ReplicaId,
+    /// Who they claim to be by, sanitised.
+    pub author: String,
+    pub why: Quarantine,
+    pub events: usize,
+}
+
+/// `replica 01M8… (mallory): 1 event conflicts with the copy you have`
+impl fmt::Display for Quarantined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = self.replica.to_string();
+        write!(
+            f,
+            "replica {}… ({}): {} {}; kept apart, see `fireground verify`",
+            &id[..8],
+            self.author,
+            plural(self.events, "event", "events"),
+            self.why.says(self.events != 1)
+        )
+    }
 }
 
 impl SyncReport {
@@ -96,6 +124,25 @@ impl SyncReport {
         entry.events += 1;
         if !entry.authors.contains(&author) {
             entry.authors.push(author);
+        }
+    }
+}
+
+impl SyncReport {
+    pub(crate) fn quarantine(&mut self, replica: ReplicaId, author: &str, why: Quarantine) {
+        let author = single_line(author);
+        match self
+            .quarantined
+            .iter_mut()
+            .find(|q| q.replica == replica && q.why == why && q.author == author)
+        {
+            Some(q) => q.events += 1,
+            None => self.quarantined.push(Quarantined {
+                replica,
+                author,
+                why,
+                events: 1,
+            }),
         }
     }
 }

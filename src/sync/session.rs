@@ -11,12 +11,13 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use super::codec::encode_lines;
 use super::report::{SyncReport, Warning};
-use super::{SyncError, reader};
+use super::{SyncError, reader, scrub};
 use crate::domain::event::Event;
-use crate::domain::ids::EventId;
+use crate::domain::ids::{EventId, ReplicaId};
 use crate::domain::text::single_line;
 use crate::store::{FileCursor, OutgoingEvent, Store, TargetState};
 
@@ -32,6 +33,8 @@ pub struct Session<'a> {
     /// Ids read from the target during this sync.
     seen: HashSet<EventId>,
     pub report: SyncReport,
+    /// A file could not be rewritten without scrubbed words this sync.
+    scrub_failed: bool,
 }
 
 /// What was chosen to write out.
@@ -59,6 +62,7 @@ impl<'a> Session<'a> {
             state,
             seen: HashSet::new(),
             report: SyncReport::default(),
+            scrub_failed: false,
         })
     }
 
@@ -72,8 +76,7 @@ impl<'a> Session<'a> {
     ) -> Result<(), SyncError> {
         for (name, cursor) in &self.state.cursors {
             if !holds(name, cursor)? {
-                self.state = TargetState::default();
-                self.seen.clear();
+                self.start_over();
                 break;
             }
         }
@@ -84,16 +87,37 @@ impl<'a> Session<'a> {
         self.state.cursors.get(name).cloned().unwrap_or_default()
     }
 
+    /// Reads every file again from its start and offers every event again,
+    /// as when a cursor stops matching: for a file that was rewritten in
+    /// place, which its cursor cannot see (same length, same last bytes).
+    /// What it holds now is judged again line by line.
+    pub fn start_over(&mut self) {
+        self.state = TargetState::default();
+        self.seen.clear();
+    }
+
     pub fn set_cursor(&mut self, name: &str, cursor: FileCursor) {
         self.state.cursors.insert(name.to_string(), cursor);
     }
 
     /// Reads a file's new complete lines into the store.
     pub fn pull(&mut self, name: &str, file: &mut File, label: &str) -> Result<(), SyncError> {
+        self.pull_owned(name, file, label, None)
+    }
+
+    /// As [`Session::pull`], for a file only `owner` writes: events of
+    /// other replicas in it are refused.
+    pub fn pull_owned(
+        &mut self,
+        name: &str,
+        file: &mut File,
+        label: &str,
+        owner: Option<ReplicaId>,
+    ) -> Result<(), SyncError> {
         let cursor = self.cursor(name);
         let mut warnings: Vec<Warning> = Vec::new();
         let next = reader::read_from::<PullError>(file, &cursor, label, &mut warnings, |events| {
-            self.take_in(events).map_err(PullError::Sync)
+            self.take_in(events, owner).map_err(PullError::Sync)
         })
         .map_err(|e| match e {
             PullError::Io(e) => file_error(label, e),
@@ -104,12 +128,17 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn take_in(&mut self, events: &[Event]) -> Result<(), SyncError> {
+    fn take_in(&mut self, events: &[Event], owner: Option<ReplicaId>) -> Result<(), SyncError> {
         if events.is_empty() {
             return Ok(());
         }
-        for i in self.store.import_new(events)? {
+        let imported = self.store.import_from(events, owner)?;
+        for i in imported.added {
             self.report.tally(events[i].replica, &events[i].author);
+        }
+        for (i, why) in imported.quarantined {
+            self.report
+                .quarantine(events[i].replica, &events[i].author, why);
         }
         self.seen.extend(events.iter().map(|e| e.id));
         Ok(())
@@ -174,6 +203,68 @@ impl<'a> Session<'a> {
             self.seen.extend(fresh.iter().filter_map(|(id, _)| *id));
         }
         Ok(out)
+    }
+
+    /// How many scrubs this database has made, when the target has not yet
+    /// been rewritten for all of them: see `sync::scrub`.
+    pub fn scrubs_pending(&self) -> Result<Option<i64>, SyncError> {
+        let mark = self.store.scrub_mark()?;
+        Ok((mark > self.state.scrubbed_to).then_some(mark))
+    }
+
+    /// Takes the words of every event scrubbed here out of the file `name`
+    /// (open as `file`, at `path`, read up to its cursor), atomically;
+    /// returns the new file if it was rewritten. The cursor moves to the
+    /// same line in the new file. One that cannot be rewritten (a folder
+    /// this user may not write) is named in a warning and tried again next
+    /// time.
+    pub fn scrub_file(
+        &mut self,
+        name: &str,
+        path: &Path,
+        file: &mut File,
+        lock: bool,
+    ) -> Result<Option<File>, SyncError> {
+        let tombstones = self.store.scrubbed_lines()?;
+        let old_len = file.metadata().map_err(|e| file_error(name, e))?.len();
+        let mut new = match scrub::rewrite(path, file, &tombstones, lock) {
+            Ok(Some(new)) => new,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                self.scrub_failed = true;
+                let reason = format!("redacted text could not be removed from it ({e})");
+                self.report.warnings.push(Warning::whole_file(name, reason));
+                return Ok(None);
+            }
+        };
+        let cursor = self.cursor(name);
+        let fail = |e| file_error(name, e);
+        // Lines are replaced one for one; what follows the cursor (a torn
+        // line) is kept as it was, so the cursor is as far from the end.
+        let new_len = new.metadata().map_err(fail)?.len();
+        let offset = old_len
+            .checked_sub(cursor.offset)
+            .and_then(|after| new_len.checked_sub(after));
+        let moved = match offset {
+            Some(offset) if cursor.offset > 0 => FileCursor {
+                offset,
+                line: cursor.line,
+                tail: reader::tail_before(&mut new, offset).map_err(fail)?,
+            },
+            // Nothing read, or a cursor that was not this file's: read it
+            // from the start next time (importing is idempotent).
+            _ => FileCursor::default(),
+        };
+        self.set_cursor(name, moved);
+        Ok(Some(new))
+    }
+
+    /// Records that the target is rewritten for every scrub up to `mark`,
+    /// unless a rewrite failed.
+    pub fn scrubbed(&mut self, mark: i64) {
+        if !self.scrub_failed {
+            self.state.scrubbed_to = mark;
+        }
     }
 
     /// Records that every event up to row `last_rowid` is now safely in the

@@ -5,14 +5,17 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use std::ops::Range;
+
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::picker::Choice;
 use super::popup;
 use super::text_input::{Cell, Edit, Full, TextInput, wrap};
 use super::theme::Theme;
+use crate::domain::secrets::scan;
 
 /// How far the lines of a multi-line field are indented under its label.
 const INDENT: usize = 4;
@@ -104,8 +107,12 @@ pub struct Form {
     pub note: Option<String>,
     pub fields: Vec<Field>,
     pub focus: usize,
-    /// Why the last save was refused.
+    /// Why the last save was refused, or the question asked about it.
     pub error: Option<String>,
+    /// Where the text of each field holds a likely secret, marked while
+    /// the console asks what to do with it: a field's index and a byte
+    /// range of its text.
+    pub marks: Vec<(usize, Range<usize>)>,
 }
 
 impl Form {
@@ -117,6 +124,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            marks: Vec::new(),
         }
     }
 
@@ -167,6 +175,22 @@ impl Form {
                 }
             }
         }
+    }
+
+    /// Marks every likely secret in the form's text fields, for the
+    /// question about them; returns whether there is any.
+    pub fn mark_secrets(&mut self) -> bool {
+        self.marks = self
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match &f.value {
+                Value::Text(t) => Some((i, t.text())),
+                Value::Choice { .. } => None,
+            })
+            .flat_map(|(i, text)| scan(text).into_iter().map(move |found| (i, found.range)))
+            .collect();
+        !self.marks.is_empty()
     }
 
     pub fn next_field(&mut self, forward: bool) {
@@ -223,6 +247,9 @@ impl Form {
 
     /// What the keys do on the focused field, for the foot of the form.
     fn keys_hint(&self) -> &'static str {
+        if !self.marks.is_empty() {
+            return "Enter mask · k keep · Esc back to the form";
+        }
         match self.fields.get(self.focus).map(|f| &f.value) {
             Some(Value::Choice { .. }) => {
                 "←→ choose · a letter picks · Tab field · Enter save · Esc cancel"
@@ -276,7 +303,18 @@ impl Form {
                         let w = label.width();
                         (vec![label], if w * 2 > width { INDENT } else { w })
                     };
-                    let (mut rows, at) = t.rows(lead, indent, width, Style::new(), focused, budget);
+                    let marks: Vec<Range<usize>> = self
+                        .marks
+                        .iter()
+                        .filter(|(field, _)| *field == i)
+                        .map(|(_, range)| range.clone())
+                        .collect();
+                    let marked = (
+                        marks.as_slice(),
+                        theme.alarm().add_modifier(Modifier::REVERSED),
+                    );
+                    let (mut rows, at) =
+                        t.rows(lead, indent, width, Style::new(), focused, budget, marked);
                     if t.text().is_empty() && !f.hint.is_empty() {
                         rows[0].spans.push(Span::styled(f.hint, theme.dim()));
                     }
@@ -296,10 +334,20 @@ impl Form {
         let inner_width = width.saturating_sub(2).max(1) as usize;
         let (lines, cursor_row) = self.body(theme, inner_width, inner_width * area.height as usize);
         let rows = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-        let height = rows.saturating_add(4).min(area.height.saturating_sub(2));
+        // A refusal or a question may take more than its one row, up to
+        // a few: it says what to press.
+        let error = self.error.as_ref().map(|e| {
+            Paragraph::new(Span::styled(e.clone(), theme.alarm())).wrap(Wrap { trim: true })
+        });
+        let error_rows = error.as_ref().map_or(1, |e| {
+            u16::try_from(e.line_count(inner_width as u16).clamp(1, 4)).unwrap_or(1)
+        });
+        let height = rows
+            .saturating_add(3 + error_rows)
+            .min(area.height.saturating_sub(2));
         let inner = popup::open(frame, &self.title, (width, height), self.keys_hint(), theme);
         let body = Rect {
-            height: inner.height.saturating_sub(1),
+            height: inner.height.saturating_sub(error_rows),
             ..inner
         };
         // A long field on a short terminal scrolls so the line being typed
@@ -309,16 +357,14 @@ impl Form {
             Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
             body,
         );
-        if let Some(e) = &self.error {
-            let error = Rect {
-                y: inner.bottom().saturating_sub(1),
-                height: 1,
+        if let Some(e) = error {
+            let rows = error_rows.min(inner.height);
+            let area = Rect {
+                y: inner.bottom().saturating_sub(rows),
+                height: rows,
                 ..inner
             };
-            frame.render_widget(
-                Paragraph::new(Span::styled(e.clone(), theme.alarm())),
-                error,
-            );
+            frame.render_widget(e, area);
         }
     }
 }

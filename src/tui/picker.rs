@@ -179,6 +179,7 @@ impl Picker {
             ratatui::style::Style::new(),
             true,
             usize::from(width),
+            (&[], ratatui::style::Style::new()),
         );
         let mut lines = vec![query.swap_remove(at)];
         // Keep the highlight in view when the list is longer than the box.

@@ -12,6 +12,7 @@
 
 use std::cell::OnceCell;
 use std::fmt;
+use std::ops::Range;
 
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -244,7 +245,9 @@ impl TextInput {
     /// line). Only the text within `budget` characters before the cursor
     /// and a quarter of that after it is laid out, an ellipsis marking what
     /// is left out: drawing costs what fits on the screen, not what was
-    /// typed.
+    /// typed. The characters within `marked` byte ranges (a likely secret,
+    /// say) take the `marked` style.
+    #[allow(clippy::too_many_arguments)]
     pub fn rows(
         &self,
         first: Vec<Span<'static>>,
@@ -253,6 +256,7 @@ impl TextInput {
         style: Style,
         focused: bool,
         budget: usize,
+        marked: (&[Range<usize>], Style),
     ) -> (Vec<Line<'static>>, usize) {
         let text = self.text();
         let cursor = self.cursor_offset();
@@ -278,8 +282,14 @@ impl TextInput {
                 cells.push(ellipsis);
             }
             for (i, c) in line.char_indices() {
-                let here = focused && offset + i == cursor;
-                cells.push((c, if here { cursor_style } else { style }, here));
+                let at = offset + i;
+                let here = focused && at == cursor;
+                let style = match (here, marked.0.iter().any(|r| r.contains(&at))) {
+                    (true, _) => cursor_style,
+                    (false, true) => marked.1,
+                    (false, false) => style,
+                };
+                cells.push((c, style, here));
             }
             let line_end = offset + line.len();
             if focused && line_end == cursor {
@@ -449,7 +459,7 @@ mod tests {
         edit(&mut multi, Edit::Home);
         typed(&mut multi, ">");
         assert_eq!(multi.text(), "a\n>b");
-        let (rows, cursor_row) = multi.rows(vec![], 0, 20, Style::new(), true, 100);
+        let (rows, cursor_row) = multi.rows(vec![], 0, 20, Style::new(), true, 100, NONE);
         assert_eq!((rows.len(), cursor_row), (2, 1));
     }
 
@@ -479,7 +489,7 @@ mod tests {
         for _ in 0..2500 {
             edit(&mut t, Edit::Left);
         }
-        let (rows, cursor_row) = t.rows(vec![], 0, 80, Style::new(), true, 40);
+        let (rows, cursor_row) = t.rows(vec![], 0, 80, Style::new(), true, 40, NONE);
         let shown = shown(&rows).join("\n");
         assert!(
             shown.starts_with('…') && shown.trim_end().ends_with('…'),
@@ -489,10 +499,20 @@ mod tests {
         assert_eq!(rows[cursor_row].to_string(), "abcd");
     }
 
+    const NONE: (&[Range<usize>], Style) = (&[], Style::new());
+
     #[test]
     fn rows_break_between_words_and_keep_their_indent() {
         let t = TextInput::single("one two three four");
-        let (rows, cursor_row) = t.rows(vec![Span::raw("Label: ")], 7, 16, Style::new(), true, 100);
+        let (rows, cursor_row) = t.rows(
+            vec![Span::raw("Label: ")],
+            7,
+            16,
+            Style::new(),
+            true,
+            100,
+            NONE,
+        );
         assert_eq!(
             shown(&rows),
             ["Label: one two ", "       three ", "       four "]
@@ -500,7 +520,7 @@ mod tests {
         assert_eq!(cursor_row, 2);
         // A word longer than a row is cut.
         let t = TextInput::multi("abcdefghij\nxy");
-        let (rows, _) = t.rows(vec![Span::raw("  ")], 2, 6, Style::new(), false, 100);
+        let (rows, _) = t.rows(vec![Span::raw("  ")], 2, 6, Style::new(), false, 100, NONE);
         assert_eq!(shown(&rows), ["  abcd", "  efgh", "  ij", "  xy"]);
     }
 

@@ -66,6 +66,7 @@ impl Incident {
             action_items: Vec::new(),
             ticks: Vec::new(),
             resolved_at: None,
+            reopenings: Vec::new(),
             people: BTreeSet::new(),
             last_activity: e.at,
             last_recorded: e.hlc,
@@ -252,6 +253,7 @@ impl Incident {
             }
             EventKind::Reopened { reason } => {
                 self.resolved_at = None;
+                self.reopenings.push(e.at);
                 let text = if reason.is_empty() {
                     "Reopened".to_string()
                 } else {

@@ -54,6 +54,14 @@ pub struct Incident {
     pub action_items: Vec<ActionItem>,
     pub ticks: Vec<Tick>,
     pub resolved_at: Option<DateTime<Utc>>,
+    /// When the incident was reopened, in the agreed order (so by time):
+    /// the comms cadence restarts at each, and a console asks for it every
+    /// frame, so it is kept rather than looked for in the timeline. Not
+    /// kept by a store: every reopening is an entry that is not a note, and
+    /// a store reads all of those, so [`Incident::set_timeline`] makes it
+    /// again from them.
+    #[serde(skip)]
+    pub reopenings: Vec<DateTime<Utc>>,
     /// Everyone seen in this incident: authors, role holders, owners.
     pub people: BTreeSet<String>,
     /// The latest `at` of any event: "most recently active".

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::Incident;
+use super::entry::{Entry, EntryKind};
 use super::records::{ActionItem, CanReport};
 use crate::domain::clock::Hlc;
 use crate::domain::ids::IncidentId;
@@ -124,6 +125,18 @@ impl Incident {
         self.timeline
             .retain(|e| !e.kind.is_note() || named.is_some_and(|r| e.id.matches_ref(r)));
         self
+    }
+
+    /// Puts back the timeline of a state kept without it (as a store keeps
+    /// it), and what is made from its entries: `entries` are in the agreed
+    /// order and hold at least every entry that is not a note.
+    pub fn set_timeline(&mut self, entries: Vec<Entry>) {
+        self.reopenings = entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::Reopened)
+            .map(|e| e.at)
+            .collect();
+        self.timeline = entries;
     }
 }
 

@@ -43,6 +43,7 @@ impl Log {
             at,
             author: who.into(),
             body: Body::Known(kind),
+            seal: Default::default(),
         });
         id
     }

@@ -101,6 +101,29 @@ impl Git<'_> {
         }
     }
 
+    /// Whether any event file lost or changed lines between two commits,
+    /// rather than only gaining some at its end: someone rewrote it. When
+    /// git cannot tell (a commit it no longer has), it says yes.
+    pub(super) fn rewritten(&self, from: &str, to: &str) -> Result<bool, SyncError> {
+        let out = self.output(&[
+            "diff",
+            "--numstat",
+            "--no-renames",
+            from,
+            to,
+            "--",
+            "events/",
+        ])?;
+        if !out.status.success() {
+            return Ok(true);
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).lines().any(|line| {
+            line.split('\t')
+                .nth(1)
+                .is_some_and(|deleted| deleted != "0")
+        }))
+    }
+
     /// The commit a ref names, if it exists.
     pub(super) fn rev(&self, name: &str) -> Result<Option<String>, SyncError> {
         let out = self.output(&["rev-parse", "-q", "--verify", &format!("{name}^{{commit}}")])?;

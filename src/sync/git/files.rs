@@ -37,6 +37,16 @@ pub(super) fn fnv1a(bytes: &[u8]) -> u64 {
 /// warning for each one that is something else (a link, a folder), which
 /// is never read. Anything else in the repository is someone else's and
 /// left alone.
+/// The replica a file of the repository belongs to: `events/<replica>.jsonl`
+/// is written by that replica alone.
+pub(super) fn owner(name: &str) -> Option<ReplicaId> {
+    name.strip_prefix(EVENTS_DIR)?
+        .strip_prefix('/')?
+        .strip_suffix(".jsonl")?
+        .parse()
+        .ok()
+}
+
 pub(super) fn replica_files(dir: &Path) -> io::Result<(Vec<String>, Vec<Warning>)> {
     let events = dir.join(EVENTS_DIR);
     let (mut names, mut skipped) = (Vec::new(), Vec::new());

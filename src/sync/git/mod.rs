@@ -25,12 +25,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::reader::cursor_holds;
-use super::report::names;
+use super::report::{Warning, names};
 use super::session::{Outgoing, Session, append_outgoing};
 use super::target::redacted;
 use super::{SyncError, SyncOptions};
 use crate::domain::ids::ReplicaId;
 use crate::domain::text::single_line;
+use crate::store::parse_pins;
 use clean::{Clean, read_ref};
 use command::{Git, someone_pushed_first};
 use files::{fnv1a, lock_path, open_own, open_plain, private_dir, replica_files};
@@ -40,6 +41,9 @@ use retry::Retry;
 const DEFAULT_BRANCH: &str = "main";
 
 const EVENTS_DIR: &str = "events";
+
+/// The team's pinned keys, at the root of the repository (see `pin_keys`).
+const KEYS_FILE: &str = "keys";
 
 const UPDATE: &str = "update the working copy of";
 const COMMIT: &str = "commit to the working copy of";
@@ -73,8 +77,11 @@ pub fn sync(
     let own = format!("{EVENTS_DIR}/{replica}.jsonl");
     // The working copy as the last sync left it, if that sync finished and
     // nothing has touched the copy since (see `clean`).
-    let mut left =
-        Clean::take(&dir).filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
+    let noted = Clean::take(&dir);
+    // The commit our read cursors were made against, to find files that
+    // were rewritten since rather than appended to.
+    let mut read_at = noted.as_ref().and_then(|c| c.commit.clone());
+    let mut left = noted.filter(|c| c.branch == branch && Clean::now(&dir).as_ref() == Some(c));
     // No file git does not track is in the copy.
     let mut stray_free = left.is_some();
     // What this sync has written to our file, across attempts.
@@ -110,11 +117,40 @@ pub fn sync(
             git.reset_to(upstream.as_deref(), stray_free)?;
             (stray_free, changed) = (true, true);
         }
+        if let (Some(from), Some(to)) = (&read_at, &upstream)
+            && from != to
+            && git.rewritten(from, to)?
+        {
+            session.start_over();
+        }
+        read_at.clone_from(&upstream);
         if let Some(commit) = &refused {
             // Only we write our file, so our version of it is the rebase.
             git.run(UPDATE, &["checkout", commit, "--", &own])?;
         }
-        pull_all(session, &dir)?;
+        let files = pull_all(session, &dir)?;
+        // Every file is rewritten, not only ours: the commit is made on the
+        // remote as fetched and pushed only onto it, so no one's lines are
+        // lost, and a replica whose refused commit brings its file back
+        // whole has read our redaction by then and scrubs it again.
+        let scrubs = session.scrubs_pending()?;
+        let mut scrubbed = Vec::new();
+        if scrubs.is_some() {
+            for name in &files {
+                let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
+                if session
+                    .scrub_file(name, &dir.join(name), &mut f, false)?
+                    .is_some()
+                {
+                    scrubbed.push(name.as_str());
+                }
+            }
+        }
+        if !scrubbed.is_empty() {
+            let mut add = vec!["add", "-f", "--"];
+            add.extend(&scrubbed);
+            git.run(COMMIT, &add)?;
+        }
 
         // Our file is only touched when there is something to add to it.
         let out = match session.up_to_date()? {
@@ -136,8 +172,9 @@ pub fn sync(
                 sent.authors.push(name);
             }
         }
-        let has_changes = out.count > 0 || refused.is_some();
-        if !has_changes || !git.commit(&commit_message(&sent, replica), replica)? {
+        let has_changes = out.count > 0 || refused.is_some() || !scrubbed.is_empty();
+        let message = commit_message(&sent, scrubbed.len(), replica);
+        if !has_changes || !git.commit(&message, replica)? {
             if out.count > 0 {
                 // Never report lines that went nowhere as sent.
                 return Err(git.wc_error(io::Error::other(
@@ -146,6 +183,9 @@ pub fn sync(
             }
             // The remote, as fetched, holds every event of ours.
             session.pushed(out.last_rowid, 0);
+            if let Some(mark) = scrubs {
+                session.scrubbed(mark);
+            }
             if changed {
                 git.tidy();
             }
@@ -164,6 +204,9 @@ pub fn sync(
         let pushed = git.output(&push)?;
         if pushed.status.success() {
             session.pushed(out.last_rowid, sent.count);
+            if let Some(mark) = scrubs {
+                session.scrubbed(mark);
+            }
             git.tidy();
             Clean::leave(&dir);
             return Ok(());
@@ -186,8 +229,16 @@ pub fn sync(
     }
 }
 
-/// `fireground: 3 events from 01ABCDEF (ana and bo)`.
-fn commit_message(sent: &Outgoing, replica: ReplicaId) -> String {
+/// `fireground: 3 events from 01ABCDEF (ana and bo)`, or what was
+/// scrubbed when nothing was sent.
+fn commit_message(sent: &Outgoing, scrubbed: usize, replica: ReplicaId) -> String {
+    if sent.count == 0 && scrubbed > 0 {
+        return format!(
+            "fireground: redacted text scrubbed from {scrubbed} {} by {}",
+            if scrubbed == 1 { "file" } else { "files" },
+            replica.short()
+        );
+    }
     format!(
         "fireground: {} {} from {} ({})",
         sent.count,
@@ -200,11 +251,13 @@ fn commit_message(sent: &Outgoing, replica: ReplicaId) -> String {
 /// Reads every replica's file in the working copy from its cursor. A file
 /// that is not a plain file (a link a hostile teammate committed) is never
 /// opened: reading through it could read anything on this machine.
-fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
+/// Returns the files read.
+fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<Vec<String>, SyncError> {
     let wc_error = |e: io::Error| SyncError::WorkingCopy {
         path: dir.to_path_buf(),
         reason: e.to_string(),
     };
+    pin_keys(session, dir)?;
     let (files, skipped) = replica_files(dir).map_err(wc_error)?;
     // Each attempt lists the files again; a link is named once.
     for w in skipped {
@@ -221,8 +274,39 @@ fn pull_all(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
     })?;
     for name in &files {
         let mut f = open_plain(&dir.join(name)).map_err(wc_error)?;
-        session.pull(name, &mut f, name)?;
+        session.pull_owned(name, &mut f, name, files::owner(name))?;
     }
+    Ok(files)
+}
+
+/// The team's pinned keys, from the repository's `keys` file when it has
+/// one: they are read before any event, so a newcomer checks every event
+/// against them rather than trusting whatever key it meets first.
+fn pin_keys(session: &mut Session<'_>, dir: &Path) -> Result<(), SyncError> {
+    let path = dir.join(KEYS_FILE);
+    let Ok(mut file) = open_plain(&path) else {
+        return Ok(());
+    };
+    let mut text = String::new();
+    if io::Read::read_to_string(&mut file, &mut text).is_err() {
+        let w = Warning::whole_file(KEYS_FILE, "it is not UTF-8 text");
+        if !session.report.warnings.contains(&w) {
+            session.report.warnings.push(w);
+        }
+        return Ok(());
+    }
+    let (pins, bad) = parse_pins(&text);
+    for line in bad {
+        let w = Warning::new(
+            KEYS_FILE,
+            line as u64,
+            "not `<replica> <public key> [name]`",
+        );
+        if !session.report.warnings.contains(&w) {
+            session.report.warnings.push(w);
+        }
+    }
+    session.store.pin_keys(&pins)?;
     Ok(())
 }
 

@@ -2,25 +2,31 @@
 //! database as a draft within a second, the same key reopens it, and Esc or
 //! Ctrl-C on a form with something typed asks before anything goes.
 
+use crossterm::event::KeyCode;
+
 use super::{App, Mode};
 use crate::tui::form::{Form, Purpose};
 use crate::zone::Zone;
 
-/// A question the console is waiting on: y confirms, any other key goes
-/// back to the form.
+/// A question the console is waiting on, about the open form: the next
+/// key answers it, and a key it does not expect goes back to the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ask {
-    /// Esc on a form with something typed.
+    /// Esc on a form with something typed: y discards.
     Discard,
-    /// Ctrl-C on a form with something typed.
+    /// Ctrl-C on a form with something typed: y quits.
     Quit,
+    /// Saving a form whose text holds a likely secret: Enter masks it, k
+    /// keeps it (see `secret_prompt`).
+    Secret,
 }
 
 impl Ask {
-    fn question(self) -> &'static str {
+    pub(super) fn question(self) -> &'static str {
         match self {
             Ask::Discard => "Discard what you typed? y: discard · any other key: back",
             Ask::Quit => "Quit? What you typed stays a draft. y: quit · any other key: back",
+            Ask::Secret => "Enter: mask it as **** · k: keep it as typed · Esc: back to the form",
         }
     }
 }
@@ -125,16 +131,18 @@ impl App {
         true
     }
 
-    /// The answer to a question: y goes ahead, anything else goes back.
-    pub(super) fn answer(&mut self, ask: Ask, yes: bool) {
+    /// The answer to a question: y (or, about a secret, Enter or k) goes
+    /// ahead, anything else goes back to the form as it was.
+    pub(super) fn answer(&mut self, ask: Ask, key: KeyCode) {
         self.asking = None;
         if let Mode::Form(form) = &mut self.mode {
             form.error = None;
+            form.marks.clear();
         }
-        if !yes {
-            return;
-        }
+        let yes = matches!(key, KeyCode::Char('y' | 'Y'));
         match ask {
+            Ask::Secret => self.answer_secret(key),
+            _ if !yes => {}
             Ask::Discard => {
                 let key = self.draft_key();
                 self.discard_draft(key);

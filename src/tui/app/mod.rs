@@ -9,6 +9,7 @@ mod detail;
 mod drafts;
 mod open;
 mod save;
+mod secret_prompt;
 mod shown;
 
 pub use detail::Detail;
@@ -20,7 +21,7 @@ use super::keys;
 use super::picker::Picker;
 use super::sync_state::{SyncHealth, SyncState};
 use super::theme::Theme;
-use crate::app::{AppError, Command, Context};
+use crate::app::{AppError, Command, Context, Secrets};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::event::EventKind;
 use crate::domain::ids::{EventId, IncidentId};
@@ -190,8 +191,7 @@ impl App {
         if let Some(ask) = self.asking {
             match &event {
                 TermEvent::Key(key) if key.kind != crossterm::event::KeyEventKind::Release => {
-                    let yes = matches!(key.code, crossterm::event::KeyCode::Char('y' | 'Y'));
-                    self.answer(ask, yes);
+                    self.answer(ask, key.code);
                     return true;
                 }
                 TermEvent::Resize(..) => {}
@@ -485,7 +485,11 @@ impl App {
             &crate::domain::text::single_line(&entry.text_for(&self.playbook)),
             60,
         );
-        let note = format!("{} {}: {shown}", self.zone.hm(entry.at), entry.author);
+        let mut note = format!("{} {}: {shown}", self.zone.hm(entry.at), entry.author);
+        if let Some(caveat) = crate::sync::redaction_caveat(&self.ctx.store) {
+            note.push_str(" · Note: ");
+            note.push_str(caveat);
+        }
         let form = Form::new(
             "Redact this entry? Its text is hidden everywhere, for good",
             super::form::Purpose::Redact { target: entry.id },
@@ -506,17 +510,17 @@ impl App {
     /// Hands a command to the door for the incident on screen, then shows
     /// the result; a refusal comes back in the door's words.
     fn execute(&mut self, command: Command) -> Result<(), String> {
+        self.record(command, Secrets::Refuse)
+            .map_err(|e| e.to_string())
+    }
+
+    /// As [`App::execute`], with a likely secret in the command's text
+    /// refused, masked or kept as `secrets` says.
+    fn record(&mut self, command: Command, secrets: Secrets) -> Result<(), AppError> {
         let on = self.incident.as_ref().map(|i| i.id);
-        let outcome = self
-            .ctx
-            .execute(on, command, None)
-            .map_err(|e| e.to_string())?;
+        let outcome = self.ctx.execute(on, command, None, secrets)?;
         self.now = self.ctx.store.now();
-        let shown = self
-            .ctx
-            .store
-            .incident(outcome.incident)
-            .map_err(|e| e.to_string())?;
+        let shown = self.ctx.store.incident(outcome.incident)?;
         self.show(shown);
         let said = match outcome.event.known() {
             Some(EventKind::UpdateSent {

@@ -3,7 +3,7 @@
 //! the same mistakes in the same words.
 
 use super::{App, Mode};
-use crate::app::Command;
+use crate::app::{AppError, Command, Refusal, Secrets};
 use crate::domain::event::NoteKind;
 use crate::domain::incident::EntryKind;
 use crate::tui::form::{Form, Purpose as FormPurpose};
@@ -11,6 +11,12 @@ use crate::tui::picker::{Choice, Picker, Purpose as PickPurpose};
 
 impl App {
     pub(super) fn submit(&mut self) {
+        self.submit_with(Secrets::Refuse);
+    }
+
+    /// Enter on a picker or a form, with a likely secret in a form's text
+    /// refused (and asked about), masked or kept as `secrets` says.
+    pub(super) fn submit_with(&mut self, secrets: Secrets) {
         let draft = self.open_draft();
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Picker(p) => {
@@ -24,10 +30,13 @@ impl App {
                     }
                 }
             }
-            Mode::Form(mut f) => match self.submit_form(&f) {
+            Mode::Form(mut f) => match self.record(self.form_command(&f), secrets) {
                 Ok(()) => self.discard_draft(draft),
+                Err(AppError::Refused(refusal @ Refusal::Secret { .. })) => {
+                    self.ask_secret(f, &refusal);
+                }
                 Err(e) => {
-                    f.error = Some(e);
+                    f.error = Some(e.to_string());
                     self.mode = Mode::Form(f);
                 }
             },
@@ -103,9 +112,10 @@ impl App {
         Ok(())
     }
 
-    fn submit_form(&mut self, f: &Form) -> Result<(), String> {
+    /// What the filled form asks the door for.
+    fn form_command(&self, f: &Form) -> Command {
         let value = |name: &str| f.value(name).to_string();
-        let command = match &f.purpose {
+        match &f.purpose {
             FormPurpose::Declare => Command::Declare {
                 title: value("title"),
                 severity: Some(value("severity")),
@@ -148,7 +158,6 @@ impl App {
                 entry: target.to_string(),
                 reason: value("reason"),
             },
-        };
-        self.execute(command)
+        }
     }
 }

@@ -542,3 +542,35 @@ fn the_selected_entry_is_redacted_with_x_after_asking_and_esc_changes_nothing() 
     let screen = text(&f.draw(120, 40));
     assert!(!screen.contains("hunter2"), "{screen}");
 }
+
+#[test]
+fn redacting_on_a_git_synced_incident_says_plainly_that_git_history_keeps_the_text() {
+    let note = || {
+        vec![(
+            "bo",
+            EventKind::Note {
+                note: NoteKind::Note,
+                text: "db password is hunter2".into(),
+            },
+        )]
+    };
+    let mut f = Fixture::with("P2", note());
+    f.key(KeyCode::Up);
+    f.key(KeyCode::Char('X'));
+    let screen = text(&f.draw(120, 40));
+    assert!(!screen.contains("history"), "no git, no caveat: {screen}");
+    f.key(KeyCode::Esc);
+
+    let mut f = Fixture::with("P2", note());
+    // Remembered as `fireground sync` would, by another process.
+    crate::store::Store::open(&f.db)
+        .unwrap()
+        .set_sync_target("git ssh://git@example.org/ops/incidents.git")
+        .unwrap();
+    f.key(KeyCode::Up);
+    f.key(KeyCode::Char('X'));
+    let screen = text(&f.draw(120, 40));
+    let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("history still holds it"), "{screen}");
+    assert!(flat.contains("Purging git history"), "{screen}");
+}

@@ -8,6 +8,7 @@ mod layout;
 mod long;
 mod paste;
 mod render;
+mod secrets;
 mod traps;
 
 use std::sync::{Arc, Mutex};
