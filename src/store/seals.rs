@@ -268,8 +268,13 @@ impl super::Store {
         let conn = &self.conn;
         let mut keys: HashMap<ReplicaId, Option<KnownKey>> = HashMap::new();
         let mut verifier = Verifier::new(only);
-        let mut stmt = conn.prepare("SELECT json FROM events ORDER BY replica, seq, id")?;
-        let mut rows = stmt.query([])?;
+        // The writers of the incident asked about, all of their chains.
+        let mut stmt = conn.prepare(
+            "SELECT json FROM events
+             WHERE ?1 IS NULL OR replica IN (SELECT replica FROM events WHERE incident = ?1)
+             ORDER BY replica, seq, id",
+        )?;
+        let mut rows = stmt.query([only.map(|i| i.to_string())])?;
         while let Some(row) = rows.next()? {
             // Rows that do not read are counted by every other read.
             let Ok(e) = Event::from_json(row.get_ref(0)?.as_str().unwrap_or("")) else {
@@ -280,6 +285,25 @@ impl super::Store {
                 None => *keys.entry(e.replica).or_insert(known_key(conn, e.replica)?),
             };
             verifier.feed(&e, key);
+        }
+        let (mut writers, suspects) = verifier.finish();
+        // Only a run whose closing signature failed is read again, to name
+        // the events that fail on their own.
+        let mut stmt = conn.prepare(
+            "SELECT json FROM events WHERE replica = ?1 AND seq BETWEEN ?2 AND ?3
+             ORDER BY seq, id",
+        )?;
+        for s in suspects {
+            let Some(key) = keys.get(&s.replica).copied().flatten() else {
+                continue;
+            };
+            let mut rows =
+                stmt.query(params![s.replica.to_string(), s.from as i64, s.to as i64])?;
+            while let Some(row) = rows.next()? {
+                if let Ok(e) = Event::from_json(row.get_ref(0)?.as_str().unwrap_or("")) {
+                    Verifier::recheck(&mut writers, only, &e, &key);
+                }
+            }
         }
         let mut stmt = conn.prepare(
             "SELECT replica, author, reason, COUNT(*) FROM quarantine
@@ -307,7 +331,7 @@ impl super::Store {
             .collect();
         Ok(Verified {
             own: self.replica,
-            writers: verifier.finish(),
+            writers,
             kept_apart,
         })
     }
