@@ -336,6 +336,14 @@ impl super::Store {
         })
     }
 
+    /// How many events were kept apart at import, all told.
+    pub fn kept_apart(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM quarantine", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Pins the keys of a `keys` file (see [`parse_pins`]); returns how
     /// many changed.
     pub fn pin_keys(&self, pins: &[(ReplicaId, PublicKey)]) -> Result<usize, StoreError> {
