@@ -1,7 +1,7 @@
 //! The console at 100,000 events in one incident: opening it (from the
 //! projection to the first frame, and on to the whole timeline loaded), a
-//! key press that moves the selection and redraws, and the idle tick that
-//! finds nothing changed.
+//! key press that moves the selection and redraws, the idle tick that
+//! finds nothing changed, and a note saved.
 
 mod support;
 
@@ -64,6 +64,18 @@ fn bench(c: &mut Criterion) {
     c.bench_function("console: idle tick and redraw at 100k events", |b| {
         b.iter(|| {
             app.update(Action::Tick);
+            terminal.draw(|f| view::draw(f, &app)).unwrap();
+        })
+    });
+
+    // A note typed and saved: one key opens the form, one letter, Enter
+    // records it through the door and the console shows the result.
+    let key = |code| TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    c.bench_function("console: save a note and redraw at 100k events", |b| {
+        b.iter(|| {
+            for code in [KeyCode::Char('n'), KeyCode::Char('x'), KeyCode::Enter] {
+                app.handle_event(key(code));
+            }
             terminal.draw(|f| view::draw(f, &app)).unwrap();
         })
     });

@@ -410,12 +410,18 @@ proptest! {
                 refs: args.contains(&"--refs"),
                 filter,
             };
-            let p = Printout::new(&whole, &pb, &options);
+            let mut p = Printout::new(&whole, &pb, &options);
+            let text = text::render(&p);
+            let json = json::render(&p, &log) + "\n";
+            // The review also says whether the log verified (its events
+            // here were written unsigned).
+            let found = store.verify(Some(id)).unwrap();
+            p.log = Some(fireground::domain::verification::statement(&found.writers, 0));
             let made = [
-                ("text", text::render(&p)),
+                ("text", text),
                 ("markdown", markdown::render(&p)),
                 ("html", html::render(&p)),
-                ("json", json::render(&p, &log) + "\n"),
+                ("json", json),
             ];
             for (format, expected) in made {
                 let mut line = vec!["--format", format];

@@ -246,3 +246,29 @@ fn verify_says_whom_the_log_trusts_and_what_it_kept_apart() {
         "{out}"
     );
 }
+
+#[test]
+fn the_printed_review_says_whether_the_log_verified() {
+    let sb = Sandbox::new();
+    sb.ok(&["declare", "checkout errors", "--severity", "P2"]);
+    sb.ok(&["log", "rolled back"]);
+    let review = sb.ok(&["print", "--format", "markdown"]);
+    assert!(
+        review.contains(
+            "verified: 2 events from 1 writer, each signed by its writer and chained to the one before"
+        ),
+        "{review}"
+    );
+    let conn = rusqlite::Connection::open(sb.db()).unwrap();
+    conn.execute(
+        "UPDATE events SET body = replace(body, 'rolled back', 'did not roll back')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let review = sb.ok(&["print", "--format", "html"]);
+    assert!(
+        review.contains("does NOT verify: 1 event changed since it was recorded"),
+        "{review}"
+    );
+}

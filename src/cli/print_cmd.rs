@@ -14,6 +14,7 @@ use crate::app::{AppError, Context};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Entry;
+use crate::domain::verification::statement;
 use crate::domain::when::parse_time;
 use crate::file_kind;
 use crate::report::filter::Filter;
@@ -101,11 +102,17 @@ fn print(
         filter,
     };
     let printed = ctx.store.streamed(incident_id(ctx)?, |read| {
-        let printout = Printout::new(
+        let mut printout = Printout::new(
             &read.incident,
             ctx.playbook_or_default(&read.incident),
             &options,
         );
+        // The review states whether the log it tells of verified.
+        if matches!(args.format, PrintFormat::Markdown | PrintFormat::Html) {
+            let found = ctx.store.verify(Some(read.incident.id))?;
+            let kept: u64 = found.kept_apart.iter().map(|k| k.events).sum();
+            printout.log = Some(statement(&found.writers, kept));
+        }
         let hidden = match args.format {
             PrintFormat::Json => read.redacted_ids()?,
             _ => HashSet::new(),

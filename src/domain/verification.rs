@@ -44,13 +44,39 @@ pub struct Writer {
     pub flawed: Vec<(EventId, Flaw)>,
 }
 
-/// Checks writers' events, in (replica, seq) order.
+/// A run of one writer's signed events, each linking to the one before,
+/// whose last signature is still to be checked: it covers them all.
+struct Segment {
+    replica: ReplicaId,
+    from: u64,
+    last: Event,
+    digest: Digest,
+    key: KnownKey,
+    /// How many of its events are counted (of the incident asked about).
+    counted: u64,
+}
+
+/// A run whose last signature did not check: its events are checked one
+/// by one (see [`Verifier::recheck`]) to name those that fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Suspect {
+    pub replica: ReplicaId,
+    pub from: u64,
+    pub to: u64,
+}
+
+/// Checks writers' events, in (replica, seq) order. Checking a signature
+/// costs as much as hashing thousands of events, so one is checked per run
+/// of linked events: the last, whose digest covers the rest through
+/// their links.
 pub struct Verifier {
     only: Option<IncidentId>,
     writers: BTreeMap<ReplicaId, Writer>,
     /// The current writer's digests at the last sequence number seen.
     last: Option<(ReplicaId, u64, Vec<Digest>)>,
     previous: Vec<Digest>,
+    segment: Option<Segment>,
+    suspects: Vec<Suspect>,
 }
 
 impl Verifier {
@@ -62,6 +88,8 @@ impl Verifier {
             writers: BTreeMap::new(),
             last: None,
             previous: Vec::new(),
+            segment: None,
+            suspects: Vec::new(),
         }
     }
 
@@ -81,9 +109,50 @@ impl Verifier {
             }
         }
         let flaw = self.flaw(e, key);
-        if self.only.is_some_and(|i| i != e.incident) {
-            return;
+        let counted = self.only.is_none_or(|i| i == e.incident);
+        let signed = match key {
+            Some(k) if flaw.is_none() && e.seal.sig.is_some() => Some(k),
+            _ => None,
+        };
+        if counted {
+            let w = self.writer(e, key);
+            w.events += 1;
+            match flaw {
+                Some(f) => w.flawed.push((e.id, f)),
+                // Counted once the run's signature checks.
+                None if signed.is_some() => {}
+                None => w.unverified += 1,
+            }
         }
+        let Some(key) = signed else {
+            self.close();
+            return;
+        };
+        match &mut self.segment {
+            Some(s)
+                if s.replica == e.replica
+                    && s.last.seq + 1 == e.seq
+                    && e.seal.prev == Some(s.digest) =>
+            {
+                s.last = e.clone();
+                s.digest = digest;
+                s.counted += u64::from(counted);
+            }
+            _ => {
+                self.close();
+                self.segment = Some(Segment {
+                    replica: e.replica,
+                    from: e.seq,
+                    last: e.clone(),
+                    digest,
+                    key,
+                    counted: u64::from(counted),
+                });
+            }
+        }
+    }
+
+    fn writer(&mut self, e: &Event, key: Option<KnownKey>) -> &mut Writer {
         let w = self.writers.entry(e.replica).or_insert_with(|| Writer {
             replica: e.replica,
             authors: Vec::new(),
@@ -96,29 +165,90 @@ impl Verifier {
         if !w.authors.contains(&e.author) {
             w.authors.push(e.author.clone());
         }
-        w.events += 1;
-        match flaw {
-            Some(f) => w.flawed.push((e.id, f)),
-            None if key.is_some() && e.seal.sig.is_some() => w.signed += 1,
-            None => w.unverified += 1,
+        w
+    }
+
+    /// Checks the signature that closes the current run.
+    fn close(&mut self) {
+        let Some(s) = self.segment.take() else {
+            return;
+        };
+        if verify(&s.last, &s.key.key) {
+            if let Some(w) = self.writers.get_mut(&s.replica) {
+                w.signed += s.counted;
+            }
+        } else {
+            self.suspects.push(Suspect {
+                replica: s.replica,
+                from: s.from,
+                to: s.last.seq,
+            });
         }
     }
 
+    /// What is cheap to tell without checking a signature.
     fn flaw(&self, e: &Event, key: Option<KnownKey>) -> Option<Flaw> {
-        let linked = follows_on(e, &self.previous);
         let known = key?;
         if e.seal.sig.is_none() {
             return (e.seq >= known.first_signed).then_some(Flaw::Unsigned);
         }
-        if !verify(e, &known.key) {
-            return Some(Flaw::BadSignature);
-        }
-        (!linked).then_some(Flaw::BrokenChain)
+        (!follows_on(e, &self.previous)).then_some(Flaw::BrokenChain)
     }
 
-    pub fn finish(self) -> Vec<Writer> {
-        self.writers.into_values().collect()
+    /// The writers, and the runs whose closing signature failed.
+    pub fn finish(mut self) -> (Vec<Writer>, Vec<Suspect>) {
+        self.close();
+        (self.writers.into_values().collect(), self.suspects)
     }
+
+    /// Checks, on its own, an event of a suspect run.
+    pub fn recheck(writers: &mut [Writer], only: Option<IncidentId>, e: &Event, key: &KnownKey) {
+        if only.is_some_and(|i| i != e.incident) {
+            return;
+        }
+        let Some(w) = writers.iter_mut().find(|w| w.replica == e.replica) else {
+            return;
+        };
+        if verify(e, &key.key) {
+            w.signed += 1;
+        } else {
+            w.flawed.push((e.id, Flaw::BadSignature));
+        }
+    }
+}
+
+/// One sentence for a review: whether the log verified, and how much of
+/// it is vouched for; `kept_apart` counts events refused at import.
+pub fn statement(writers: &[Writer], kept_apart: u64) -> String {
+    let events: u64 = writers.iter().map(|w| w.events).sum();
+    let signed: u64 = writers.iter().map(|w| w.signed).sum();
+    let flawed: usize = writers.iter().map(|w| w.flawed.len()).sum();
+    let plural = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut said = if flawed > 0 {
+        format!(
+            "does NOT verify: {} changed since it was recorded; `fireground verify` names them",
+            plural(flawed as u64, "event")
+        )
+    } else if signed == events {
+        format!(
+            "verified: {} from {}, each signed by its writer and chained to the one before",
+            plural(events, "event"),
+            plural(writers.len() as u64, "writer")
+        )
+    } else {
+        format!(
+            "verified: {signed} of {} signed and chained; {} unsigned (written before signing, or by a writer whose key is not known)",
+            plural(events, "event"),
+            events - signed
+        )
+    };
+    if kept_apart > 0 {
+        said += &format!(
+            "; {} from other replicas kept out of it at import",
+            plural(kept_apart, "event")
+        );
+    }
+    said
 }
 
 /// Whether nothing stored is flawed.
@@ -161,7 +291,16 @@ mod tests {
         });
         let mut v = Verifier::new(None);
         events.iter().for_each(|e| v.feed(e, key));
-        v.finish()
+        let (mut writers, suspects) = v.finish();
+        for s in suspects {
+            for e in events
+                .iter()
+                .filter(|e| e.replica == s.replica && (s.from..=s.to).contains(&e.seq))
+            {
+                Verifier::recheck(&mut writers, None, e, key.as_ref().unwrap());
+            }
+        }
+        writers
     }
 
     #[test]
@@ -176,7 +315,8 @@ mod tests {
             note: NoteKind::Note,
             text: "did not roll back".into(),
         });
-        let writers = check(&log, &ana);
+        let mut writers = check(&log, &ana);
+        writers[0].flawed.sort();
         // The next event vouched for the original words, so it no longer
         // follows on either.
         assert_eq!(

@@ -43,6 +43,9 @@ pub struct Printout<'a> {
     pub playbook: &'a Playbook,
     pub review: Review,
     pub options: &'a PrintOptions,
+    /// Whether the log verified, for the review (see
+    /// `domain::verification::statement`); `None` when not checked.
+    pub log: Option<String>,
     multi_day: bool,
 }
 
@@ -136,6 +139,7 @@ impl<'a> Printout<'a> {
             playbook,
             review,
             options,
+            log: None,
             multi_day,
         }
     }

@@ -71,7 +71,7 @@ fn summary(p: &Printout) -> Section {
     } else {
         format!("{} so far", human_duration(r.duration))
     };
-    s.push(Block::Facts(vec![
+    let mut facts = vec![
         ("Incident", format!("{} — {}", inc.id.short(), inc.title)),
         ("Severity", severity),
         ("Severity history", severity_path.join(", ")),
@@ -89,7 +89,11 @@ fn summary(p: &Printout) -> Section {
         ("Incident commander", dedup_join(&commanders)),
         ("Playbook", inc.playbook.clone()),
         ("Times in", p.zone_label()),
-    ]));
+    ];
+    if let Some(log) = &p.log {
+        facts.push(("Log", log.clone()));
+    }
+    s.push(Block::Facts(facts));
     if inc.summary.is_empty() {
         s.push(Block::Prompt(
             "Summarise the incident in two or three sentences: what broke, for whom, and how it was brought back.".into(),

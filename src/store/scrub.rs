@@ -96,7 +96,9 @@ impl Scrubber {
     /// target or an amendment of one.
     pub fn prepare<'e>(&mut self, e: &'e Event) -> Cow<'e, Event> {
         let target = (e.id, e.incident);
-        if !(self.targets.contains(&target) || self.amendments.contains(&e.id)) {
+        let hidden =
+            (self.targets.contains(&target) && hides(e)) || self.amendments.contains(&e.id);
+        if !hidden {
             return Cow::Borrowed(e);
         }
         if e.seal.scrubbed.is_some() {
@@ -116,18 +118,18 @@ impl Scrubber {
                 "INSERT OR IGNORE INTO redactions (target, incident) VALUES (?1, ?2)",
             )?
             .execute([target.to_string(), incident.to_string()])?;
-            stored.push(((target, incident), logged));
+            stored.push(((target, incident), logged, true));
             for amendment in amendments_of(conn, target, incident)? {
-                stored.push(((amendment, incident), logged));
+                stored.push(((amendment, incident), logged, false));
             }
         }
         // A copy that came whole is in some target whole: it is noted, so
         // the targets rewrite it, even when ours was already a tombstone.
         let mut noted: Vec<EventId> = self.arrived_whole.iter().map(|t| t.0).collect();
-        let whole = self.arrived_whole.iter().map(|t| (*t, true));
+        let whole = self.arrived_whole.iter().map(|t| (*t, true, false));
         let mut done = Scrubbed::default();
-        for (target, logged) in stored.into_iter().chain(whole) {
-            if scrub_stored(conn, target, logged)? {
+        for (target, logged, direct) in stored.into_iter().chain(whole) {
+            if scrub_stored(conn, target, logged, direct)? {
                 done.rewrote = true;
                 noted.push(target.0);
                 if !logged && !done.refold.contains(&target.1) {
@@ -170,6 +172,13 @@ impl Scrubbed {
     }
 }
 
+/// Whether a redaction naming `e` hides its words: it does for an entry,
+/// not for a correction (an amendment, a pin...), which the fold does not
+/// redact: scrubbing one would show words the log does not hide.
+fn hides(e: &Event) -> bool {
+    e.known().is_none_or(|k| k.corrects().is_none())
+}
+
 /// The amendments stored (in the log or held back) of `target`.
 fn amendments_of(
     conn: &Connection,
@@ -199,11 +208,14 @@ fn amendments_of(
 /// Replaces the stored copy of `id`, wherever it is, with its tombstone;
 /// returns whether a row changed. A row that cannot be read is left as it
 /// is: what in it is text cannot be told. `folded` says whether the
-/// projection hides these words already (the redaction is in the log).
+/// projection hides these words already (the redaction is in the log);
+/// `direct`, whether a redaction names `id` itself (rather than the entry
+/// it amends).
 fn scrub_stored(
     conn: &Connection,
     (id, incident): Target,
     folded: bool,
+    direct: bool,
 ) -> Result<bool, StoreError> {
     let mut changed = false;
     for table in TABLES {
@@ -211,7 +223,7 @@ fn scrub_stored(
         let Some(Ok(stored)) = json.as_deref().map(Event::from_json) else {
             continue;
         };
-        if stored.incident != incident {
+        if stored.incident != incident || (direct && !hides(&stored)) {
             continue;
         }
         let scrubbed = scrub(&stored);

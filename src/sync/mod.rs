@@ -67,6 +67,7 @@ pub fn sync_with(
     }
     let mut report = session.finish()?;
     report.held = store.held()?;
+    report.kept_apart = store.kept_apart()?;
     if store.sync_target()?.as_deref() != Some(key.as_str()) {
         store.set_sync_target(&key)?;
     }

@@ -77,8 +77,10 @@ pub struct SyncReport {
     /// Events dated too far ahead to let in yet (all of them, not just
     /// this sync's).
     pub held: Option<crate::store::Held>,
-    /// Events refused and quarantined, by writer and reason.
+    /// Events refused and quarantined by this sync, by writer and reason.
     pub quarantined: Vec<Quarantined>,
+    /// Every event kept apart so far (not just this sync's).
+    pub kept_apart: u64,
 }
 
 /// Events of one writer refused for one reason in one sync.

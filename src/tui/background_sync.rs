@@ -66,6 +66,7 @@ fn work(
                     state.events_in = done.pulled as u64;
                     state.events_out = done.pushed as u64;
                     state.held = done.held.map_or(0, |h| h.count);
+                    state.kept_apart = done.kept_apart;
                 }
                 Err(e) => state.health = SyncHealth::Failing(e.to_string()),
             },

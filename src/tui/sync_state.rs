@@ -26,6 +26,9 @@ pub struct SyncState {
     pub events_out: u64,
     /// Events from other replicas held back as dated too far ahead.
     pub held: u64,
+    /// Events from other replicas refused at import (forged, rewritten,
+    /// badly signed) and kept apart.
+    pub kept_apart: u64,
 }
 
 impl SyncState {
@@ -35,11 +38,14 @@ impl SyncState {
             .last_sync
             .map(|t| format!(" {}", zone.hm(t)))
             .unwrap_or_default();
-        let said = self.health_phrase(&last);
-        match self.held {
-            0 => said,
-            n => format!("{said} · {n} held back: clock ahead"),
+        let mut said = self.health_phrase(&last);
+        if self.held > 0 {
+            said += &format!(" · {} held back: clock ahead", self.held);
         }
+        if self.kept_apart > 0 {
+            said += &format!(" · {} kept apart: see fireground verify", self.kept_apart);
+        }
+        said
     }
 
     fn health_phrase(&self, last: &str) -> String {
@@ -62,7 +68,7 @@ impl SyncState {
     /// Whether the header should draw attention: a failure, or events held
     /// back (a clock somewhere is wrong).
     pub fn alarming(&self) -> bool {
-        self.failing() || self.held > 0
+        self.failing() || self.held > 0 || self.kept_apart > 0
     }
 }
 
@@ -82,6 +88,20 @@ mod tests {
         assert_eq!(
             state.describe(Zone::Utc),
             "ok ↓0 ↑0 · 2 held back: clock ahead"
+        );
+    }
+
+    #[test]
+    fn events_kept_apart_at_import_are_said_in_the_header_and_draw_attention() {
+        let state = SyncState {
+            health: SyncHealth::Ok,
+            kept_apart: 1,
+            ..SyncState::default()
+        };
+        assert!(state.alarming());
+        assert_eq!(
+            state.describe(Zone::Utc),
+            "ok ↓0 ↑0 · 1 kept apart: see fireground verify"
         );
     }
 }

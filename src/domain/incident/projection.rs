@@ -37,6 +37,22 @@ pub struct Projection {
 }
 
 impl Projection {
+    /// Goes on from a whole state (every entry at hand), with no correction
+    /// waiting: a front end folding its own next event into what it shows.
+    pub fn resume(incident: Incident) -> Projection {
+        Projection {
+            incident,
+            waiting: BTreeMap::new(),
+        }
+    }
+
+    /// Whether `e` sorts after every event folded into `incident`, so
+    /// [`Projection::next`] gives what folding the whole log would.
+    pub fn comes_last(incident: &Incident, e: &Event) -> bool {
+        e.at > incident.last_activity
+            || (e.at == incident.last_activity && e.hlc > incident.last_recorded)
+    }
+
     /// Folds events already in the agreed order (any incident's: only
     /// `id`'s count). `None` when no declaration is among them.
     pub fn fold_ordered<E: Borrow<Event>>(

@@ -23,9 +23,9 @@ use super::sync_state::{SyncHealth, SyncState};
 use super::theme::Theme;
 use crate::app::{AppError, Command, Context, Secrets};
 use crate::domain::cadence::{Cadence, next_update};
-use crate::domain::event::EventKind;
+use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::{EventId, IncidentId};
-use crate::domain::incident::{Entry, EntryKind, Incident};
+use crate::domain::incident::{Entry, EntryKind, Incident, Projection};
 use crate::domain::playbook::Playbook;
 use crate::store::StoreError;
 use crate::zone::Zone;
@@ -520,7 +520,10 @@ impl App {
         let on = self.incident.as_ref().map(|i| i.id);
         let outcome = self.ctx.execute(on, command, None, secrets)?;
         self.now = self.ctx.store.now();
-        let shown = self.ctx.store.incident(outcome.incident)?;
+        let shown = match self.fold_own(&outcome.event) {
+            Some(folded) => Some(folded),
+            None => self.ctx.store.incident(outcome.incident)?,
+        };
         self.show(shown);
         let said = match outcome.event.known() {
             Some(EventKind::UpdateSent {
@@ -531,6 +534,27 @@ impl App {
         };
         self.info(said);
         Ok(())
+    }
+
+    /// The incident on screen with our own event just recorded folded in,
+    /// when that is what the log now gives: the whole timeline is at hand,
+    /// the event sorts after everything shown, and it corrects nothing (a
+    /// correction may scrub stored words, which only the store knows).
+    /// Reading the incident back instead costs its whole timeline: 90 ms at
+    /// 100,000 entries, after every save. A write from elsewhere meanwhile
+    /// is caught up with at the next tick, as always.
+    fn fold_own(&mut self, e: &Event) -> Option<Incident> {
+        let shown = self.incident.as_ref()?;
+        let fits = shown.id == e.incident
+            && self.older_unloaded == 0
+            && Projection::touches(e).is_none()
+            && Projection::comes_last(shown, e);
+        if !fits {
+            return None;
+        }
+        let mut folded = Projection::resume(self.incident.take()?);
+        folded.next(e);
+        Some(folded.incident)
     }
 
     /// The name this console records under.

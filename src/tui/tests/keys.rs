@@ -501,6 +501,7 @@ fn a_sync_asked_for_by_key_says_how_it_went() {
         events_in: 3,
         events_out: 1,
         held: 0,
+        kept_apart: 0,
     };
     f.app
         .update(Action::Background(Background::Sync(ok.clone())));

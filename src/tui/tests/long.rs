@@ -49,3 +49,46 @@ fn a_long_incident_opens_on_its_newest_entries_and_scrolls_back_to_its_first() {
     let top = text(&f.draw(120, 40));
     assert!(top.contains("Declared P1"), "{top}");
 }
+
+#[test]
+fn what_the_console_shows_after_its_own_saves_is_what_the_log_gives() {
+    let mut f = Fixture::p2();
+    let stored = |f: &Fixture| {
+        f.app
+            .context()
+            .store
+            .incident(f.id.unwrap())
+            .unwrap()
+            .unwrap()
+    };
+    f.key(KeyCode::Char('n'));
+    f.type_text("db pool saturated");
+    f.key(KeyCode::Enter);
+    f.advance(Duration::minutes(2));
+    f.key(KeyCode::Char('n'));
+    f.type_text("restarting pgbouncer");
+    f.key(KeyCode::Enter);
+    f.advance(Duration::minutes(5));
+    f.key(KeyCode::Char('u'));
+    f.key(KeyCode::Enter);
+    let before = f.app.folds;
+    assert_eq!(f.app.incident.clone().unwrap(), stored(&f));
+    assert_eq!(
+        f.kinds().len(),
+        4,
+        "declared, two notes and an update: {:?}",
+        f.kinds()
+    );
+    // Another process writes meanwhile: the next tick reads it.
+    f.write(
+        f.id.unwrap(),
+        "bo",
+        EventKind::Note {
+            note: NoteKind::Finding,
+            text: "replica lag 40s".into(),
+        },
+    );
+    f.advance(Duration::seconds(1));
+    assert!(f.app.folds > before);
+    assert_eq!(f.app.incident.clone().unwrap(), stored(&f));
+}

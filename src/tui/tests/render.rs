@@ -69,6 +69,7 @@ fn the_header_shows_sync_failing_in_red_once_told_so() {
         events_in: 0,
         events_out: 0,
         held: 0,
+        kept_apart: 0,
     })));
     let buf = f.draw(120, 40);
     let screen = text(&buf);
