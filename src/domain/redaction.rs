@@ -135,25 +135,8 @@ fn redact_event(e: &Event) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clock::Hlc;
     use crate::domain::event::NoteKind;
-    use crate::domain::ids::{IncidentId, ReplicaId};
-    use chrono::DateTime;
-
-    fn event(n: u128, kind: EventKind) -> Event {
-        Event {
-            v: 1,
-            id: EventId::from_parts(1, n),
-            incident: IncidentId::from_parts(1, 1),
-            replica: ReplicaId::from_parts(1, 1),
-            seq: n as u64,
-            hlc: Hlc { ms: n as i64, c: 0 },
-            at: DateTime::from_timestamp(1_700_000_000 + n as i64, 0).unwrap(),
-            author: "ana".into(),
-            body: Body::Known(kind),
-            seal: Default::default(),
-        }
-    }
+    use crate::domain::fixtures::event;
 
     fn note(n: u128, note: NoteKind, text: &str) -> Event {
         event(
