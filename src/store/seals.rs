@@ -126,6 +126,9 @@ pub(super) struct Gate {
     /// Each replica's latest admitted event in this batch: its sequence
     /// number and digest, so a run of one replica's events reads no rows.
     last: HashMap<ReplicaId, (u64, Digest)>,
+    /// The events admitted in this batch, not yet in the log: a second
+    /// copy of one in the same batch is judged against the first.
+    admitted: HashMap<crate::domain::ids::EventId, Digest>,
 }
 
 impl Gate {
@@ -172,7 +175,9 @@ impl Gate {
             .prepare_cached("SELECT json FROM events WHERE id = ?1")?
             .query_row([e.id.to_string()], |r| r.get(0))
             .optional()?;
-        let held = held.and_then(|json| Event::from_json(&json).ok().map(|h| event_digest(&h)));
+        let held = held
+            .and_then(|json| Event::from_json(&json).ok().map(|h| event_digest(&h)))
+            .or_else(|| self.admitted.get(&e.id).copied());
         let key = self.key(conn, e.replica)?;
         let before = match self.last.get(&e.replica) {
             Some((seq, digest)) if *seq + 1 == e.seq => vec![*digest],
@@ -212,6 +217,7 @@ impl Gate {
             );
         }
         self.last.insert(e.replica, (e.seq, digest));
+        self.admitted.insert(e.id, digest);
         Ok(())
     }
 }
