@@ -272,3 +272,26 @@ fn the_printed_review_says_whether_the_log_verified() {
         "{review}"
     );
 }
+
+#[test]
+fn a_second_copy_of_an_event_with_other_words_in_the_same_file_is_kept_apart_by_a_newcomer() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared.jsonl");
+    let target = Target::File(shared.clone());
+    let mut ana = store();
+    let inc = declare(&mut ana, "ana");
+    let decision = note(&mut ana, inc, "ana", "keep v2.30");
+    run(&mut ana, &target, dir.path());
+    let mut text = std::fs::read_to_string(&shared).unwrap();
+    text.push_str(&format!(
+        "{}\n",
+        reworded(&decision, "keep v2.31").to_json()
+    ));
+    std::fs::write(&shared, text).unwrap();
+
+    // The newcomer reads both copies in one go.
+    let mut newcomer = store();
+    let report = run(&mut newcomer, &target, dir.path());
+    assert_eq!(kept_apart(&report), vec![(Quarantine::Conflicts, 1)]);
+    assert_eq!(texts(&newcomer, inc), vec!["keep v2.30".to_string()]);
+}

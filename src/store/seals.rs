@@ -127,6 +127,9 @@ pub(super) struct Gate {
     /// Each replica's latest admitted event in this batch: its sequence
     /// number and digest, so a run of one replica's events reads no rows.
     last: HashMap<ReplicaId, (u64, Digest)>,
+    /// The events admitted in this batch, not yet in the log: a second
+    /// copy of one in the same batch is judged against the first.
+    admitted: HashMap<crate::domain::ids::EventId, Digest>,
 }
 
 impl Gate {
@@ -171,7 +174,8 @@ impl Gate {
     ) -> Result<Verdict, StoreError> {
         let held = event_row::find(conn, &e.id.to_string())?
             .and_then(|row| row.event().ok())
-            .map(|h| event_digest(&h));
+            .map(|h| event_digest(&h))
+            .or_else(|| self.admitted.get(&e.id).copied());
         let key = self.key(conn, e.replica)?;
         let before = match self.last.get(&e.replica) {
             Some((seq, digest)) if *seq + 1 == e.seq => vec![*digest],
@@ -211,6 +215,7 @@ impl Gate {
             );
         }
         self.last.insert(e.replica, (e.seq, digest));
+        self.admitted.insert(e.id, digest);
         Ok(())
     }
 }
