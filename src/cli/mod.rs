@@ -229,6 +229,12 @@ pub enum CliCommand {
         /// With no other flags: print the draft as JSON
         #[command(flatten)]
         json: Json,
+        /// Print the update as plain text, without recording it, for a pipe (`| wl-copy`, `| mail`)
+        #[arg(long, conflicts_with_all = ["json", "at", "copy"])]
+        print: bool,
+        /// Copy the update as plain text to the terminal's clipboard (OSC 52), without recording it
+        #[arg(long, conflicts_with_all = ["json", "at"])]
+        copy: bool,
     },
     /// Add a command-center link (call, channel, document)
     Link {

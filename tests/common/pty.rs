@@ -11,7 +11,18 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-pub type Screen = Arc<Mutex<vt100::Parser>>;
+pub type Screen = Arc<Mutex<vt100::Parser<Clipboard>>>;
+
+/// What the program asked the terminal to copy (OSC 52): the selection
+/// and the base64 payload of each request, in order.
+#[derive(Default)]
+pub struct Clipboard(pub Vec<(Vec<u8>, Vec<u8>)>);
+
+impl vt100::Callbacks for Clipboard {
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, ty: &[u8], data: &[u8]) {
+        self.0.push((ty.to_vec(), data.to_vec()));
+    }
+}
 
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n).unwrap()
@@ -53,8 +64,18 @@ impl Console {
     }
 
     pub fn start_with(dir: &Path, cols: u16, rows: u16, env: &[(&str, &str)]) -> Console {
+        Console::spawn(dir, cols, rows, env, &[])
+    }
+
+    /// A subcommand run on the terminal, as a person types it.
+    pub fn command(dir: &Path, args: &[&str]) -> Console {
+        Console::spawn(dir, 80, 24, &[], args)
+    }
+
+    fn spawn(dir: &Path, cols: u16, rows: u16, env: &[(&str, &str)], args: &[&str]) -> Console {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_fireground"));
+        cmd.args(args);
         cmd.env("FIREGROUND_DB", dir.join("fg.db"));
         cmd.env("FIREGROUND_USER", "ana");
         cmd.env("XDG_CONFIG_HOME", dir);
@@ -68,7 +89,12 @@ impl Console {
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
-        let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            nz(rows),
+            nz(cols),
+            0,
+            Clipboard::default(),
+        )));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = Arc::clone(&screen);
         let bells = Arc::new(AtomicUsize::new(0));
@@ -100,6 +126,18 @@ impl Console {
 
     pub fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// The base64 payloads the program has copied to the clipboard (`c`).
+    pub fn copied(&self) -> Vec<String> {
+        let parser = self.screen.lock().unwrap();
+        parser
+            .callbacks()
+            .0
+            .iter()
+            .filter(|(ty, _)| ty == b"c")
+            .map(|(_, data)| String::from_utf8_lossy(data).into_owned())
+            .collect()
     }
 
     /// Waits until the screen shows `text`; fails with the screen if not.

@@ -198,7 +198,7 @@ impl App {
                         ],
                     )
                     .with_note(format!(
-                        "Send it, then save to record it and restart the timer ({}: {every}).",
+                        "Ctrl-O copies it. Send it, then save to record it and restart the timer ({}: {every}).",
                         inc.severity
                     )),
                 )

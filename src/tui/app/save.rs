@@ -113,7 +113,7 @@ impl App {
     }
 
     /// What the filled form asks the door for.
-    fn form_command(&self, f: &Form) -> Command {
+    pub(super) fn form_command(&self, f: &Form) -> Command {
         let value = |name: &str| f.value(name).to_string();
         match &f.purpose {
             FormPurpose::Declare => Command::Declare {
