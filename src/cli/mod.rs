@@ -146,6 +146,9 @@ pub enum CliCommand {
     Status {
         #[command(flatten)]
         json: Json,
+        /// Write a read-only status page for stakeholders to FILE (html, reloads itself every 30 s)
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
+        html: Option<PathBuf>,
     },
     /// Add a timeline entry
     Log {
@@ -420,7 +423,10 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
 fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     match command {
         CliCommand::List { all, json } => show::list(ctx, all, json.json),
-        CliCommand::Status { json } => show::status(ctx, json.json),
+        CliCommand::Status {
+            html: Some(path), ..
+        } => show::status_page(ctx, &path),
+        CliCommand::Status { json, .. } => show::status(ctx, json.json),
         CliCommand::Print(args) => print_cmd::run(ctx, &args),
         CliCommand::Demo => demo::run(ctx),
         CliCommand::Verify => verify_cmd::run(ctx),
