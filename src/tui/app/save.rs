@@ -68,7 +68,11 @@ impl App {
             },
             PickPurpose::Release => Command::Release { role: value },
             PickPurpose::Severity => Command::Severity { level: value },
-            PickPurpose::Stage => Command::Stage { stage: value },
+            PickPurpose::Stage => {
+                self.execute(Command::Stage { stage: value })?;
+                self.offer_stage_update();
+                return Ok(());
+            }
             PickPurpose::Checklist { stage } => Command::Tick {
                 item: value,
                 stage: Some(stage.clone()),

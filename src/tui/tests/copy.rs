@@ -91,19 +91,23 @@ fn y_on_a_selected_update_copies_it_whole_and_on_a_note_its_text() {
     f.key(KeyCode::Char('y'));
     assert_eq!(copied(&mut f), None, "nothing selected, nothing copied");
     assert!(flash(&f).contains("press y to copy"), "{}", flash(&f));
-    f.key(KeyCode::Up);
-    f.key(KeyCode::Char('y'));
-    assert_eq!(
-        copied(&mut f).as_deref(),
-        Some("deploy v2.31 broke the card path")
-    );
-    assert_eq!(flash(&f), "Entry copied.");
-    f.key(KeyCode::Up);
-    f.key(KeyCode::Enter);
-    f.key(KeyCode::Char('y'));
-    assert_eq!(
-        copied(&mut f).as_deref(),
-        Some("Status: Rolling back\nImpact: 5% of card payments fail\nAction: Reverting v2.31\n")
-    );
-    assert_eq!(flash(&f), "Update copied.");
+    // The note, selected; then the update, read whole.
+    let cases = [
+        (
+            &[KeyCode::Up][..],
+            "deploy v2.31 broke the card path",
+            "Entry copied.",
+        ),
+        (
+            &[KeyCode::Up, KeyCode::Enter][..],
+            "Status: Rolling back\nImpact: 5% of card payments fail\nAction: Reverting v2.31\n",
+            "Update copied.",
+        ),
+    ];
+    for (keys, text, said) in cases {
+        keys.iter().for_each(|k| f.key(*k));
+        f.key(KeyCode::Char('y'));
+        assert_eq!(copied(&mut f).as_deref(), Some(text));
+        assert_eq!(flash(&f), said);
+    }
 }
