@@ -211,8 +211,9 @@ fn plain_update(ctx: &Context, command: CliCommand) -> Result<(), AppError> {
             "not a terminal: use --print and pipe it (`| wl-copy`, `| pbcopy`)".into(),
         ));
     }
+    let secrets = secrets_of(&command);
     let (command, _) = into_command(command);
-    let decision = ctx.check(None, &command)?;
+    let decision = ctx.check_with(None, &command, secrets)?;
     let Some((draft, next)) = Draft::sent(&decision.kind) else {
         return Err(AppError::Input("only an update can be printed".into()));
     };

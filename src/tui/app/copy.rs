@@ -4,6 +4,7 @@
 //! loop to write, as the bell does.
 
 use super::{App, Mode};
+use crate::app::Secrets;
 use crate::clipboard::{osc52, said};
 use crate::domain::draft::Draft;
 use crate::domain::ids::EventId;
@@ -28,27 +29,36 @@ impl App {
 
     /// The update as saving it now would record it: the door decides, so
     /// the next update's time is worked out as it would be, and a mistake
-    /// (a bad time) is said in the form as saving would say it.
+    /// (a bad time) is said in the form as saving would say it. A copy
+    /// goes where the log's rules do not follow it (a chat, a mail), so
+    /// what looks like a secret is masked, and the console says so.
     fn copy_update_form(&mut self) {
         let Mode::Form(f) = &self.mode else {
             return;
         };
         let command = self.form_command(f);
         let on = self.incident.as_ref().map(|i| i.id);
-        let decided = self.ctx.check(on, &command);
-        let text = match &decided {
-            Ok(d) => Draft::sent(&d.kind)
-                .map(|(draft, next)| draft.plain_text(next, &self.zone.at(self.now))),
-            Err(_) => None,
+        let text = |secrets| -> Result<Option<String>, String> {
+            let decided = self
+                .ctx
+                .check_with(on, &command, secrets)
+                .map_err(|e| e.to_string())?;
+            Ok(Draft::sent(&decided.kind)
+                .map(|(draft, next)| draft.plain_text(next, &self.zone.at(self.now))))
         };
-        match (text, decided) {
-            (Some(text), _) => self.put("Update", &text),
-            (None, Err(e)) => {
-                if let Mode::Form(f) = &mut self.mode {
-                    f.error = Some(e.to_string());
+        match (text(Secrets::Mask), text(Secrets::Keep)) {
+            (Ok(Some(masked)), Ok(whole)) => {
+                self.put("Update", &masked);
+                if whole.as_ref() != Some(&masked) {
+                    self.info("Update copied, with what looks like a secret masked as ****.");
                 }
             }
-            (None, Ok(_)) => {}
+            (Err(e), _) => {
+                if let Mode::Form(f) = &mut self.mode {
+                    f.error = Some(e);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -111,3 +111,17 @@ fn y_on_a_selected_update_copies_it_whole_and_on_a_note_its_text() {
         assert_eq!(flash(&f), said);
     }
 }
+
+#[test]
+fn a_token_typed_into_the_update_is_masked_in_the_copy_and_the_console_says_so() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('u'));
+    let token = format!("ghp_{}", "aB3dE5".repeat(6));
+    f.key_with(KeyCode::Char('e'), KeyModifiers::CONTROL);
+    f.type_text(&format!(" Rotated {token}."));
+    f.key_with(KeyCode::Char('o'), KeyModifiers::CONTROL);
+    let text = copied(&mut f).expect("a copy");
+    assert!(!text.contains(&token), "{text}");
+    assert!(text.contains("Rotated ****."), "{text}");
+    assert!(flash(&f).contains("masked as ****"), "{}", flash(&f));
+}
