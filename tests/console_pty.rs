@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::pty::{Console, Screen, cli};
@@ -125,6 +124,7 @@ fn ctrl_o_in_the_update_form_puts_the_update_on_the_terminals_clipboard() {
         ]
     );
     assert!(lines[3].starts_with("Next update: "), "{text}");
+    assert_eq!(console.bells(), 0, "the copy rings no bell");
     console.send("\x1b");
     console.send("q");
     assert_eq!(console.wait_exit(), 0);
@@ -144,7 +144,7 @@ fn update_copy_on_a_terminal_puts_the_update_on_its_clipboard() {
     assert_eq!(run.wait_exit(), 0);
     let screen = run.drain();
     let parser = screen.lock().unwrap();
-    let copied = &parser.callbacks().0;
+    let copied = &parser.callbacks().copies;
     assert_eq!(copied.len(), 1);
     let text = decoded(std::str::from_utf8(&copied[0].1).unwrap());
     assert!(text.starts_with("Status: Rolling back\nImpact: "), "{text}");
@@ -244,7 +244,7 @@ fn an_overdue_update_is_red_and_rings_the_bell_once() {
     // Three ticks later it is still late, and has rung only once.
     std::thread::sleep(Duration::from_millis(3200));
     assert!(console.contents().contains("update OVERDUE by 01:0"));
-    assert_eq!(console.bells.load(Ordering::SeqCst), 1);
+    assert_eq!(console.bells(), 1);
     {
         let parser = console.screen.lock().unwrap();
         let screen = parser.screen();

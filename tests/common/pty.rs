@@ -4,23 +4,32 @@
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-pub type Screen = Arc<Mutex<vt100::Parser<Clipboard>>>;
+pub type Screen = Arc<Mutex<vt100::Parser<Heard>>>;
 
-/// What the program asked the terminal to copy (OSC 52): the selection
-/// and the base64 payload of each request, in order.
+/// What the program asked of the terminal besides drawing, as the
+/// terminal understood it: a BEL that ends an OSC 52 copy is no bell.
 #[derive(Default)]
-pub struct Clipboard(pub Vec<(Vec<u8>, Vec<u8>)>);
+pub struct Heard {
+    /// Each copy to the clipboard (OSC 52): the selection and the base64
+    /// payload, in order.
+    pub copies: Vec<(Vec<u8>, Vec<u8>)>,
+    /// How many times the terminal bell rang.
+    pub bells: usize,
+}
 
-impl vt100::Callbacks for Clipboard {
+impl vt100::Callbacks for Heard {
     fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, ty: &[u8], data: &[u8]) {
-        self.0.push((ty.to_vec(), data.to_vec()));
+        self.copies.push((ty.to_vec(), data.to_vec()));
+    }
+
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
     }
 }
 
@@ -53,8 +62,6 @@ pub struct Console {
     pub writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     pub screen: Screen,
-    /// How many terminal bells (BEL bytes) the console has written.
-    pub bells: Arc<AtomicUsize>,
     pub reader: std::thread::JoinHandle<()>,
 }
 
@@ -93,24 +100,17 @@ impl Console {
             nz(rows),
             nz(cols),
             0,
-            Clipboard::default(),
+            Heard::default(),
         )));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = Arc::clone(&screen);
-        let bells = Arc::new(AtomicUsize::new(0));
-        let rung = Arc::clone(&bells);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                let bytes = &buf[..n];
-                rung.fetch_add(
-                    bytes.iter().filter(|&&b| b == 0x07).count(),
-                    Ordering::SeqCst,
-                );
-                sink.lock().unwrap().process(bytes);
+                sink.lock().unwrap().process(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -119,7 +119,6 @@ impl Console {
             writer,
             child,
             screen,
-            bells,
             reader,
         }
     }
@@ -133,11 +132,16 @@ impl Console {
         let parser = self.screen.lock().unwrap();
         parser
             .callbacks()
-            .0
+            .copies
             .iter()
             .filter(|(ty, _)| ty == b"c")
             .map(|(_, data)| String::from_utf8_lossy(data).into_owned())
             .collect()
+    }
+
+    /// How many times the terminal bell has rung.
+    pub fn bells(&self) -> usize {
+        self.screen.lock().unwrap().callbacks().bells
     }
 
     /// Waits until the screen shows `text`; fails with the screen if not.
