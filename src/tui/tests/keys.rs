@@ -273,12 +273,18 @@ fn severity_stage_and_checklist_are_picked_from_lists() {
     );
 }
 
-#[test]
-fn moving_to_a_new_stage_offers_the_update_saying_it_and_esc_declines_it() {
+/// A P2 incident moved to Mitigate with the stage picker.
+fn moved_to_mitigate() -> Fixture {
     let mut f = Fixture::p2();
     f.key(KeyCode::Char('s'));
     f.type_text("mitigate");
     f.key(KeyCode::Enter);
+    f
+}
+
+#[test]
+fn moving_to_a_new_stage_offers_the_update_saying_it_and_esc_declines_it() {
+    let mut f = moved_to_mitigate();
     let Mode::Form(form) = &f.app.mode else {
         panic!("the update form is offered");
     };
@@ -297,10 +303,7 @@ fn moving_to_a_new_stage_offers_the_update_saying_it_and_esc_declines_it() {
 
 #[test]
 fn moving_to_a_new_stage_and_pressing_enter_tells_stakeholders_of_it() {
-    let mut f = Fixture::p2();
-    f.key(KeyCode::Char('s'));
-    f.type_text("mitigate");
-    f.key(KeyCode::Enter);
+    let mut f = moved_to_mitigate();
     f.key(KeyCode::Enter);
     let kinds = f.kinds();
     assert!(
