@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clipboard;
 pub mod domain;
 pub mod file_kind;
 pub mod paths;

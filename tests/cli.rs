@@ -313,6 +313,64 @@ fn the_update_draft_is_filled_from_the_incident() {
 }
 
 #[test]
+fn update_print_writes_the_update_as_plain_text_for_a_pipe_and_records_nothing() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "declare",
+        "Checkout failing",
+        "--severity",
+        "P1",
+        "--summary",
+        "5% of card payments fail",
+        "--at",
+        "2026-11-23T14:00:00Z",
+    ]);
+    let draft = s.ok(&["update", "--print"]);
+    let lines: Vec<&str> = draft.lines().collect();
+    assert_eq!(lines.len(), 4, "{draft}");
+    assert!(
+        lines[0]
+            .starts_with("Status: P1 Checkout failing: Detect. Open since 2026-11-23 14:00 UTC"),
+        "{draft}"
+    );
+    assert_eq!(lines[1], "Impact: 5% of card payments fail");
+    assert_eq!(lines[2], "Action: Responders are investigating.");
+    assert!(
+        lines[3].starts_with("Next update: ") && lines[3].ends_with(" UTC"),
+        "{draft}"
+    );
+    // With flags, the update as it would be recorded: the flags' words, the
+    // draft's for the rest.
+    let told = s.ok(&["update", "--print", "--status", "Rolling back the deploy"]);
+    assert!(
+        told.starts_with("Status: Rolling back the deploy\nImpact: 5% of card"),
+        "{told}"
+    );
+    assert!(
+        s.json(&["status", "--json"])["last_update"].is_null(),
+        "nothing recorded"
+    );
+}
+
+#[test]
+fn update_copy_without_a_terminal_says_to_print_and_pipe_instead() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "Checkout failing", "--severity", "P1"]);
+    let out = s.cmd().args(["update", "--copy"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "no escape sequence written into a pipe"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("not a terminal: use --print and pipe it"),
+        "{err}"
+    );
+    assert!(s.json(&["status", "--json"])["last_update"].is_null());
+}
+
+#[test]
 fn corrections_are_events_and_a_redacted_entry_stays_as_a_tombstone() {
     let s = Sandbox::new();
     s.ok(&["declare", "X"]);

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::pty::{Console, Screen, cli};
@@ -84,6 +83,72 @@ fn the_console_shows_the_incident_records_keys_sees_other_writers_and_restores_t
             .any(|l| l.contains("Scribe") && l.contains("zoe")),
         "{out}"
     );
+}
+
+/// The text a base64 clipboard payload holds.
+fn decoded(payload: &str) -> String {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn ctrl_o_in_the_update_form_puts_the_update_on_the_terminals_clipboard() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path())
+        .args(["declare", "Checkout failing", "-s", "P1"])
+        .args(["--summary", "5% of card payments fail"])
+        .assert()
+        .success();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Checkout failing");
+    console.send("u");
+    console.wait_for("Stakeholder update");
+    console.send("\x0f");
+    console.wait_for("Update copied.");
+    let copied = console.copied();
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    let text = decoded(&copied[0]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("Status: P1 Checkout failing: Detect. Open since"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[1..3],
+        [
+            "Impact: 5% of card payments fail",
+            "Action: Responders are investigating."
+        ]
+    );
+    assert!(lines[3].starts_with("Next update: "), "{text}");
+    assert_eq!(console.bells(), 0, "the copy rings no bell");
+    console.send("\x1b");
+    console.send("q");
+    assert_eq!(console.wait_exit(), 0);
+}
+
+#[test]
+fn update_copy_on_a_terminal_puts_the_update_on_its_clipboard() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path())
+        .args(["declare", "Checkout failing", "-s", "P1"])
+        .assert()
+        .success();
+    let mut run = Console::command(
+        dir.path(),
+        &["update", "--copy", "--status", "Rolling back"],
+    );
+    assert_eq!(run.wait_exit(), 0);
+    let screen = run.drain();
+    let parser = screen.lock().unwrap();
+    let copied = &parser.callbacks().copies;
+    assert_eq!(copied.len(), 1);
+    let text = decoded(std::str::from_utf8(&copied[0].1).unwrap());
+    assert!(text.starts_with("Status: Rolling back\nImpact: "), "{text}");
+    assert!(parser.screen().contents().contains("Update copied."));
 }
 
 #[test]
@@ -179,7 +244,7 @@ fn an_overdue_update_is_red_and_rings_the_bell_once() {
     // Three ticks later it is still late, and has rung only once.
     std::thread::sleep(Duration::from_millis(3200));
     assert!(console.contents().contains("update OVERDUE by 01:0"));
-    assert_eq!(console.bells.load(Ordering::SeqCst), 1);
+    assert_eq!(console.bells(), 1);
     {
         let parser = console.screen.lock().unwrap();
         let screen = parser.screen();

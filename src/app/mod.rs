@@ -38,8 +38,20 @@ impl Context {
     /// when the change could be made. `on` is the incident acted on; `None`
     /// is the one the context names.
     pub fn check(&self, on: Option<IncidentId>, command: &Command) -> Result<Decision, AppError> {
+        self.check_with(on, command, Secrets::Refuse)
+    }
+
+    /// As [`Context::check`], with a likely secret in the command's text
+    /// refused, masked or kept as `secrets` says: what recording it so
+    /// would record, for a front end that shows or copies it first.
+    pub fn check_with(
+        &self,
+        on: Option<IncidentId>,
+        command: &Command,
+        secrets: Secrets,
+    ) -> Result<Decision, AppError> {
         let incident = self.acted_on(on, command)?;
-        self.decide(incident.as_ref(), command, None, Secrets::Refuse)
+        self.decide(incident.as_ref(), command, None, secrets)
     }
 
     /// Records `command` as the person acting, at `at` (as typed: HH:MM,

@@ -146,6 +146,9 @@ pub enum CliCommand {
     Status {
         #[command(flatten)]
         json: Json,
+        /// Write a read-only status page for stakeholders to FILE (html, reloads itself every 30 s)
+        #[arg(long, value_name = "FILE", conflicts_with = "json")]
+        html: Option<PathBuf>,
     },
     /// Add a timeline entry
     Log {
@@ -229,6 +232,12 @@ pub enum CliCommand {
         /// With no other flags: print the draft as JSON
         #[command(flatten)]
         json: Json,
+        /// Print the update as plain text, without recording it, for a pipe (`| wl-copy`, `| mail`)
+        #[arg(long, conflicts_with_all = ["json", "at", "copy"])]
+        print: bool,
+        /// Copy the update as plain text to the terminal's clipboard (OSC 52), without recording it
+        #[arg(long, conflicts_with_all = ["json", "at"])]
+        copy: bool,
     },
     /// Add a command-center link (call, channel, document)
     Link {
@@ -414,7 +423,10 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
 fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     match command {
         CliCommand::List { all, json } => show::list(ctx, all, json.json),
-        CliCommand::Status { json } => show::status(ctx, json.json),
+        CliCommand::Status {
+            html: Some(path), ..
+        } => show::status_page(ctx, &path),
+        CliCommand::Status { json, .. } => show::status(ctx, json.json),
         CliCommand::Print(args) => print_cmd::run(ctx, &args),
         CliCommand::Demo => demo::run(ctx),
         CliCommand::Verify => verify_cmd::run(ctx),

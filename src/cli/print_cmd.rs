@@ -242,7 +242,7 @@ fn write_stdout(render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Res
 /// Writes the printout where the user asked, as a shell's `>` would but
 /// safer: a regular file is replaced whole, a device or pipe is written
 /// into, and a symlink is followed to the file it names.
-fn write_file(
+pub(super) fn write_file(
     path: &Path,
     render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), AppError> {

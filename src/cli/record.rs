@@ -13,8 +13,14 @@ use crate::domain::input::next_update_by_cadence;
 use crate::zone::Zone;
 
 /// Records what a subcommand asks for; `update` with nothing to say prints
-/// a draft instead.
+/// a draft instead, and with --print or --copy gives the update as plain
+/// text without recording it.
 pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
+    if let CliCommand::Update { print, copy, .. } = &command
+        && (*print || *copy)
+    {
+        return plain_update(ctx, command);
+    }
     if let CliCommand::Update {
         status: None,
         impact: None,
@@ -189,6 +195,46 @@ fn update_said(said: &str, kind: Option<&EventKind>) -> String {
         None => "no fixed cadence at this severity".to_string(),
     };
     format!("{said}: {status}\n  Impact: {impact}\n  Action: {action}\n  {next}")
+}
+
+/// The update as it would be recorded now (the draft, with what the
+/// flags change), as plain text on stdout or on the terminal's clipboard,
+/// recording nothing: the door decides it, so it reads exactly as `update`
+/// would record it.
+fn plain_update(ctx: &Context, command: CliCommand) -> Result<(), AppError> {
+    use std::io::{IsTerminal, Write};
+    let copy = matches!(command, CliCommand::Update { copy: true, .. });
+    // Said before the update is worked out: with stdout a file, the copy
+    // would land in it rather than on any clipboard.
+    if copy && !std::io::stdout().is_terminal() {
+        return Err(AppError::Input(
+            "not a terminal: use --print and pipe it (`| wl-copy`, `| pbcopy`)".into(),
+        ));
+    }
+    let secrets = secrets_of(&command);
+    let (command, _) = into_command(command);
+    let decision = ctx.check_with(None, &command, secrets)?;
+    let Some((draft, next)) = Draft::sent(&decision.kind) else {
+        return Err(AppError::Input("only an update can be printed".into()));
+    };
+    let text = draft.plain_text(next, &Zone::Local.at(ctx.store.now()));
+    let mut out = std::io::stdout().lock();
+    let written = if copy {
+        let osc = crate::clipboard::osc52(&text);
+        let written = out.write_all(osc.sequence.as_bytes());
+        if written.is_ok() {
+            eprintln!("{}.", crate::clipboard::said("Update", &osc));
+        }
+        written
+    } else {
+        out.write_all(text.as_bytes())
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AppError::Io(format!(
+            "could not write to standard output: {e}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The update the state suggests, to copy into the channel it goes to.

@@ -6,9 +6,11 @@
 
 use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
 
-use super::incident::{CanReport, Incident};
+use super::event::EventKind;
+use super::incident::{CanReport, Incident, Update};
 use super::playbook::{COMMANDER, Playbook, TECH_LEAD, fill_template};
 use super::redaction::REDACTED;
+use super::text::sanitize;
 use super::when::{human_duration, zone_label};
 
 /// The three parts of a stakeholder update.
@@ -17,6 +19,57 @@ pub struct Draft {
     pub status: String,
     pub impact: String,
     pub action: String,
+}
+
+impl Draft {
+    /// The update as plain text, for a chat, a mail or the clipboard: a
+    /// labelled line for each part, then when the next one is due in the
+    /// zone of `now` (left out where the severity has no cadence). Cleaned
+    /// of terminal controls, as it may go to a terminal.
+    pub fn plain_text<Tz: TimeZone>(
+        &self,
+        next: Option<DateTime<Utc>>,
+        now: &DateTime<Tz>,
+    ) -> String {
+        let mut text = format!(
+            "Status: {}\nImpact: {}\nAction: {}\n",
+            self.status, self.impact, self.action
+        );
+        if let Some(t) = next {
+            text.push_str(&format!("Next update: {}\n", clock_time(t, now)));
+        }
+        sanitize(&text)
+    }
+
+    /// An update as recorded, or as the door decided it would be
+    /// recorded, with when the next one is due; `None` for another kind.
+    pub fn sent(kind: &EventKind) -> Option<(Draft, Option<DateTime<Utc>>)> {
+        let EventKind::UpdateSent {
+            status,
+            impact,
+            action,
+            next_update,
+        } = kind
+        else {
+            return None;
+        };
+        let draft = Draft {
+            status: status.clone(),
+            impact: impact.clone(),
+            action: action.clone(),
+        };
+        Some((draft, *next_update))
+    }
+}
+
+impl From<&Update> for Draft {
+    fn from(u: &Update) -> Draft {
+        Draft {
+            status: u.status.clone(),
+            impact: u.impact.clone(),
+            action: u.action.clone(),
+        }
+    }
 }
 
 /// Words that may be offered for sending: not empty, not redacted.
@@ -232,6 +285,21 @@ mod tests {
             "failover done; watching error rates",
             "news from a lead since the update"
         );
+    }
+
+    #[test]
+    fn an_update_as_plain_text_says_each_part_on_its_line_and_when_the_next_is_due() {
+        let d = Draft {
+            status: "P1 Checkout failing: Mitigate.".into(),
+            impact: "5% of card payments fail\x1b[2J".into(),
+            action: "Rolling back.".into(),
+        };
+        assert_eq!(
+            d.plain_text(Some(t(30)), &t(0)),
+            "Status: P1 Checkout failing: Mitigate.\nImpact: 5% of card payments fail\n\
+             Action: Rolling back.\nNext update: 22:43 UTC\n"
+        );
+        assert!(!d.plain_text(None, &t(0)).contains("Next update"));
     }
 
     #[test]

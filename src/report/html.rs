@@ -25,15 +25,7 @@ pub fn render(p: &Printout) -> String {
 pub fn write(p: &Printout, entries: &mut dyn Timeline, out: &mut dyn io::Write) -> io::Result<()> {
     let doc = postmortem::build(p);
     let mut out = Sink::new(out);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = writeln!(
-        out,
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
-    );
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(out, "<title>{}</title>", escape(&doc.title));
-    let _ = writeln!(out, "<style>\n{STYLESHEET}</style>\n</head>\n<body>");
-    let _ = writeln!(out, "<h1>{}</h1>", escape(&doc.title));
+    head(&mut out, &doc.title, None);
     for section in &doc.sections {
         let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&section.title));
         for block in &section.blocks {
@@ -47,6 +39,24 @@ pub fn write(p: &Printout, entries: &mut dyn Timeline, out: &mut dyn io::Write) 
     }
     out.push_str("</body>\n</html>\n");
     out.finish()
+}
+
+/// The page up to its first heading: the stylesheet inside, the policy
+/// that forbids scripts, and, for a page left open on a screen, how often
+/// the browser reads it again.
+pub(super) fn head(out: &mut String, title: &str, refresh_seconds: Option<u32>) {
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+    );
+    if let Some(s) = refresh_seconds {
+        let _ = writeln!(out, "<meta http-equiv=\"refresh\" content=\"{s}\">");
+    }
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(out, "<title>{}</title>", escape(title));
+    let _ = writeln!(out, "<style>\n{STYLESHEET}</style>\n</head>\n<body>");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(title));
 }
 
 /// A subheading and a table a day, each row written as its entry comes;
@@ -87,7 +97,7 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
     Ok(())
 }
 
-fn block_to(out: &mut String, block: &Block) {
+pub(super) fn block_to(out: &mut String, block: &Block) {
     match block {
         Block::Para(t) => {
             let _ = writeln!(out, "<p>{}</p>", escape(t));

@@ -1,5 +1,6 @@
 //! Printing an incident for people and tools: the timeline as text, the
-//! postmortem draft as markdown or html, the whole incident as JSON.
+//! postmortem draft as markdown or html, the whole incident as JSON, and
+//! the status page stakeholders read.
 
 pub mod document;
 pub mod filter;
@@ -8,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod postmortem;
 pub mod review;
+pub mod status_page;
 pub mod text;
 mod wrap;
 

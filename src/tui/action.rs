@@ -21,6 +21,9 @@ pub enum Action {
     Pin,
     /// Asks to redact the selected entry.
     Redact,
+    /// Copies the update being written, or the entry selected or read, to
+    /// the terminal's clipboard.
+    Copy,
     ToggleOlderCan,
     Select(Select),
     ClearSelection,

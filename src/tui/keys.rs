@@ -55,6 +55,11 @@ pub const KEYS: &[KeyHelp] = &[
         "Pin the selected timeline entry to the short story",
     ),
     k(
+        "y",
+        "copy",
+        "Copy the selected entry to the clipboard (an update whole); Ctrl-O in the update form",
+    ),
+    k(
         "X",
         "redact",
         "Redact the selected entry (asks for a reason first; cannot be undone)",
@@ -129,6 +134,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('D') => open(Open::Declare),
         KeyCode::Char('/') => open(Open::Filter),
         KeyCode::Char('p') => Some(Action::Pin),
+        KeyCode::Char('y') => Some(Action::Copy),
         KeyCode::Char('X') => Some(Action::Redact),
         KeyCode::Char('S') => Some(Action::SyncNow),
         KeyCode::Char('o') => Some(Action::ToggleOlderCan),
@@ -146,11 +152,12 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
     }
 }
 
-/// Reading an entry: scroll, or close with Esc, Enter or q.
+/// Reading an entry: scroll, copy it with y, or close with Esc, Enter or q.
 fn detail(key: KeyEvent) -> Option<Action> {
     let scroll = |s| Some(Action::Scroll(s));
     match key.code {
         KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Cancel),
+        KeyCode::Char('y') => Some(Action::Copy),
         KeyCode::Up | KeyCode::Char('k') => scroll(Select::Up),
         KeyCode::Down | KeyCode::Char('j') => scroll(Select::Down),
         KeyCode::PageUp => scroll(Select::PageUp),
@@ -169,6 +176,7 @@ pub const EDITING: &[&str] = &[
     "   Ctrl-A/Ctrl-E start/end of line · Alt-B/Alt-F or Ctrl-←/→ by words",
     "   Ctrl-U/Ctrl-K delete to start/end of line · Ctrl-W, Alt-⌫ word before",
     "   Ctrl-Z undo · Ctrl-Y redo · on a choice, ←→ or its first letter",
+    "   Ctrl-O copies the update form's text to the clipboard",
     "   The same keys edit a picker's query",
 ];
 
@@ -234,6 +242,9 @@ fn form(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Enter if alt => Some(Action::Edit(Edit::Newline)),
         KeyCode::Enter => Some(Action::Submit),
         KeyCode::Char('s') if ctrl => Some(Action::Submit),
+        // Ctrl-Y is redo and Ctrl-C quits: O, for "out", is free in every
+        // terminal's raw mode.
+        KeyCode::Char('o') if ctrl => Some(Action::Copy),
         // Ctrl-J is a line feed: the one new-line key every terminal sends.
         KeyCode::Char('j') if ctrl => Some(Action::Edit(Edit::Newline)),
         KeyCode::Tab => Some(Action::NextField),

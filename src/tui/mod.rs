@@ -160,6 +160,14 @@ async fn event_loop(
                     .and_then(|()| out.flush())
                     .map_err(io)?;
             }
+            // Written whole between frames, so no drawing splits it; the
+            // text inside is base64 (see `clipboard`).
+            if let Some(sequence) = app.take_clipboard() {
+                let mut out = std::io::stdout();
+                out.write_all(sequence.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(io)?;
+            }
             dirty = false;
         }
         // A long incident opened on its newest entries: the rest now, before

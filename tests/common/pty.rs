@@ -4,14 +4,34 @@
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
-pub type Screen = Arc<Mutex<vt100::Parser>>;
+pub type Screen = Arc<Mutex<vt100::Parser<Heard>>>;
+
+/// What the program asked of the terminal besides drawing, as the
+/// terminal understood it: a BEL that ends an OSC 52 copy is no bell.
+#[derive(Default)]
+pub struct Heard {
+    /// Each copy to the clipboard (OSC 52): the selection and the base64
+    /// payload, in order.
+    pub copies: Vec<(Vec<u8>, Vec<u8>)>,
+    /// How many times the terminal bell rang.
+    pub bells: usize,
+}
+
+impl vt100::Callbacks for Heard {
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, ty: &[u8], data: &[u8]) {
+        self.copies.push((ty.to_vec(), data.to_vec()));
+    }
+
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.bells += 1;
+    }
+}
 
 pub fn nz(n: u16) -> NonZeroU16 {
     NonZeroU16::new(n).unwrap()
@@ -42,8 +62,6 @@ pub struct Console {
     pub writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
     pub screen: Screen,
-    /// How many terminal bells (BEL bytes) the console has written.
-    pub bells: Arc<AtomicUsize>,
     pub reader: std::thread::JoinHandle<()>,
 }
 
@@ -53,8 +71,18 @@ impl Console {
     }
 
     pub fn start_with(dir: &Path, cols: u16, rows: u16, env: &[(&str, &str)]) -> Console {
+        Console::spawn(dir, cols, rows, env, &[])
+    }
+
+    /// A subcommand run on the terminal, as a person types it.
+    pub fn command(dir: &Path, args: &[&str]) -> Console {
+        Console::spawn(dir, 80, 24, &[], args)
+    }
+
+    fn spawn(dir: &Path, cols: u16, rows: u16, env: &[(&str, &str)], args: &[&str]) -> Console {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_fireground"));
+        cmd.args(args);
         cmd.env("FIREGROUND_DB", dir.join("fg.db"));
         cmd.env("FIREGROUND_USER", "ana");
         cmd.env("XDG_CONFIG_HOME", dir);
@@ -68,23 +96,21 @@ impl Console {
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
-        let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let screen: Screen = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            nz(rows),
+            nz(cols),
+            0,
+            Heard::default(),
+        )));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = Arc::clone(&screen);
-        let bells = Arc::new(AtomicUsize::new(0));
-        let rung = Arc::clone(&bells);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                let bytes = &buf[..n];
-                rung.fetch_add(
-                    bytes.iter().filter(|&&b| b == 0x07).count(),
-                    Ordering::SeqCst,
-                );
-                sink.lock().unwrap().process(bytes);
+                sink.lock().unwrap().process(&buf[..n]);
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -93,13 +119,29 @@ impl Console {
             writer,
             child,
             screen,
-            bells,
             reader,
         }
     }
 
     pub fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// The base64 payloads the program has copied to the clipboard (`c`).
+    pub fn copied(&self) -> Vec<String> {
+        let parser = self.screen.lock().unwrap();
+        parser
+            .callbacks()
+            .copies
+            .iter()
+            .filter(|(ty, _)| ty == b"c")
+            .map(|(_, data)| String::from_utf8_lossy(data).into_owned())
+            .collect()
+    }
+
+    /// How many times the terminal bell has rung.
+    pub fn bells(&self) -> usize {
+        self.screen.lock().unwrap().callbacks().bells
     }
 
     /// Waits until the screen shows `text`; fails with the screen if not.

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::Event as TermEvent;
 
+mod copy;
 mod detail;
 mod drafts;
 mod open;
@@ -86,6 +87,9 @@ pub struct App {
     pub flash: Option<Flash>,
     pub quit: bool,
     bell: bool,
+    /// An OSC 52 sequence waiting to be written to the terminal: the
+    /// clipboard is set by the event loop, as the bell is rung.
+    clipboard: Option<String>,
     /// The deadline the bell last rang for: once per deadline.
     rung_for: Option<DateTime<Utc>>,
     data_version: i64,
@@ -135,6 +139,7 @@ impl App {
             flash: None,
             quit: false,
             bell: false,
+            clipboard: None,
             rung_for: None,
             data_version,
             form_start: Vec::new(),
@@ -162,6 +167,12 @@ impl App {
     /// Whether the terminal bell should ring now (it rings once).
     pub fn take_bell(&mut self) -> bool {
         std::mem::take(&mut self.bell)
+    }
+
+    /// The OSC 52 sequence to write to the terminal now, if a copy was
+    /// asked for (written once).
+    pub fn take_clipboard(&mut self) -> Option<String> {
+        self.clipboard.take()
     }
 
     /// Whether the screen is below the console's minimum size.
@@ -260,6 +271,7 @@ impl App {
             Action::Scroll(s) => self.scroll(s),
             Action::Pin => self.pin(),
             Action::Redact => self.ask_redact(),
+            Action::Copy => self.copy(),
             Action::ToggleOlderCan => self.older_can = !self.older_can,
             Action::Select(s) => self.select(s),
             Action::ClearSelection => {

@@ -198,7 +198,7 @@ impl App {
                         ],
                     )
                     .with_note(format!(
-                        "Send it, then save to record it and restart the timer ({}: {every}).",
+                        "Ctrl-O copies it. Send it, then save to record it and restart the timer ({}: {every}).",
                         inc.severity
                     )),
                 )
@@ -235,6 +235,24 @@ impl App {
             ),
             Open::Declare | Open::Switch => unreachable!("handled above"),
         };
+    }
+
+    /// After a move to a new stage, the update form, its draft saying the
+    /// stage: stakeholders are told when the incident enters a new stage.
+    /// Enter records it, Ctrl-O copies it, Esc declines.
+    pub(super) fn offer_stage_update(&mut self) {
+        self.open(Open::Update);
+        let Some(inc) = &self.incident else { return };
+        let stage = self
+            .playbook
+            .stage(&inc.stage)
+            .map_or_else(|| inc.stage.clone(), |s| s.name.clone());
+        if let Mode::Form(form) = &mut self.mode {
+            form.title = format!("Now in {stage}: tell stakeholders?");
+            form.note =
+                Some("Enter records the update, Ctrl-O copies it, Esc sends none.".to_string());
+        }
+        self.form_opened();
     }
 
     fn open_declare(&mut self) {

@@ -68,7 +68,11 @@ impl App {
             },
             PickPurpose::Release => Command::Release { role: value },
             PickPurpose::Severity => Command::Severity { level: value },
-            PickPurpose::Stage => Command::Stage { stage: value },
+            PickPurpose::Stage => {
+                self.execute(Command::Stage { stage: value })?;
+                self.offer_stage_update();
+                return Ok(());
+            }
             PickPurpose::Checklist { stage } => Command::Tick {
                 item: value,
                 stage: Some(stage.clone()),
@@ -113,7 +117,7 @@ impl App {
     }
 
     /// What the filled form asks the door for.
-    fn form_command(&self, f: &Form) -> Command {
+    pub(super) fn form_command(&self, f: &Form) -> Command {
         let value = |name: &str| f.value(name).to_string();
         match &f.purpose {
             FormPurpose::Declare => Command::Declare {

@@ -15,7 +15,7 @@ use crate::tui::keys::{KEYS, KeyHelp};
 /// they and help and quit fit with room to spare.
 const FIRST: [&str; 4] = ["a", "n", "c", "u"];
 /// Then, with an entry selected, the keys that act on it.
-const ON_SELECTED: [&str; 2] = ["Enter", "p"];
+const ON_SELECTED: [&str; 3] = ["Enter", "p", "y"];
 
 /// The keys of the footer, in the help's order, and whether every key the
 /// footer could offer is among them.
@@ -26,7 +26,7 @@ pub fn keys(app: &App, width: usize) -> (Vec<&'static KeyHelp>, bool) {
         .iter()
         .filter(|k| !matches!(k.key, "?" | "q" | "↑↓"))
         .filter(|k| app.incident.is_some() || matches!(k.key, "D" | "i"))
-        .filter(|k| selected || k.key != "Enter")
+        .filter(|k| selected || !matches!(k.key, "Enter" | "y"))
         .collect();
     let rank = |k: &KeyHelp| {
         FIRST

@@ -17,7 +17,7 @@ use crate::tui::popup;
 const HINTS: [&str; 3] = [
     " Pickers: type to filter · ↑↓ choose · Enter take · Esc cancel",
     " Timeline: j/k move · g/G first/last · Esc clears selection, then filter",
-    " Reading (Enter): ↑↓ j/k line · PgUp/PgDn page · g/G top/end · Esc closes",
+    " Reading (Enter): ↑↓ j/k line · PgUp/PgDn page · g/G top/end · y copy · Esc closes",
 ];
 
 /// What each kind's marker means, for the narrow timeline: as many to a

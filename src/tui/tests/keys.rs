@@ -235,6 +235,8 @@ fn severity_stage_and_checklist_are_picked_from_lists() {
     f.key(KeyCode::Char('s'));
     f.type_text("mitigate");
     f.key(KeyCode::Enter);
+    // The update the new stage offers, declined.
+    f.key(KeyCode::Esc);
     f.key(KeyCode::Char('x'));
     f.key(KeyCode::Down);
     f.key(KeyCode::Enter);
@@ -269,6 +271,49 @@ fn severity_stage_and_checklist_are_picked_from_lists() {
             },
         ]
     );
+}
+
+/// A P2 incident moved to Mitigate with the stage picker.
+fn moved_to_mitigate() -> Fixture {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('s'));
+    f.type_text("mitigate");
+    f.key(KeyCode::Enter);
+    f
+}
+
+#[test]
+fn moving_to_a_new_stage_offers_the_update_saying_it_and_esc_declines_it() {
+    let mut f = moved_to_mitigate();
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the update form is offered");
+    };
+    assert_eq!(form.title, "Now in Mitigate: tell stakeholders?");
+    assert!(
+        form.value("status")
+            .starts_with("P2 Checkout failing: Mitigate."),
+        "{}",
+        form.value("status")
+    );
+    let n = f.kinds().len();
+    f.key(KeyCode::Esc);
+    assert_eq!(f.app.mode, Mode::Normal, "one key declines");
+    assert_eq!(f.kinds().len(), n, "no update recorded");
+}
+
+#[test]
+fn moving_to_a_new_stage_and_pressing_enter_tells_stakeholders_of_it() {
+    let mut f = moved_to_mitigate();
+    f.key(KeyCode::Enter);
+    let kinds = f.kinds();
+    assert!(
+        matches!(&kinds[kinds.len() - 2..], [
+            EventKind::StageChanged { stage },
+            EventKind::UpdateSent { status, .. },
+        ] if stage == "mitigate" && status.contains(": Mitigate.")),
+        "{kinds:?}"
+    );
+    assert_eq!(f.app.mode, Mode::Normal);
 }
 
 #[test]
