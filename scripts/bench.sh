@@ -69,6 +69,14 @@ BIG=100000
 [ -n "${FULL:-}" ] && BIG=1000000
 
 floor_read() { sqlite3 "$1" "select body from event_log where incident = '$INCIDENT'"; }
+# The rows print reads: the incident's timeline in order, each entry's text
+# (its own, or its event's body), as the store reads them.
+floor_timeline() {
+    sqlite3 "$1" "select t.at_ms, t.author, t.kind, coalesce(t.text, e.body), t.marks, t.named
+        from timeline t left join events e on e.rowid = t.event and t.text is null
+        where t.incident = (select key from incidents where incident = '$INCIDENT')
+        order by t.at_ms, t.hlc_ms, t.hlc_c, t.replica, t.id"
+}
 fg() { FIREGROUND_DB=$1 "$FG" "${@:2}"; }
 
 echo "measuring…" >&2
@@ -89,6 +97,8 @@ for n in 100000 $([ -n "${FULL:-}" ] && echo 1000000); do
     a=$(ms fg "${DB[$n]}" print --format text)
     b=$(ms floor_read "${DB[$n]}")
     row "\`print --format text\` at $n events vs sqlite3 reading its rows" "$a ms" "$b ms" "$(ratio "$a" "$b")" "≤ 2x"
+    c=$(ms floor_timeline "${DB[$n]}")
+    row "\`print --format text\` at $n events vs sqlite3 reading the timeline rows it prints" "$a ms" "$c ms" "$(ratio "$a" "$c")" "≤ 2x"
 done
 
 for format in text markdown html json; do
