@@ -172,7 +172,17 @@ impl Gate {
         owner: Option<ReplicaId>,
         vouched: bool,
     ) -> Result<Verdict, StoreError> {
-        let held = event_row::find(conn, &e.id.to_string())?
+        let id = e.id.to_string();
+        // Nearly every event imported is new: ask the index first, and
+        // read the row (through the view) only when the id is there.
+        let present: bool = conn
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM events WHERE id = ?1)")?
+            .query_row([&id], |r| r.get(0))?;
+        let stored = match present {
+            true => event_row::find(conn, &id)?,
+            false => None,
+        };
+        let held = stored
             .and_then(|row| row.event().ok())
             .map(|h| event_digest(&h))
             .or_else(|| self.admitted.get(&e.id).copied());
