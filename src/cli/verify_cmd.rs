@@ -3,7 +3,8 @@
 //! team's `keys` file.
 
 use crate::app::{AppError, Context};
-use crate::domain::text::single_line;
+use crate::domain::admission::kept_apart;
+use crate::domain::text::{plural, single_line};
 use crate::domain::verification::{Writer, sound};
 use crate::store::Verified;
 
@@ -31,8 +32,8 @@ pub fn describe(found: &Verified) -> String {
     };
     out += &format!(
         "The log {verdict}: {} from {}.\n",
-        count(events, "event"),
-        count(found.writers.len() as u64, "writer")
+        plural(events, "event", "events"),
+        plural(found.writers.len() as u64, "writer", "writers")
     );
     for w in &found.writers {
         out += &format!("  {}\n", writer_line(w, w.replica == found.own));
@@ -43,14 +44,8 @@ pub fn describe(found: &Verified) -> String {
     if !found.kept_apart.is_empty() {
         out += "Kept apart at import, never applied:\n";
         for k in &found.kept_apart {
-            let replica = k.replica.to_string();
-            out += &format!(
-                "  replica {}… ({}): {} {}\n",
-                &replica[..8],
-                single_line(&k.author),
-                count(k.events, "event"),
-                k.why.says(k.events != 1)
-            );
+            let author = single_line(&k.author);
+            out += &format!("  {}\n", kept_apart(k.replica, &author, k.events, k.why));
         }
     }
     out
@@ -76,13 +71,9 @@ fn writer_line(w: &Writer, own: bool) -> String {
         "{} · replica {}… · {key}: {}: {}",
         names.join(", "),
         &replica[..8],
-        count(w.events, "event"),
+        plural(w.events, "event", "events"),
         parts.join(", ")
     )
-}
-
-fn count(n: u64, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `fireground keys`: this replica's line for the repository's `keys` file.

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::event::Event;
+use super::ids::ReplicaId;
 use super::seal::{Digest, PublicKey, event_digest, verify};
 
 /// What this replica knows of a writer's key.
@@ -120,6 +121,19 @@ impl Quarantine {
             (Quarantine::NotItsFile, true) => "were found in another replica's file",
         }
     }
+}
+
+/// `replica 01M8ABCD… (mallory): 1 event conflicts with the copy you
+/// have`: events of one writer kept apart for one reason. `author` must be
+/// sanitised already.
+pub fn kept_apart(replica: ReplicaId, author: &str, events: u64, why: Quarantine) -> String {
+    let id = replica.to_string();
+    format!(
+        "replica {}… ({author}): {} {}",
+        &id[..8],
+        super::text::plural(events, "event", "events"),
+        why.says(events != 1)
+    )
 }
 
 impl fmt::Display for Quarantine {

@@ -5,6 +5,11 @@
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The display width of `s` in a terminal's columns.
+/// `1 event`, `3 events`: a count and its noun, for messages.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn width(s: &str) -> usize {
     // Printable ASCII, most of any log, is a column a byte: counted
     // without looking each character up.

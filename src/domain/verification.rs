@@ -223,7 +223,7 @@ pub fn statement(writers: &[Writer], kept_apart: u64) -> String {
     let events: u64 = writers.iter().map(|w| w.events).sum();
     let signed: u64 = writers.iter().map(|w| w.signed).sum();
     let flawed: usize = writers.iter().map(|w| w.flawed.len()).sum();
-    let plural = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: u64, what: &str| super::text::plural(n, what, &format!("{what}s"));
     let mut said = if flawed > 0 {
         format!(
             "does NOT verify: {} changed since it was recorded; `fireground verify` names them",

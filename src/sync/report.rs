@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use crate::domain::admission::Quarantine;
+use crate::domain::admission::{Quarantine, kept_apart};
 use crate::domain::ids::ReplicaId;
-use crate::domain::text::single_line;
+use crate::domain::text::{plural, single_line};
 
 /// A line of a sync file that was skipped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,17 +93,14 @@ pub struct Quarantined {
     pub events: usize,
 }
 
-/// `replica 01M8… (mallory): 1 event conflicts with the copy you have`
+/// `replica 01M8… (mallory): 1 event conflicts with the copy you have;
+/// kept apart, see `fireground verify``
 impl fmt::Display for Quarantined {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let id = self.replica.to_string();
         write!(
             f,
-            "replica {}… ({}): {} {}; kept apart, see `fireground verify`",
-            &id[..8],
-            self.author,
-            plural(self.events, "event", "events"),
-            self.why.says(self.events != 1)
+            "{}; kept apart, see `fireground verify`",
+            kept_apart(self.replica, &self.author, self.events as u64, self.why)
         )
     }
 }
@@ -149,10 +146,6 @@ impl SyncReport {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// `ana`, `ana and bo`, `ana, bo and 3 others`.
 pub(crate) fn names(all: &[String]) -> String {
     const SHOWN: usize = 3;
@@ -166,7 +159,7 @@ pub(crate) fn names(all: &[String]) -> String {
         _ => format!(
             "{} and {}",
             all[..SHOWN - 1].join(", "),
-            plural(all.len() - (SHOWN - 1), "other", "others")
+            plural((all.len() - (SHOWN - 1)) as u64, "other", "others")
         ),
     }
 }
@@ -174,7 +167,11 @@ pub(crate) fn names(all: &[String]) -> String {
 /// `pulled 12 events from 2 replicas (9 by ana, 3 by bo and cy), pushed 3`
 impl fmt::Display for SyncReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pulled {}", plural(self.pulled, "event", "events"))?;
+        write!(
+            f,
+            "pulled {}",
+            plural(self.pulled as u64, "event", "events")
+        )?;
         if !self.sources.is_empty() {
             let each: Vec<String> = self
                 .sources
@@ -184,7 +181,7 @@ impl fmt::Display for SyncReport {
             write!(
                 f,
                 " from {} ({})",
-                plural(self.sources.len(), "replica", "replicas"),
+                plural(self.sources.len() as u64, "replica", "replicas"),
                 each.join(", ")
             )?;
         }
