@@ -4,6 +4,7 @@
 //! [`super::decide::decide`] turns one into an event or a refusal.
 
 use super::event::NoteKind;
+use super::ids::EventId;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
@@ -90,6 +91,14 @@ pub enum Command {
     Reopen {
         reason: String,
     },
+    /// What became of posting an update to a channel: recorded by the
+    /// replica that posted it, never typed by a person.
+    RecordDelivery {
+        update: EventId,
+        channel: String,
+        delivered: bool,
+        detail: String,
+    },
 }
 
 /// A text the person may have left out, as [`Command::texts_mut`] lists it.
@@ -162,7 +171,8 @@ impl Command {
             | Command::Stage { .. }
             | Command::FinishActionItem { .. }
             | Command::Tick { .. }
-            | Command::Pin { .. } => {}
+            | Command::Pin { .. }
+            | Command::RecordDelivery { .. } => {}
         }
         texts
     }

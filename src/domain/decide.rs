@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::command::Command;
 use super::draft::update_draft;
 use super::event::EventKind;
-use super::incident::Incident;
+use super::incident::{Incident, delivery_line};
 use super::input::{
     declaration, find_entry, next_update_by_cadence, optional, parse_due, pick_checklist_item,
     required,
@@ -298,6 +298,26 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             }
             let reason = reason.trim().to_string();
             Decision::new(EventKind::Reopened { reason }, "Reopened")
+        }
+        Command::RecordDelivery {
+            update,
+            channel,
+            delivered,
+            detail,
+        } => {
+            if !inc.updates.iter().any(|u| u.id == *update) {
+                return Err(Refusal::NoUpdate(update.short()));
+            }
+            let channel = required("the channel", channel)?;
+            let detail = detail.trim().to_string();
+            let said = delivery_line(&channel, *delivered, &detail);
+            let kind = EventKind::UpdateDelivery {
+                update: *update,
+                channel,
+                delivered: *delivered,
+                detail,
+            };
+            Decision::new(kind, said)
         }
     };
     Ok(decision)

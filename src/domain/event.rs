@@ -204,6 +204,18 @@ pub enum EventKind {
     Pinned {
         target: EventId,
     },
+    /// What became of posting a stakeholder update to one of its channels:
+    /// when stakeholders were really told, or why they were not.
+    UpdateDelivery {
+        update: EventId,
+        /// The channel's name, never its URL.
+        channel: String,
+        delivered: bool,
+        /// What the endpoint answered ("HTTP 200") or why it could not
+        /// ("timed out after 10 s").
+        #[serde(default)]
+        detail: String,
+    },
 }
 
 impl EventKind {
@@ -226,6 +238,7 @@ impl EventKind {
             EventKind::Amended { .. } => "amended",
             EventKind::Redacted { .. } => "redacted",
             EventKind::Pinned { .. } => "pinned",
+            EventKind::UpdateDelivery { .. } => "update_delivery",
         }
     }
 }

@@ -100,6 +100,9 @@ fn text_fields(kind: &EventKind) -> Vec<(&'static str, &str)> {
         EventKind::Reopened { reason } => vec![("reason", reason)],
         EventKind::Amended { text, .. } => vec![("corrected text", text)],
         EventKind::Redacted { reason, .. } => vec![("reason", reason)],
+        EventKind::UpdateDelivery {
+            channel, detail, ..
+        } => vec![("channel", channel), ("delivery detail", detail)],
     }
 }
 

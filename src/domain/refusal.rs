@@ -30,6 +30,8 @@ pub enum Refusal {
     },
     AlreadyTicked(String),
     NoActionItem(String),
+    /// A delivery names an update the incident does not have.
+    NoUpdate(String),
     ActionItemDone(String),
     NoEntry(String),
     AmbiguousEntry(String),
@@ -81,6 +83,7 @@ impl fmt::Display for Refusal {
                 f,
                 "no action item '#{r}' in this incident; `fireground status` lists them"
             ),
+            Refusal::NoUpdate(r) => write!(f, "no stakeholder update '#{r}' in this incident"),
             Refusal::ActionItemDone(r) => write!(f, "action item #{r} is already done"),
             Refusal::NoEntry(r) => write!(
                 f,

@@ -4,9 +4,9 @@
 use rusqlite::Connection;
 
 use super::projection::{self, Entries, Kept, SUMMARY_COLUMNS};
-use super::{Held, Store, StoreError, Unreadable, held};
+use super::{Held, Store, StoreError, Unreadable, event_row, held};
 use crate::domain::event::Event;
-use crate::domain::ids::IncidentId;
+use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Incident, Summary};
 
 impl Store {
@@ -14,6 +14,13 @@ impl Store {
     /// back from the log until it reaches them.
     pub fn held(&self) -> Result<Option<Held>, StoreError> {
         held::summary(&self.conn)
+    }
+
+    /// One event, by its id, as stored (scrubbed, if redacted).
+    pub fn event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
+        event_row::find(&self.conn, &id.to_string())?
+            .map(|stored| stored.event())
+            .transpose()
     }
 
     /// Every event of one incident, in the agreed order. A row that cannot

@@ -29,6 +29,8 @@
 //! - `meta`, `sync_cursors`, `sync_targets`, `drafts`: this database's
 //!   replica id, clock, version and secret key; what sync remembers;
 //!   half-written forms.
+//! - `outbox`: updates recorded here still to be posted to a channel
+//!   (`store::outbox`).
 
 /// Each entry takes the schema from version `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -321,6 +323,21 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX timeline_without_notes ON timeline
         (incident, at_ms, hlc_ms, hlc_c, replica, id, event, author, kind, text, marks, named, note)
         WHERE note = 0;",
+    // 10: the outbox: stakeholder updates recorded here and not yet
+    // posted to a channel, by update and channel name. Local, never synced:
+    // each replica posts the updates it recorded.
+    "CREATE TABLE outbox (
+        update_id   TEXT NOT NULL,
+        incident    TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        queued_ms   INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        next_ms     INTEGER NOT NULL,
+        last_error  TEXT,
+        failure_recorded INTEGER NOT NULL DEFAULT 0,
+        claimed_ms  INTEGER,
+        PRIMARY KEY (update_id, channel)
+    );",
 ];
 
 /// The version that added `held_events`: upgrading past it holds back the

@@ -37,6 +37,19 @@ impl Store {
         author: &str,
         kind: EventKind,
     ) -> Result<Event, StoreError> {
+        self.append_then(incident, at, author, kind, |_, _| Ok(()))
+    }
+
+    /// As [`Store::append`], doing `then` with the event in the same
+    /// transaction: what must be written with the event or not at all.
+    pub(super) fn append_then(
+        &mut self,
+        incident: IncidentId,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        kind: EventKind,
+        then: impl FnOnce(&rusqlite::Transaction, &Event) -> Result<(), StoreError>,
+    ) -> Result<Event, StoreError> {
         if let Some(too_long) = limits::oversized(&kind) {
             return Err(StoreError::TooLarge(too_long));
         }
@@ -81,6 +94,7 @@ impl Store {
         projection::project(&tx, std::slice::from_ref(&event))?;
         scrubbed.refold(&tx)?;
         write_hlc(&tx, hlc)?;
+        then(&tx, &event)?;
         tx.commit()?;
         if scrubbed.rewrote {
             self.forget_old_pages();

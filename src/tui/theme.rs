@@ -85,7 +85,10 @@ impl Theme {
             EntryKind::Stage => self.fg(Color::Magenta),
             EntryKind::Can => self.fg(Color::LightCyan),
             EntryKind::Resolved | EntryKind::Reopened => self.good().add_modifier(Modifier::BOLD),
-            EntryKind::Link | EntryKind::ActionItem | EntryKind::Checklist => self.dim(),
+            EntryKind::Link
+            | EntryKind::ActionItem
+            | EntryKind::Checklist
+            | EntryKind::Delivery => self.dim(),
         }
     }
 }

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod webhook;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

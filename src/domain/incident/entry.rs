@@ -18,6 +18,8 @@ pub enum EntryKind {
     Stage,
     Can,
     Update,
+    /// What became of posting an update to a channel.
+    Delivery,
     Link,
     ActionItem,
     Checklist,
@@ -36,6 +38,7 @@ impl EntryKind {
             EntryKind::Stage => "stage",
             EntryKind::Can => "can",
             EntryKind::Update => "update",
+            EntryKind::Delivery => "delivery",
             EntryKind::Link => "link",
             EntryKind::ActionItem => "action-item",
             EntryKind::Checklist => "checklist",
@@ -51,7 +54,7 @@ impl EntryKind {
     }
 
     /// Every kind, in the order filters list them.
-    pub const ALL: [EntryKind; 17] = [
+    pub const ALL: [EntryKind; 18] = [
         EntryKind::Declared,
         EntryKind::Note(NoteKind::Note),
         EntryKind::Note(NoteKind::Decision),
@@ -64,6 +67,7 @@ impl EntryKind {
         EntryKind::Stage,
         EntryKind::Can,
         EntryKind::Update,
+        EntryKind::Delivery,
         EntryKind::Link,
         EntryKind::ActionItem,
         EntryKind::Checklist,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Incident;
 use super::entry::{Entry, EntryKind, Named};
 use super::projection::Projection;
-use super::records::{ActionItem, CanReport, Change, Link, Tick, Update};
+use super::records::{ActionItem, CanReport, Change, Delivery, Link, Tick, Update};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::playbook::COMMANDER;
@@ -196,6 +196,7 @@ impl Incident {
                     impact: sanitize(impact),
                     action: sanitize(action),
                     next_update: *next_update,
+                    deliveries: Vec::new(),
                 };
                 let text = format!("Update sent — {}", update.status);
                 self.updates.push(update);
@@ -260,6 +261,24 @@ impl Incident {
                     format!("Reopened — {}", sanitize(reason))
                 };
                 (EntryKind::Reopened, text)
+            }
+            EventKind::UpdateDelivery {
+                update,
+                channel,
+                delivered,
+                detail,
+            } => {
+                let delivery = Delivery {
+                    at: e.at,
+                    channel: single_line(channel),
+                    delivered: *delivered,
+                    detail: single_line(detail),
+                };
+                let text = delivery.describe();
+                if let Some(u) = self.updates.iter_mut().rev().find(|u| u.id == *update) {
+                    u.deliveries.push(delivery);
+                }
+                (EntryKind::Delivery, text)
             }
             EventKind::Amended { .. } | EventKind::Redacted { .. } | EventKind::Pinned { .. } => {
                 return;

@@ -24,7 +24,9 @@ use super::ids::IncidentId;
 pub use entry::{Entry, EntryKind};
 pub use projection::Projection;
 pub use queries::{Summary, entry_ref};
-pub use records::{ActionItem, CanReport, Change, Holder, Link, RoleSpan, Tick, Update};
+pub use records::{
+    ActionItem, CanReport, Change, Delivery, Holder, Link, RoleSpan, Tick, Update, delivery_line,
+};
 
 /// The state of one incident.
 ///

@@ -50,6 +50,46 @@ pub struct Update {
     pub impact: String,
     pub action: String,
     pub next_update: Option<DateTime<Utc>>,
+    /// What became of posting it to each channel, in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<Delivery>,
+}
+
+/// One outcome of posting an update to a channel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub at: DateTime<Utc>,
+    pub channel: String,
+    pub delivered: bool,
+    pub detail: String,
+}
+
+impl Delivery {
+    /// The timeline's line for it.
+    pub fn describe(&self) -> String {
+        delivery_line(&self.channel, self.delivered, &self.detail)
+    }
+}
+
+/// What a delivery says, in the timeline and to the person who recorded it.
+pub fn delivery_line(channel: &str, delivered: bool, detail: &str) -> String {
+    match (delivered, detail.is_empty()) {
+        (true, _) => format!("Update delivered to {channel}"),
+        (false, true) => format!("Update not delivered to {channel}"),
+        (false, false) => format!("Update not delivered to {channel}: {detail}"),
+    }
+}
+
+impl Update {
+    /// When the update first reached a channel: when stakeholders were
+    /// really told.
+    pub fn first_delivered(&self) -> Option<DateTime<Utc>> {
+        self.deliveries
+            .iter()
+            .filter(|d| d.delivered)
+            .map(|d| d.at)
+            .min()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,7 @@ pub fn marker(kind: EntryKind) -> &'static str {
         EntryKind::Stage => "»",
         EntryKind::Can => "≡",
         EntryKind::Update => "✉",
+        EntryKind::Delivery => "→",
         EntryKind::Link => "↗",
         EntryKind::ActionItem => "☐",
         EntryKind::Checklist => "✓",

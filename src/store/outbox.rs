@@ -1,0 +1,166 @@
+//! The outbox: each stakeholder update recorded here, once per channel it
+//! goes to, until it is posted. A row is written in the transaction that
+//! records the update, so an update is never recorded without being
+//! queued, whatever kills the process next. Rows are local, never synced:
+//! the replica that recorded an update posts it.
+//!
+//! A sender claims a row for a while before posting, so that the console
+//! and `fireground outbox --retry` running at once post it once. A process
+//! killed between the post and its row's removal posts it again when the
+//! claim runs out: a webhook cannot say whether it saw a request before.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Row, params};
+
+use super::{Store, StoreError};
+use crate::domain::event::{Event, EventKind};
+use crate::domain::ids::{EventId, IncidentId};
+
+/// An update still to be posted to one channel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub update: EventId,
+    pub incident: IncidentId,
+    pub channel: String,
+    pub queued_at: DateTime<Utc>,
+    /// Posts tried so far.
+    pub attempts: u32,
+    /// When to try next.
+    pub next_at: DateTime<Utc>,
+    /// Why the last try failed.
+    pub last_error: Option<String>,
+    /// Whether the first failure is in the log already.
+    pub failure_recorded: bool,
+}
+
+const COLUMNS: &str =
+    "update_id, incident, channel, queued_ms, attempts, next_ms, last_error, failure_recorded";
+
+/// The id in column `i`.
+fn id<T: std::str::FromStr>(r: &Row, i: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    text.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("not an id: {text}").into(),
+        )
+    })
+}
+
+fn pending(r: &Row) -> rusqlite::Result<Pending> {
+    let time = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    Ok(Pending {
+        update: id(r, 0)?,
+        incident: id(r, 1)?,
+        channel: r.get(2)?,
+        queued_at: time(r.get(3)?),
+        attempts: r.get(4)?,
+        next_at: time(r.get(5)?),
+        last_error: r.get(6)?,
+        failure_recorded: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Records a stakeholder update (see [`Store::append`]) and queues it
+    /// for each of `channels` in the same transaction.
+    pub fn append_update(
+        &mut self,
+        incident: IncidentId,
+        at: Option<DateTime<Utc>>,
+        author: &str,
+        kind: EventKind,
+        channels: &[String],
+    ) -> Result<Event, StoreError> {
+        let now = self.now().timestamp_millis();
+        self.append_then(incident, at, author, kind, |tx, event| {
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO outbox (update_id, incident, channel, queued_ms, next_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
+            )?;
+            for channel in channels {
+                insert.execute(params![
+                    event.id.to_string(),
+                    incident.to_string(),
+                    channel,
+                    now
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Everything still to be posted, the next due first. A database this
+    /// build opened for reading only, from before the outbox, has none.
+    pub fn outbox(&self) -> Result<Vec<Pending>, StoreError> {
+        if self.read_only().is_some() && !self.has_table("outbox")? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM outbox ORDER BY next_ms, queued_ms, channel"
+        ))?;
+        let rows = stmt.query_map([], pending)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Takes `p` to post it, for `hold` (longer than a post can take):
+    /// `false` if another process holds it or it is gone.
+    pub fn claim_delivery(&self, p: &Pending, hold: Duration) -> Result<bool, StoreError> {
+        let now = self.now().timestamp_millis();
+        let claimed = self.conn.execute(
+            "UPDATE outbox SET claimed_ms = ?3
+             WHERE update_id = ?1 AND channel = ?2 AND (claimed_ms IS NULL OR claimed_ms <= ?4)",
+            params![
+                p.update.to_string(),
+                p.channel,
+                now + hold.num_milliseconds(),
+                now
+            ],
+        )?;
+        Ok(claimed == 1)
+    }
+
+    /// `p` was posted, or given up: it leaves the outbox. `false` if it had
+    /// left already.
+    pub fn finish_delivery(&self, p: &Pending) -> Result<bool, StoreError> {
+        let gone = self.conn.execute(
+            "DELETE FROM outbox WHERE update_id = ?1 AND channel = ?2",
+            params![p.update.to_string(), p.channel],
+        )?;
+        Ok(gone == 1)
+    }
+
+    /// A try at `p` failed for `why`; the next is at `next_at`. The claim
+    /// is let go.
+    pub fn delivery_failed(
+        &self,
+        p: &Pending,
+        why: &str,
+        next_at: DateTime<Utc>,
+        failure_recorded: bool,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?3, next_ms = ?4,
+                failure_recorded = ?5, claimed_ms = NULL
+             WHERE update_id = ?1 AND channel = ?2",
+            params![
+                p.update.to_string(),
+                p.channel,
+                why,
+                next_at.timestamp_millis(),
+                failure_recorded
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn has_table(&self, name: &str) -> Result<bool, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+}
