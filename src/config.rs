@@ -28,13 +28,13 @@ pub struct Config {
 pub enum ConfigError {
     #[error("{file}: {error}")]
     Invalid { file: String, error: PlaybookError },
+    #[error("channel {channel}: {why}")]
+    Url { channel: String, why: String },
     #[error("cannot read {file}: {source}")]
     Read {
         file: String,
         source: std::io::Error,
     },
-    #[error("channel {channel}: {why}")]
-    Url { channel: String, why: String },
 }
 
 #[derive(Deserialize)]

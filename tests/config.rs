@@ -19,6 +19,24 @@ fn write_config(s: &Sandbox, text: &str) -> PathBuf {
     path
 }
 
+/// Runs `config check`, with `FIREGROUND_CONFIG` if given.
+fn check(s: &Sandbox, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = s.cmd();
+    cmd.envs(env.iter().copied()).args(["config", "check"]);
+    cmd.output().expect("runs")
+}
+
+/// The stderr of a `config check` refused with exit code 2, which must
+/// begin with `FILE: line L, column C: ` and print nothing on stdout.
+fn refused_at(out: std::process::Output, file: &std::path::Path, at: &str) -> String {
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let expected = format!("fireground: {}: {at}", file.display());
+    assert!(err.starts_with(&expected), "{err}");
+    err
+}
+
 const SECRET: &str = "T000/B000/XXXXSECRETXXXX";
 
 #[test]
@@ -68,15 +86,8 @@ url_file = "~/ops.url"
 "#
         ),
     );
-    let out = s
-        .cmd()
-        .env(
-            "FIREGROUND_INC_WEBHOOK",
-            format!("https://hooks.slack.com/services/{SECRET}"),
-        )
-        .args(["config", "check"])
-        .output()
-        .unwrap();
+    let hook = format!("https://hooks.slack.com/services/{SECRET}");
+    let out = check(&s, &[("FIREGROUND_INC_WEBHOOK", &hook)]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("valid, 3 channels"), "{text}");
@@ -141,13 +152,10 @@ fn a_config_with_a_typo_in_a_key_is_refused_at_its_line_and_column() {
         &s,
         "[channels.inc]\nkind = \"slack\"\n  url_evn = \"FIREGROUND_INC_WEBHOOK\"\n",
     );
-    let err = s.fails(&["config", "check"]);
-    assert!(
-        err.contains(&format!(
-            "{}: line 3, column 3: unknown field `url_evn`",
-            path.display()
-        )),
-        "{err}"
+    let err = refused_at(
+        check(&s, &[]),
+        &path,
+        "line 3, column 3: unknown field `url_evn`",
     );
     assert!(
         err.contains("`url_env`"),
@@ -159,11 +167,7 @@ fn a_config_with_a_typo_in_a_key_is_refused_at_its_line_and_column() {
 fn a_config_with_an_unknown_top_level_key_is_refused_listing_the_known_ones() {
     let s = Sandbox::new();
     let path = write_config(&s, "\nstatus-page = \"x.html\"\n");
-    let err = s.fails(&["config", "check"]);
-    assert!(
-        err.contains(&format!("{}: line 2, column 1:", path.display())),
-        "{err}"
-    );
+    let err = refused_at(check(&s, &[]), &path, "line 2, column 1:");
     assert!(
         err.contains("status_page") && err.contains("channels"),
         "{err}"
@@ -179,22 +183,12 @@ fn a_config_with_a_bad_inline_url_is_refused_without_printing_the_url() {
             "[channels.inc]\nkind = \"slack\"\nurl = \"ftp://hooks.slack.com/services/{SECRET}\"\n"
         ),
     );
-    let out = s.cmd().args(["config", "check"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains(&format!(
-            "{}: line 3, column 7: channel inc:",
-            path.display()
-        )),
-        "{err}"
-    );
+    let err = refused_at(check(&s, &[]), &path, "line 3, column 7: channel inc:");
     assert!(err.contains("ftp://hooks.slack.com/…"), "{err}");
     assert!(
         !err.contains("SECRET") && !err.contains("services"),
         "{err}"
     );
-    assert!(out.stdout.is_empty());
 }
 
 #[test]
@@ -202,19 +196,10 @@ fn a_config_named_by_fireground_config_is_the_one_checked() {
     let s = Sandbox::new();
     let path = s.dir.path().join("elsewhere.toml");
     std::fs::write(&path, "[channels.x]\nkind = \"slack\"\n").unwrap();
-    let out = s
-        .cmd()
-        .env("FIREGROUND_CONFIG", &path)
-        .args(["config", "check"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        err.contains(&format!(
-            "{}: line 1, column 11: channel x needs one of url, url_env or url_file",
-            path.display()
-        )),
-        "{err}"
+    let env = [("FIREGROUND_CONFIG", path.to_str().unwrap())];
+    refused_at(
+        check(&s, &env),
+        &path,
+        "line 1, column 11: channel x needs one of url, url_env or url_file",
     );
 }
