@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod clipboard;
+pub mod config;
 pub mod domain;
 pub mod file_kind;
 pub mod paths;

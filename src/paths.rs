@@ -32,3 +32,9 @@ pub fn default_db() -> PathBuf {
 pub fn playbook_dir() -> PathBuf {
     config_dir().join("playbooks")
 }
+
+/// The user's config file (channels, the status page) when
+/// `FIREGROUND_CONFIG` is not given.
+pub fn config_file() -> PathBuf {
+    config_dir().join("config.toml")
+}

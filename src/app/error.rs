@@ -1,6 +1,7 @@
 //! The errors of the application, each one sentence: the command line
 //! prints it with an exit code, the console in its status line.
 
+use crate::config::ConfigError;
 use crate::domain::refusal::Refusal;
 use crate::playbooks::LoadError;
 use crate::store::StoreError;
@@ -15,6 +16,8 @@ pub enum AppError {
     Input(String),
     #[error("{0}")]
     Playbook(#[from] LoadError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -32,7 +35,8 @@ impl AppError {
                 | StoreError::NoOpenIncident
                 | StoreError::TooLarge(_),
             ) => 2,
-            AppError::Store(_) | AppError::Io(_) => 1,
+            AppError::Config(ConfigError::Invalid { .. } | ConfigError::Url { .. }) => 2,
+            AppError::Store(_) | AppError::Io(_) | AppError::Config(ConfigError::Read { .. }) => 1,
         }
     }
 }

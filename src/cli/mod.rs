@@ -1,6 +1,7 @@
 //! The command line: clap definitions and dispatch to the non-interactive
 //! commands. With no subcommand, fireground opens the console.
 
+mod config_cmd;
 pub(crate) mod demo;
 mod playbook_cmd;
 mod print_cmd;
@@ -317,6 +318,9 @@ pub enum CliCommand {
     /// Playbooks: list them, show one's ids, or check a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// The config file: webhook channels for stakeholder updates, the status page
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Check every event's signature and chain, and list what sync kept apart
     Verify,
     /// Print this replica's line for a team's `keys` file (pinned keys)
@@ -387,6 +391,17 @@ pub enum PlaybookCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path [$FIREGROUND_CONFIG, else $XDG_CONFIG_HOME/fireground/config.toml]
+    Path,
+    /// Validate the config file and say whether each channel's URL can be found
+    Check {
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
 /// A note's sub-kind, as `--kind` takes it.
 fn note_kind(s: &str) -> Result<NoteKind, String> {
     NoteKind::parse(s).ok_or_else(|| {
@@ -399,6 +414,9 @@ fn note_kind(s: &str) -> Result<NoteKind, String> {
 pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
     if let CliCommand::Playbook(cmd) = &command {
         return playbook_cmd::run(cmd);
+    }
+    if let CliCommand::Config(cmd) = &command {
+        return config_cmd::run(cmd);
     }
     let reads_only = matches!(
         command,
@@ -436,7 +454,7 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
             watch,
             every,
         } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
-        CliCommand::Playbook(_) => unreachable!("handled above"),
+        CliCommand::Playbook(_) | CliCommand::Config(_) => unreachable!("handled above"),
         other => record::run(ctx, other),
     }
 }

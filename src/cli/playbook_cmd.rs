@@ -119,6 +119,8 @@ fn show_json(p: &Playbook) -> serde_json::Value {
         "severities": severities,
         "roles": roles,
         "stages": stages,
+        // Inline URLs masked: see ChannelSpec's Serialize.
+        "channels": p.channels,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod cadence;
+pub mod channel;
 pub mod clock;
 pub mod command;
 pub mod decide;

@@ -8,6 +8,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::channel::{ChannelSpec, RawChannels, parse_channels};
 use super::text::{is_printable, single_line};
 
 /// A validated playbook.
@@ -19,6 +20,9 @@ pub struct Playbook {
     pub roles: Vec<Role>,
     pub stages: Vec<Stage>,
     pub update_template: UpdateTemplate,
+    /// The team's webhook channels for stakeholder updates; a user's config
+    /// file may add to them or replace one by name.
+    pub channels: Vec<ChannelSpec>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -130,7 +134,7 @@ impl fmt::Display for UnknownName {
 }
 
 /// Text from the file, with where it is, so a refusal can point at it.
-type Text = Spanned<String>;
+pub(crate) type Text = Spanned<String>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,6 +149,8 @@ struct RawPlaybook {
     #[serde(default)]
     stages: Vec<RawStage>,
     update_template: RawUpdateTemplate,
+    #[serde(default)]
+    channels: RawChannels,
 }
 
 #[derive(Deserialize)]
@@ -196,7 +202,11 @@ fn position(text: &str, span: Range<usize>) -> (usize, usize) {
     (line, column)
 }
 
-fn error_at(text: &str, span: Range<usize>, message: impl Into<String>) -> PlaybookError {
+pub(crate) fn error_at(
+    text: &str,
+    span: Range<usize>,
+    message: impl Into<String>,
+) -> PlaybookError {
     let (line, column) = position(text, span);
     PlaybookError {
         line,
@@ -332,7 +342,9 @@ impl Playbook {
                 ));
             }
         }
+        let channels = parse_channels(raw.channels, text)?;
         Ok(Playbook {
+            channels,
             name: raw.name.into_inner(),
             description: text_of(raw.description),
             severities: raw
@@ -757,6 +769,18 @@ action = ""
             !e.to_string().contains('\u{1b}'),
             "an error quoting the file is clean: {e}"
         );
+    }
+
+    #[test]
+    fn a_playbook_may_name_channels_checked_where_they_are() {
+        let text = format!("{MINIMAL}[channels.team]\nkind = \"slack\"\nurl_env = \"TEAM_HOOK\"\n");
+        let p = Playbook::parse(&text).unwrap();
+        assert_eq!(p.channels.len(), 1);
+        assert_eq!(p.channels[0].name, "team");
+        let text = text.replace("url_env", "url_envv");
+        let e = Playbook::parse(&text).unwrap_err();
+        assert!(e.message.contains("url_envv"), "{e}");
+        assert_eq!((e.line, e.column), (28, 1), "{e}");
     }
 
     #[test]

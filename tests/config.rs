@@ -1,0 +1,205 @@
+//! The config file through the real binary: where it is read from, and
+//! `config check` on a good file, a bad one, and secret URLs.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::Sandbox;
+
+/// Where the sandbox's fireground reads its config file by default.
+fn default_path(s: &Sandbox) -> PathBuf {
+    s.dir.path().join("xdg-config/fireground/config.toml")
+}
+
+fn write_config(s: &Sandbox, text: &str) -> PathBuf {
+    let path = default_path(s);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `config check`, with `FIREGROUND_CONFIG` if given.
+fn check(s: &Sandbox, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = s.cmd();
+    cmd.envs(env.iter().copied()).args(["config", "check"]);
+    cmd.output().expect("runs")
+}
+
+/// The stderr of a `config check` refused with exit code 2, which must
+/// begin with `FILE: line L, column C: ` and print nothing on stdout.
+fn refused_at(out: std::process::Output, file: &std::path::Path, at: &str) -> String {
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let expected = format!("fireground: {}: {at}", file.display());
+    assert!(err.starts_with(&expected), "{err}");
+    err
+}
+
+const SECRET: &str = "T000/B000/XXXXSECRETXXXX";
+
+#[test]
+fn config_path_prints_the_xdg_file_or_fireground_config() {
+    let s = Sandbox::new();
+    let out = s.ok(&["config", "path"]);
+    assert_eq!(out.trim(), default_path(&s).display().to_string());
+    let out = s
+        .cmd()
+        .env("FIREGROUND_CONFIG", "/etc/fireground.toml")
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "/etc/fireground.toml"
+    );
+}
+
+#[test]
+fn checking_without_a_config_file_says_none_is_needed() {
+    let s = Sandbox::new();
+    let out = s.ok(&["config", "check"]);
+    assert!(out.contains("no config file (none is needed)"), "{out}");
+}
+
+#[test]
+fn a_good_config_lists_each_channel_with_its_url_masked_and_where_it_comes_from() {
+    let s = Sandbox::new();
+    write_config(
+        &s,
+        &format!(
+            r#"status_page = "~/pages/status.html"
+
+[channels.inc]
+kind = "slack"
+url_env = "FIREGROUND_INC_WEBHOOK"
+
+[channels.execs]
+kind = "teams"
+url = "https://example.webhook.office.com/webhookb2/{SECRET}"
+timeout_seconds = 20
+
+[channels.ops]
+kind = "json"
+url_file = "~/ops.url"
+"#
+        ),
+    );
+    let hook = format!("https://hooks.slack.com/services/{SECRET}");
+    let out = check(&s, &[("FIREGROUND_INC_WEBHOOK", &hook)]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("valid, 3 channels"), "{text}");
+    assert!(
+        text.contains(
+            "inc    slack  https://hooks.slack.com/…  (url from $FIREGROUND_INC_WEBHOOK)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("execs  teams  https://example.webhook.office.com/…  (url inline)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ops    json   ?  (url from ~/ops.url)  NOT RESOLVED: the URL file"),
+        "{text}"
+    );
+    let page = s.dir.path().join("pages/status.html");
+    assert!(
+        text.contains(&format!("status page: {}", page.display())),
+        "{text}"
+    );
+    assert!(
+        !text.contains("SECRET"),
+        "a webhook URL is never printed whole: {text}"
+    );
+}
+
+#[test]
+fn checking_as_json_shows_each_channel_and_whether_its_url_resolves() {
+    let s = Sandbox::new();
+    std::fs::write(
+        s.dir.path().join("ops.url"),
+        format!("https://hooks.example.com/{SECRET}\n"),
+    )
+    .unwrap();
+    write_config(
+        &s,
+        "[channels.ops]\nkind = \"google-chat\"\nurl_file = \"~/ops.url\"\n\
+         [channels.inc]\nkind = \"slack\"\nurl_env = \"UNSET_HOOK\"\n",
+    );
+    let out = s.ok(&["config", "check", "--json"]);
+    assert!(!out.contains("SECRET"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["found"], true);
+    let channels = json["channels"].as_array().unwrap();
+    assert_eq!(channels[0]["channel"]["name"], "inc");
+    assert_eq!(channels[0]["resolves"], false);
+    assert_eq!(
+        channels[0]["error"],
+        "environment variable UNSET_HOOK is not set"
+    );
+    assert_eq!(channels[1]["channel"]["kind"], "slack");
+    assert_eq!(channels[1]["resolves"], true);
+    assert_eq!(channels[1]["resolved_url"], "https://hooks.example.com/…");
+}
+
+#[test]
+fn a_config_with_a_typo_in_a_key_is_refused_at_its_line_and_column() {
+    let s = Sandbox::new();
+    let path = write_config(
+        &s,
+        "[channels.inc]\nkind = \"slack\"\n  url_evn = \"FIREGROUND_INC_WEBHOOK\"\n",
+    );
+    let err = refused_at(
+        check(&s, &[]),
+        &path,
+        "line 3, column 3: unknown field `url_evn`",
+    );
+    assert!(
+        err.contains("`url_env`"),
+        "the known keys are listed: {err}"
+    );
+}
+
+#[test]
+fn a_config_with_an_unknown_top_level_key_is_refused_listing_the_known_ones() {
+    let s = Sandbox::new();
+    let path = write_config(&s, "\nstatus-page = \"x.html\"\n");
+    let err = refused_at(check(&s, &[]), &path, "line 2, column 1:");
+    assert!(
+        err.contains("status_page") && err.contains("channels"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_config_with_a_bad_inline_url_is_refused_without_printing_the_url() {
+    let s = Sandbox::new();
+    let path = write_config(
+        &s,
+        &format!(
+            "[channels.inc]\nkind = \"slack\"\nurl = \"ftp://hooks.slack.com/services/{SECRET}\"\n"
+        ),
+    );
+    let err = refused_at(check(&s, &[]), &path, "line 3, column 7: channel inc:");
+    assert!(err.contains("ftp://hooks.slack.com/…"), "{err}");
+    assert!(
+        !err.contains("SECRET") && !err.contains("services"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_config_named_by_fireground_config_is_the_one_checked() {
+    let s = Sandbox::new();
+    let path = s.dir.path().join("elsewhere.toml");
+    std::fs::write(&path, "[channels.x]\nkind = \"slack\"\n").unwrap();
+    let env = [("FIREGROUND_CONFIG", path.to_str().unwrap())];
+    refused_at(
+        check(&s, &env),
+        &path,
+        "line 1, column 11: channel x needs one of url, url_env or url_file",
+    );
+}
