@@ -46,6 +46,17 @@ struct RawConfig {
 }
 
 impl Config {
+    /// No channels and no status page: what a command that reads no config
+    /// file works with.
+    pub fn empty() -> Config {
+        Config {
+            channels: Vec::new(),
+            status_page: None,
+            path: PathBuf::new(),
+            found: false,
+        }
+    }
+
     /// `$FIREGROUND_CONFIG` if set, else `$XDG_CONFIG_HOME/fireground/config.toml`.
     pub fn path() -> PathBuf {
         std::env::var_os("FIREGROUND_CONFIG")

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
+pub mod deliver;
 pub mod domain;
 pub mod file_kind;
 pub mod paths;

@@ -9,6 +9,7 @@ use super::AppError;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 use crate::domain::playbook::Playbook;
+use crate::config::Config;
 use crate::paths;
 use crate::playbooks::Catalog;
 use crate::store::{Store, StoreError};
@@ -28,6 +29,9 @@ pub struct Options {
 pub struct Context {
     pub store: Store,
     pub catalog: Catalog,
+    /// The user's config file, as the front end loaded it; empty until it
+    /// does, so a command that posts nothing never reads it.
+    config: Config,
     fallback: Playbook,
     user: Option<String>,
     incident: Option<String>,
@@ -62,10 +66,27 @@ impl Context {
         Ok(Context {
             store,
             catalog: Catalog::load(&paths::playbook_dir()),
+            config: Config::empty(),
             fallback: Catalog::fallback(),
             user,
             incident: options.incident.clone().filter(|r| !r.trim().is_empty()),
         })
+    }
+
+    /// Uses `config`: its channels are where updates go from now on.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The names of the channels an update to `incident` goes to.
+    pub fn channels(&self, incident: &Incident) -> Vec<String> {
+        let playbook = self.playbook_or_default(incident);
+        let channels = self.config.channels_for(playbook);
+        channels.into_iter().map(|c| c.name).collect()
     }
 
     /// The name events are recorded under.

@@ -89,9 +89,18 @@ impl Context {
             }
             (None, _) => return Err(Refusal::NoIncident.into()),
         };
-        let event = self
-            .store
-            .append(id, backfilled, &author, decision.kind.clone())?;
+        // An update is queued for its channels with it, in one transaction.
+        let channels = match (&incident, &decision.kind) {
+            (Some(inc), EventKind::UpdateSent { .. }) => self.channels(inc),
+            _ => Vec::new(),
+        };
+        let event = self.store.append_update(
+            id,
+            backfilled,
+            &author,
+            decision.kind.clone(),
+            &channels,
+        )?;
         // Only a backfill can sort behind a change already recorded: a
         // change made now is timed after everything this replica has seen.
         let overruled = match backfilled {

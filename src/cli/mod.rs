@@ -2,6 +2,7 @@
 //! commands. With no subcommand, fireground opens the console.
 
 mod config_cmd;
+mod outbox_cmd;
 pub(crate) mod demo;
 mod playbook_cmd;
 mod print_cmd;
@@ -17,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::domain::event::NoteKind;
 
 use crate::app::{AppError, Context, Options, Secrets};
+use crate::config::Config;
 pub use print_cmd::{PrintArgs, PrintFormat, print_into};
 
 /// The heading of the options every subcommand takes, all optional.
@@ -325,6 +327,20 @@ pub enum CliCommand {
     Verify,
     /// Print this replica's line for a team's `keys` file (pinned keys)
     Keys,
+    /// Updates recorded here and not yet delivered to their channels; --retry sends them now
+    Outbox {
+        /// Try every waiting update now, whenever its next try was due
+        #[arg(long, conflicts_with = "drop")]
+        retry: bool,
+        /// Stop trying to send an update (its #ref from the list) and record that it was not delivered
+        #[arg(long, value_name = "REF")]
+        drop: Option<String>,
+        /// With --drop: only to this channel
+        #[arg(long, requires = "drop")]
+        channel: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
     /// Merge logs with other responders over a shared file or a git repository
     Sync {
         /// A shared file's path, or a git repository (URL or path) [default: the last one used]
@@ -431,11 +447,33 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
     } else {
         Context::open(&cli.options())?
     };
+    if posts_updates(&command) {
+        ctx.set_config(Config::load()?);
+    }
     let result = dispatch(&mut ctx, command);
     if let Some(unreadable) = ctx.store.unreadable() {
         eprintln!("warning: {unreadable}");
     }
     result
+}
+
+/// Whether the command may post stakeholder updates, and so reads the
+/// config file's channels: a config file with a mistake refuses these
+/// (before anything is recorded), not every command.
+fn posts_updates(command: &CliCommand) -> bool {
+    match command {
+        CliCommand::Outbox { .. } => true,
+        CliCommand::Update {
+            print: false,
+            copy: false,
+            status,
+            impact,
+            action,
+            next,
+            ..
+        } => status.is_some() || impact.is_some() || action.is_some() || next.is_some(),
+        _ => false,
+    }
 }
 
 fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
@@ -454,6 +492,15 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
             watch,
             every,
         } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
+        CliCommand::Outbox {
+            retry,
+            drop,
+            channel,
+            json,
+        } => match drop {
+            Some(update) => outbox_cmd::drop(ctx, &update, channel.as_deref()),
+            None => outbox_cmd::run(ctx, retry, json.json),
+        },
         CliCommand::Playbook(_) | CliCommand::Config(_) => unreachable!("handled above"),
         other => record::run(ctx, other),
     }

@@ -54,6 +54,10 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         (None, _) => said,
     };
     println!("{} {title}: {said}", incident.short());
+    if let Some(EventKind::UpdateSent { .. }) = event.known() {
+        // Recorded first: a channel that is down never loses the update.
+        super::outbox_cmd::tell(&crate::deliver::deliver(ctx, crate::deliver::Which::Due)?);
+    }
     if let Some(EventKind::Redacted { .. }) = event.known()
         && let Some(caveat) = crate::sync::redaction_caveat(&ctx.store)
     {
