@@ -127,7 +127,12 @@ impl Config {
             playbook
                 .channels
                 .iter()
-                .filter(|p| !self.channels.iter().any(|c| c.name == p.name))
+                .filter(|p| {
+                    !self
+                        .channels
+                        .iter()
+                        .any(|c| c.name.eq_ignore_ascii_case(&p.name))
+                })
                 .cloned(),
         );
         all.sort_by(|a, b| a.name.cmp(&b.name));

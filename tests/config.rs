@@ -203,3 +203,49 @@ fn a_config_named_by_fireground_config_is_the_one_checked() {
         "line 1, column 11: channel x needs one of url, url_env or url_file",
     );
 }
+
+#[test]
+fn a_playbook_s_channels_show_with_an_inline_url_masked() {
+    let s = Sandbox::new();
+    let dir = s.dir.path().join("xdg-config/fireground/playbooks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text =
+        include_str!("../playbooks/default.toml").replace("name = \"default\"", "name = \"team\"");
+    let text = format!(
+        "{text}\n[channels.team]\nkind = \"rocketchat\"\nurl = \"https://chat.example.com/hooks/{SECRET}\"\n"
+    );
+    std::fs::write(dir.join("team.toml"), text).unwrap();
+    for args in [
+        &["playbook", "show", "team", "--json"][..],
+        &["playbook", "list", "--json"],
+    ] {
+        let out = s.ok(args);
+        assert!(out.contains("https://chat.example.com/…"), "{out}");
+        assert!(!out.contains("SECRET"), "{args:?}: {out}");
+    }
+    let json = s.json(&["playbook", "show", "team", "--json"]);
+    assert_eq!(json["channels"][0]["kind"], "slack");
+}
+
+#[test]
+fn a_playbook_with_a_broken_channel_is_refused_at_its_line_and_column() {
+    let s = Sandbox::new();
+    let path = s.dir.path().join("team.toml");
+    let text = include_str!("../playbooks/default.toml");
+    let line = text.lines().count() + 5;
+    std::fs::write(
+        &path,
+        format!(
+            "{text}\n[channels.team]\nkind = \"slack\"\nurl_env = \"X\"\ntimeout_seconds = 600\n"
+        ),
+    )
+    .unwrap();
+    let err = s.fails(&["playbook", "check", path.to_str().unwrap()]);
+    assert!(
+        err.contains(&format!(
+            "{}: line {line}, column 19: channel team: timeout_seconds must be from 1 to 120",
+            path.display()
+        )),
+        "{err}"
+    );
+}

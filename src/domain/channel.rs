@@ -142,10 +142,21 @@ pub(crate) fn parse_channels(
 ) -> Result<Vec<ChannelSpec>, PlaybookError> {
     let mut raw: Vec<_> = raw.into_iter().collect();
     raw.sort_by_key(|(name, _)| name.span().start);
-    let mut out = Vec::with_capacity(raw.len());
+    let mut out: Vec<ChannelSpec> = Vec::with_capacity(raw.len());
     for (name, channel) in raw {
-        let spec = parse_channel(&name, channel, text)?;
-        out.push(spec);
+        // TOML refuses the same key twice, but not `Inc` beside `inc`,
+        // which a person would take for one channel.
+        if out
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(name.get_ref()))
+        {
+            return Err(error_at(
+                text,
+                name.span(),
+                format!("duplicate channel name '{}'", name.get_ref()),
+            ));
+        }
+        out.push(parse_channel(&name, channel, text)?);
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
@@ -409,6 +420,11 @@ url_file = "~/.config/fireground/mm.url"
             "[channels.{long}]\nkind = \"slack\"\nurl_env = \"X\"\n"
         ));
         assert_eq!((l, c), (1, 11));
+        let (l, c, m) = refused(
+            "[channels.inc]\nkind = \"slack\"\nurl_env = \"X\"\n[channels.Inc]\nkind = \"slack\"\nurl_env = \"Y\"\n",
+        );
+        assert_eq!((l, c), (4, 11));
+        assert_eq!(m, "duplicate channel name 'Inc'");
         let (l, c, m) = refused("[channels.\"\"]\nkind = \"slack\"\nurl_env = \"X\"\n");
         assert_eq!((l, c), (1, 11));
         assert!(m.contains("needs a name"), "{m}");
