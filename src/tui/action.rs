@@ -1,6 +1,7 @@
 //! Everything that can happen to the console, as the key map, the clock
 //! and background work report it; [`super::app::App::update`] acts on it.
 
+use super::background_outbox::OutboxState;
 use super::sync_state::SyncState;
 use super::text_input::Edit;
 
@@ -74,4 +75,5 @@ pub enum Select {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Background {
     Sync(SyncState),
+    Outbox(OutboxState),
 }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod background_outbox;
 pub mod background_sync;
 pub mod form;
 pub mod keys;
@@ -23,8 +24,10 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::{AppError, Context};
+use crate::config::Config;
 pub use action::{Action, Background};
 pub use app::App;
+use background_outbox::OutboxWorker;
 use background_sync::{SYNC_EVERY, SyncWorker};
 pub use sync_state::{SyncHealth, SyncState};
 
@@ -33,32 +36,56 @@ const TICK: StdDuration = StdDuration::from_secs(1);
 /// The most queued terminal events handled before the screen is drawn.
 const INPUT_BATCH: usize = 4096;
 
-/// Opens the console, syncing in the background; returns when the user
-/// quits.
-pub fn run(ctx: Context) -> Result<(), AppError> {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let worker = SyncWorker::spawn(ctx.store.path().to_path_buf(), SYNC_EVERY, tx);
-    run_with(ctx, rx, Some(worker))
+/// The workers the console keeps busy in the background.
+pub struct Workers {
+    pub sync: Option<SyncWorker>,
+    pub outbox: Option<OutboxWorker>,
 }
 
-/// Opens the console with a channel that background work reports on and,
-/// if given, the sync worker that the sync key wakes.
-pub fn run_with(
-    ctx: Context,
-    background: mpsc::UnboundedReceiver<Background>,
-    worker: Option<SyncWorker>,
-) -> Result<(), AppError> {
+/// Opens the console, syncing and posting updates in the background;
+/// returns when the user quits.
+pub fn run(mut ctx: Context) -> Result<(), AppError> {
     // Open the log before touching the terminal, so a bad --incident, an
     // unreadable database or an unknown user is one plain sentence: every
     // save would fail without a name to record under.
-    ctx.author()?;
-    let app = App::new(ctx)?;
+    let author = ctx.author()?;
+    // A mistake in the config file must not keep the console shut in the
+    // middle of an incident: it opens, and says so.
+    let config = Config::load();
+    if let Ok(config) = &config {
+        ctx.set_config(config.clone());
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    let db = ctx.store.path().to_path_buf();
+    let workers = Workers {
+        sync: Some(SyncWorker::spawn(db.clone(), SYNC_EVERY, tx.clone())),
+        outbox: Some(OutboxWorker::spawn(
+            db,
+            author,
+            ctx.config().clone(),
+            tx,
+        )),
+    };
+    let mut app = App::new(ctx)?;
+    if let Err(e) = config {
+        app.config_unusable(&e.to_string());
+    }
+    run_with(app, rx, workers)
+}
+
+/// Runs the console on `app` with a channel that background work reports
+/// on, and the workers that keys wake.
+pub fn run_with(
+    app: App,
+    background: mpsc::UnboundedReceiver<Background>,
+    workers: Workers,
+) -> Result<(), AppError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| AppError::Io(format!("cannot start the console: {e}")))?;
     let mut terminal = Terminal::enter()?;
-    let result = runtime.block_on(event_loop(&mut terminal.0, app, background, worker));
+    let result = runtime.block_on(event_loop(&mut terminal.0, app, background, workers));
     drop(terminal);
     result
 }
@@ -137,7 +164,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     mut app: App,
     mut background: mpsc::UnboundedReceiver<Background>,
-    worker: Option<SyncWorker>,
+    workers: Workers,
 ) -> Result<(), AppError> {
     let io = |e: std::io::Error| AppError::Io(format!("the terminal failed: {e}"));
     let mut input = spawn_input();
@@ -151,6 +178,8 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut background_open = true;
     let mut dirty = true;
+    // The incident the outbox worker was last told is on screen.
+    let mut shown = None;
     loop {
         if dirty {
             terminal.draw(|f| view::draw(f, &app)).map_err(io)?;
@@ -198,9 +227,19 @@ async fn event_loop(
             },
         }
         if app.take_sync_request()
-            && let Some(w) = &worker
+            && let Some(w) = &workers.sync
         {
             w.sync_now();
+        }
+        if let Some(w) = &workers.outbox {
+            let on_screen = app.incident.as_ref().map(|i| i.id);
+            if on_screen != shown {
+                shown = on_screen;
+                w.show(shown);
+            }
+            if app.take_post_request() {
+                w.post_now();
+            }
         }
         if app.quit {
             return Ok(());

@@ -20,6 +20,7 @@ use super::action::{Action, Background, Open, Select};
 use super::form::Form;
 use super::keys;
 use super::picker::Picker;
+use super::background_outbox::OutboxState;
 use super::sync_state::{SyncHealth, SyncState};
 use super::theme::Theme;
 use crate::app::{AppError, Command, Context, Secrets};
@@ -82,6 +83,10 @@ pub struct App {
     pub older_can: bool,
     pub sync: SyncState,
     sync_requested: bool,
+    /// Updates not yet delivered to their channels, as last reported.
+    pub outbox: OutboxState,
+    /// An update was recorded: the outbox worker should post it now.
+    post_requested: bool,
     /// The terminal's size, when known (the event loop tells it).
     pub screen: Option<(u16, u16)>,
     pub flash: Option<Flash>,
@@ -135,6 +140,8 @@ impl App {
             older_can: false,
             sync: SyncState::default(),
             sync_requested: false,
+            outbox: OutboxState::default(),
+            post_requested: false,
             screen: None,
             flash: None,
             quit: false,
@@ -185,6 +192,20 @@ impl App {
     /// loop passes it to the background worker.
     pub fn take_sync_request(&mut self) -> bool {
         std::mem::take(&mut self.sync_requested)
+    }
+
+    /// Whether an update was recorded since the last call; the event loop
+    /// wakes the outbox worker.
+    pub fn take_post_request(&mut self) -> bool {
+        std::mem::take(&mut self.post_requested)
+    }
+
+    /// Says at once that the config file could not be used, so its
+    /// channels get nothing.
+    pub fn config_unusable(&mut self, why: &str) {
+        self.error(format!(
+            "{why}; updates are recorded but not posted to any channel"
+        ));
     }
 
     /// The comms cadence at this moment.
@@ -247,6 +268,16 @@ impl App {
                     }
                 }
                 self.sync = state;
+            }
+            Action::Background(Background::Outbox(state)) => {
+                // The newest outcome is what the person wants to know.
+                if let Some(said) = state.said.last() {
+                    match said.starts_with("Update delivered") {
+                        true => self.info(format!("{said}.")),
+                        false => self.error(format!("{said}.")),
+                    }
+                }
+                self.outbox = state;
             }
             Action::SyncNow => {
                 self.sync_requested = true;
@@ -544,6 +575,9 @@ impl App {
             }) => format!("{}; next one due at {}.", outcome.said, self.zone.hm(*t)),
             _ => format!("{}.", outcome.said),
         };
+        if let Some(EventKind::UpdateSent { .. }) = outcome.event.known() {
+            self.post_requested = true;
+        }
         self.info(said);
         Ok(())
     }

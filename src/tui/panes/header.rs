@@ -86,6 +86,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Style::new()
     };
     second.push(Span::styled(app.sync.describe(app.zone), sync_style));
+    // An update that did not reach its channel matters more than the links.
+    if let Some(alarm) = app.outbox.alarm() {
+        second.push(Span::styled("   ", t.dim()));
+        second.push(Span::styled(alarm, t.alarm()));
+    }
     // Links go whole while they fit; what does not is counted, and a first
     // link too long for the row is cut with ….
     let width = inner.width as usize;
