@@ -146,7 +146,12 @@ impl Console {
 
     /// Waits until the screen shows `text`; fails with the screen if not.
     pub fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        self.wait_for_within(text, Duration::from_secs(10));
+    }
+
+    /// As [`Console::wait_for`], waiting up to `within`.
+    pub fn wait_for_within(&self, text: &str, within: Duration) {
+        let deadline = Instant::now() + within;
         while Instant::now() < deadline {
             if self.contents().contains(text) {
                 return;
