@@ -43,7 +43,10 @@ fn an_update_saved_in_the_console_arrives_at_its_channel_and_the_console_says_so
         text.starts_with("[P1] Checkout failing (incident "),
         "{text}"
     );
-    assert!(text.contains("\nImpact: 5% of card payments fail\n"), "{text}");
+    assert!(
+        text.contains("\nImpact: 5% of card payments fail\n"),
+        "{text}"
+    );
     console.wait_for("Update delivered to inc");
     assert!(
         !console.contents().contains("s3cr3tpath"),
@@ -88,7 +91,11 @@ fn a_channel_that_never_answers_leaves_the_console_answering_keys() {
     let quit = Instant::now();
     console.send("q");
     assert_eq!(console.wait_exit(), 0);
-    assert!(quit.elapsed() < Duration::from_secs(3), "{:?}", quit.elapsed());
+    assert!(
+        quit.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        quit.elapsed()
+    );
     let waiting = cli(dir.path()).args(["outbox"]).output().unwrap();
     let listed = String::from_utf8_lossy(&waiting.stdout);
     assert!(listed.contains("to inc"), "{listed}");
@@ -166,6 +173,9 @@ fn the_console_keeps_the_status_page_current_as_the_log_changes() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(now.contains("Card payments are recovering"), "{now}");
-    assert!(!now.contains("secret internal musing"), "no note on the page");
+    assert!(
+        !now.contains("secret internal musing"),
+        "no note on the page"
+    );
     drop(console);
 }

@@ -2,8 +2,8 @@
 //! commands. With no subcommand, fireground opens the console.
 
 mod config_cmd;
-mod outbox_cmd;
 pub(crate) mod demo;
+mod outbox_cmd;
 mod playbook_cmd;
 mod print_cmd;
 mod record;

@@ -237,5 +237,4 @@ fn write_stdout(render: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Res
     }
 }
 
-
 pub(super) use crate::output_file::write_file;

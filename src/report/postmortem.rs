@@ -7,6 +7,7 @@ use std::io;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::document::{Block, Document, Section, Table};
+use super::review::UpdateCheck;
 use super::{Printout, Timeline};
 use crate::domain::incident::{Entry, EntryKind};
 use crate::domain::playbook::Playbook;
@@ -323,33 +324,55 @@ fn updates(p: &Printout) -> Section {
     if p.review.updates.is_empty() {
         return s;
     }
+    // Where updates were posted to channels, when each reached them: the
+    // column is left out for a team that posts by hand.
+    let posted = p.review.updates.iter().any(|u| !u.deliveries.is_empty());
     let rows = p
         .review
         .updates
         .iter()
         .map(|u| {
-            vec![
+            let mut row = vec![
                 p.stamp(u.at),
                 u.author.clone(),
                 u.severity.clone(),
                 u.due_at.map(|d| p.stamp(d)).unwrap_or_default(),
                 u.verdict(),
+            ];
+            if posted {
+                row.push(told(p, u));
+            }
+            row.extend([
                 amended(&u.status, u.amended),
                 u.impact.clone(),
                 u.action.clone(),
-            ]
+            ]);
+            row
         })
         .collect();
-    s.push(Block::Table(Table {
-        head: vec![
-            "Sent", "By", "Severity", "Due", "On time?", "Status", "Impact", "Action",
-        ],
-        rows,
-    }));
+    let mut head = vec!["Sent", "By", "Severity", "Due", "On time?"];
+    if posted {
+        head.push("Delivered");
+    }
+    head.extend(["Status", "Impact", "Action"]);
+    s.push(Block::Table(Table { head, rows }));
     s.push(Block::Prompt(
         "Each update is judged against the cadence of the severity in force when it was due, or the earlier time promised in the update before it.".into(),
     ));
     s
+}
+
+/// "inc 14:03, leaders not delivered": when each channel was told.
+fn told(p: &Printout, u: &UpdateCheck) -> String {
+    let told: Vec<String> = u
+        .told()
+        .into_iter()
+        .map(|(channel, at)| match at {
+            Some(at) => format!("{channel} {}", p.stamp(at)),
+            None => format!("{channel} not delivered"),
+        })
+        .collect();
+    told.join(", ")
 }
 
 fn action_items(p: &Printout) -> Section {

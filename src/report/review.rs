@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::domain::cadence::punctuality;
 use crate::domain::ids::EventId;
-use crate::domain::incident::Incident;
+use crate::domain::incident::{Delivery, Incident};
 use crate::domain::milestones::{Milestone, key_times};
 use crate::domain::playbook::Playbook;
 
@@ -80,9 +80,26 @@ pub struct UpdateCheck {
     pub impact: String,
     pub action: String,
     pub amended: bool,
+    /// What became of posting it to its channels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<Delivery>,
 }
 
 impl UpdateCheck {
+    /// Each channel it went to, with when it was first delivered there, or
+    /// `None` where it never was: when stakeholders were really told.
+    pub fn told(&self) -> Vec<(&str, Option<DateTime<Utc>>)> {
+        let mut told: Vec<(&str, Option<DateTime<Utc>>)> = Vec::new();
+        for d in &self.deliveries {
+            let at = d.delivered.then_some(d.at);
+            match told.iter_mut().find(|(c, _)| *c == d.channel) {
+                Some((_, first)) => *first = first.or(at),
+                None => told.push((&d.channel, at)),
+            }
+        }
+        told
+    }
+
     /// "on time", "late by 4 min" or "no cadence".
     pub fn verdict(&self) -> String {
         match (self.due_at, self.late_by) {
@@ -304,6 +321,7 @@ impl Review {
                     impact,
                     action,
                     amended: was_amended,
+                    deliveries: u.deliveries.clone(),
                 }
             })
             .collect();
@@ -403,6 +421,36 @@ mod tests {
             action: "a".into(),
             next_update: None,
         }
+    }
+
+    fn delivery(update: u128, channel: &str, delivered: bool) -> EventKind {
+        EventKind::UpdateDelivery {
+            update: EventId::from_parts(1, update),
+            channel: channel.into(),
+            delivered,
+            detail: if delivered { "HTTP 200" } else { "HTTP 503" }.into(),
+        }
+    }
+
+    #[test]
+    fn an_update_was_told_to_a_channel_when_it_first_reached_it() {
+        // The update is the second event (id 11): inc fails then takes it,
+        // leaders never does.
+        let inc = incident(&[
+            (0, declared("P1")),
+            (5, update()),
+            (5, delivery(11, "inc", false)),
+            (5, delivery(11, "leaders", false)),
+            (7, delivery(11, "inc", true)),
+            (9, delivery(11, "inc", true)),
+        ]);
+        let r = Review::new(&inc, &playbook());
+        assert_eq!(
+            r.updates[0].told(),
+            [("inc", Some(t(7))), ("leaders", None)]
+        );
+        let timeline: Vec<&str> = inc.timeline.iter().map(|e| e.text.as_str()).collect();
+        assert!(timeline.contains(&"Update not delivered to leaders: HTTP 503"));
     }
 
     #[test]

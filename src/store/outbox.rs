@@ -164,3 +164,69 @@ impl Store {
         Ok(n > 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::declared;
+
+    fn queued(channels: &[&str]) -> (Store, Vec<Pending>) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("fg.db")).unwrap();
+        let id = IncidentId::generate();
+        store.append(id, None, "ana", declared("P1")).unwrap();
+        let update = EventKind::UpdateSent {
+            status: "s".into(),
+            impact: String::new(),
+            action: String::new(),
+            next_update: None,
+        };
+        let channels: Vec<String> = channels.iter().map(|c| c.to_string()).collect();
+        store
+            .append_update(id, None, "ana", update, &channels)
+            .unwrap();
+        let pending = store.outbox().unwrap();
+        (store, pending)
+    }
+
+    #[test]
+    fn an_update_is_queued_once_for_each_of_its_channels() {
+        let (_store, pending) = queued(&["inc", "leaders"]);
+        let channels: Vec<&str> = pending.iter().map(|p| p.channel.as_str()).collect();
+        assert_eq!(channels, ["inc", "leaders"]);
+        assert!(
+            pending
+                .iter()
+                .all(|p| p.attempts == 0 && p.last_error.is_none())
+        );
+    }
+
+    #[test]
+    fn a_claimed_update_is_not_taken_by_a_second_sender_until_let_go() {
+        let (store, pending) = queued(&["inc"]);
+        let p = &pending[0];
+        assert!(store.claim_delivery(p, Duration::seconds(60)).unwrap());
+        assert!(!store.claim_delivery(p, Duration::seconds(60)).unwrap());
+        let later = store.now() + Duration::seconds(15);
+        store.delivery_failed(p, "HTTP 503", later, true).unwrap();
+        let again = &store.outbox().unwrap()[0];
+        assert_eq!(again.attempts, 1);
+        assert_eq!(again.last_error.as_deref(), Some("HTTP 503"));
+        assert!(again.failure_recorded);
+        assert!(store.claim_delivery(again, Duration::seconds(60)).unwrap());
+        assert!(store.finish_delivery(again).unwrap());
+        assert!(!store.finish_delivery(again).unwrap(), "gone once");
+        assert!(store.outbox().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_claim_held_by_a_killed_sender_runs_out() {
+        let (store, pending) = queued(&["inc"]);
+        assert!(store.claim_delivery(&pending[0], Duration::zero()).unwrap());
+        assert!(
+            store
+                .claim_delivery(&pending[0], Duration::seconds(60))
+                .unwrap()
+        );
+    }
+}

@@ -203,14 +203,9 @@ impl Page {
             .incident_without_notes(id, None)
             .map_err(|e| not_written(&e))?
             .ok_or_else(|| not_written(&"the incident has no declaration"))?;
-        let page = status_page::render(
-            &inc,
-            ctx.playbook_or_default(&inc),
-            Utc::now(),
-            Zone::Local,
-        );
-        write_file(path, &mut |out| out.write_all(page.as_bytes()))
-            .map_err(|e| not_written(&e))?;
+        let page =
+            status_page::render(&inc, ctx.playbook_or_default(&inc), Utc::now(), Zone::Local);
+        write_file(path, &mut |out| out.write_all(page.as_bytes())).map_err(|e| not_written(&e))?;
         self.written = Some((Instant::now(), version));
         Ok(())
     }

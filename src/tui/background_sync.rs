@@ -91,8 +91,10 @@ mod tests {
     use crate::domain::ids::IncidentId;
 
     fn next_state(rx: &mut mpsc::UnboundedReceiver<Background>) -> SyncState {
-        let Background::Sync(s) = rx.blocking_recv().expect("a report");
-        s
+        match rx.blocking_recv().expect("a report") {
+            Background::Sync(s) => s,
+            other => panic!("not a sync report: {other:?}"),
+        }
     }
 
     #[test]

@@ -59,12 +59,7 @@ pub fn run(mut ctx: Context) -> Result<(), AppError> {
     let db = ctx.store.path().to_path_buf();
     let workers = Workers {
         sync: Some(SyncWorker::spawn(db.clone(), SYNC_EVERY, tx.clone())),
-        outbox: Some(OutboxWorker::spawn(
-            db,
-            author,
-            ctx.config().clone(),
-            tx,
-        )),
+        outbox: Some(OutboxWorker::spawn(db, author, ctx.config().clone(), tx)),
     };
     let mut app = App::new(ctx)?;
     if let Err(e) = config {

@@ -17,10 +17,10 @@ pub use detail::Detail;
 pub use shown::Visible;
 
 use super::action::{Action, Background, Open, Select};
+use super::background_outbox::OutboxState;
 use super::form::Form;
 use super::keys;
 use super::picker::Picker;
-use super::background_outbox::OutboxState;
 use super::sync_state::{SyncHealth, SyncState};
 use super::theme::Theme;
 use crate::app::{AppError, Command, Context, Secrets};
