@@ -25,16 +25,22 @@ fn declared_with_channel(dir: &Path, hook: &Hook, timeout: u32, extra: &str) {
     std::fs::write(dir.join("fireground/config.toml"), config).unwrap();
 }
 
+/// The console opened, and the update form saved as drafted.
+fn saved_the_draft_update(dir: &Path) -> Console {
+    let mut console = Console::start(dir, 120, 40);
+    console.wait_for("Checkout failing");
+    console.send("u");
+    console.wait_for("Stakeholder update");
+    console.send("\r");
+    console
+}
+
 #[test]
 fn an_update_saved_in_the_console_arrives_at_its_channel_and_the_console_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let hook = Hook::start();
     declared_with_channel(dir.path(), &hook, 5, "");
-    let mut console = Console::start(dir.path(), 120, 40);
-    console.wait_for("Checkout failing");
-    console.send("u");
-    console.wait_for("Stakeholder update");
-    console.send("\r");
+    let mut console = saved_the_draft_update(dir.path());
     let got = hook.wait_for(1, Duration::from_secs(10));
     assert_eq!(got.len(), 1, "one post");
     assert_eq!(got[0].path, "/services/T0/B0/s3cr3tpath");
@@ -63,11 +69,7 @@ fn a_channel_that_never_answers_leaves_the_console_answering_keys() {
     let hook = Hook::start();
     hook.reply(Reply::Hang);
     declared_with_channel(dir.path(), &hook, 4, "");
-    let mut console = Console::start(dir.path(), 120, 40);
-    console.wait_for("Checkout failing");
-    console.send("u");
-    console.wait_for("Stakeholder update");
-    console.send("\r");
+    let mut console = saved_the_draft_update(dir.path());
     hook.wait_for(1, Duration::from_secs(10));
     // The post hangs now; a note is written and saved meanwhile.
     let asked = Instant::now();
@@ -108,11 +110,7 @@ fn a_failing_channel_shows_in_the_header_until_a_retry_delivers_it() {
     let hook = Hook::start();
     hook.reply(Reply::Status(503));
     declared_with_channel(dir.path(), &hook, 5, "");
-    let mut console = Console::start(dir.path(), 120, 40);
-    console.wait_for("Checkout failing");
-    console.send("u");
-    console.wait_for("Stakeholder update");
-    console.send("\r");
+    let mut console = saved_the_draft_update(dir.path());
     console.wait_for("update not delivered to inc: HTTP 503, retrying");
     hook.reply(Reply::Status(200));
     // The first retry comes 15 s after the failure.
