@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, Local};
 
 use super::AppError;
+use crate::config::Config;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 use crate::domain::playbook::Playbook;
-use crate::config::Config;
 use crate::paths;
 use crate::playbooks::Catalog;
 use crate::store::{Store, StoreError};

@@ -94,13 +94,9 @@ impl Context {
             (Some(inc), EventKind::UpdateSent { .. }) => self.channels(inc),
             _ => Vec::new(),
         };
-        let event = self.store.append_update(
-            id,
-            backfilled,
-            &author,
-            decision.kind.clone(),
-            &channels,
-        )?;
+        let event =
+            self.store
+                .append_update(id, backfilled, &author, decision.kind.clone(), &channels)?;
         // Only a backfill can sort behind a change already recorded: a
         // change made now is timed after everything this replica has seen.
         let overruled = match backfilled {

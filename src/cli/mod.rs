@@ -2,8 +2,8 @@
 //! commands. With no subcommand, fireground opens the console.
 
 mod config_cmd;
-mod outbox_cmd;
 pub(crate) mod demo;
+mod outbox_cmd;
 mod playbook_cmd;
 mod print_cmd;
 mod record;
@@ -463,6 +463,8 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
 fn posts_updates(command: &CliCommand) -> bool {
     match command {
         CliCommand::Outbox { .. } => true,
+        // Watching posts what is due each round and keeps the status page.
+        CliCommand::Sync { watch, .. } => *watch,
         CliCommand::Update {
             print: false,
             copy: false,

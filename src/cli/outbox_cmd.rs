@@ -45,7 +45,10 @@ pub fn run(ctx: &mut Context, retry: bool, json: bool) -> Result<(), AppError> {
     for p in &pending {
         let tries = match (p.attempts, &p.last_error) {
             (0, _) => "not tried yet".to_string(),
-            (n, Some(why)) => format!("tried {}, last: {why}", plural(u64::from(n), "time", "times")),
+            (n, Some(why)) => format!(
+                "tried {}, last: {why}",
+                plural(u64::from(n), "time", "times")
+            ),
             (n, None) => format!("tried {}", plural(u64::from(n), "time", "times")),
         };
         let next = match p.next_at - now {
@@ -83,7 +86,11 @@ pub fn drop(ctx: &mut Context, reference: &str, channel: Option<&str>) -> Result
     }
     for p in &chosen {
         match deliver::give_up(ctx, p)? {
-            None => eprintln!("#{} to {}: delivered meanwhile", p.update.short(), p.channel),
+            None => eprintln!(
+                "#{} to {}: delivered meanwhile",
+                p.update.short(),
+                p.channel
+            ),
             Some(unrecorded) => {
                 eprintln!("Gave up on #{} to {}", p.update.short(), p.channel);
                 if let Some(why) = unrecorded {

@@ -219,7 +219,12 @@ pub fn give_up(ctx: &mut Context, p: &Pending) -> Result<Option<Option<String>>,
     if !ctx.store.finish_delivery(p)? {
         return Ok(None);
     }
-    Ok(Some(record(ctx, p, false, &format!("given up by {author}"))))
+    Ok(Some(record(
+        ctx,
+        p,
+        false,
+        &format!("given up by {author}"),
+    )))
 }
 
 #[cfg(test)]

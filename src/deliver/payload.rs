@@ -41,7 +41,9 @@ impl Message<'_> {
 /// The body to post to a channel of `kind`.
 pub fn body(kind: ChannelKind, m: &Message) -> Value {
     match kind {
-        ChannelKind::Slack => json!({ "text": slack_escape(&format!("{}\n{}", m.heading(), m.text())) }),
+        ChannelKind::Slack => {
+            json!({ "text": slack_escape(&format!("{}\n{}", m.heading(), m.text())) })
+        }
         ChannelKind::Teams => teams_card(m),
         ChannelKind::Json => json!({
             "incident": {
@@ -70,7 +72,8 @@ fn slack_escape(text: &str) -> String {
 /// An Adaptive Card, the message Teams' incoming webhooks and workflows
 /// take: the heading in bold, then a block a line of the update.
 fn teams_card(m: &Message) -> Value {
-    let mut blocks = vec![json!({ "type": "TextBlock", "text": m.heading(), "weight": "Bolder", "wrap": true })];
+    let mut blocks =
+        vec![json!({ "type": "TextBlock", "text": m.heading(), "weight": "Bolder", "wrap": true })];
     blocks.extend(
         m.text()
             .lines()

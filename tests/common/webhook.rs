@@ -79,7 +79,11 @@ impl Hook {
 
     /// The URL of `path` on this endpoint.
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}/{}", self.port, path.trim_start_matches('/'))
+        format!(
+            "http://127.0.0.1:{}/{}",
+            self.port,
+            path.trim_start_matches('/')
+        )
     }
 
     /// Answers every request from now on as `reply` says.
