@@ -111,7 +111,8 @@ fn keep_status_page(ctx: &Context, page: &Path, failing: &mut Option<String>) {
     match show::write_status_page(ctx, page) {
         Ok(()) => *failing = None,
         Err(e) => {
-            let message = format!("the status page {} was not written: {e}", page.display());
+            // The error names the file.
+            let message = format!("the status page was not written: {e}");
             if failing.as_ref() != Some(&message) {
                 eprintln!("warning: {message}");
             }

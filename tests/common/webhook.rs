@@ -127,7 +127,7 @@ fn serve(stream: TcpStream, state: &(Mutex<State>, Condvar), port: u16) {
         arrived.notify_all();
         s.reply.unwrap_or(Reply::Status(200))
     };
-    let answer = |status: &str, extra: &str, body: &[u8]| {
+    let mut answer = |status: &str, extra: &str, body: &[u8]| {
         let head = format!(
             "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
             body.len()
