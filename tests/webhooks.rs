@@ -647,3 +647,30 @@ fn sync_watch_warns_of_a_status_page_it_cannot_write_and_writes_it_once_it_can()
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("Rolled back deploy 42"));
 }
+
+#[test]
+fn sync_watch_rewrites_the_status_page_after_an_update_recorded_in_another_terminal() {
+    let s = Sandbox::new();
+    declare(&s);
+    ok(&s, &["update", "--status", "Investigating the card errors"]);
+    let page = s.dir.path().join("status.html");
+    write_config(&s, &format!("status_page = \"{}\"\n", page.display()));
+    let shared = s.dir.path().join("shared.fgsync");
+    let mut watcher = s
+        .process("ana")
+        .args(["sync", shared.to_str().unwrap(), "--watch", "--every", "1s"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let shows = |words: &str| std::fs::read_to_string(&page).is_ok_and(|h| h.contains(words));
+    wait_until(&mut watcher, "the first page", || {
+        shows("Investigating the card errors")
+    });
+    ok(&s, &["update", "--status", "Rolled back deploy 42"]);
+    wait_until(&mut watcher, "the page to show the new update", || {
+        shows("Rolled back deploy 42")
+    });
+    watcher.kill().unwrap();
+    watcher.wait().unwrap();
+}

@@ -61,6 +61,9 @@ pub fn run(
     let mut failing: Option<String> = None;
     let mut page_failing: Option<String> = None;
     let mut first = true;
+    // Events recorded here by other commands count as much as imported
+    // ones: the page follows the log, whatever wrote it.
+    let mut events = None;
     loop {
         let now = Zone::Local.hms(Utc::now());
         let mut changed = first;
@@ -73,7 +76,6 @@ pub fn run(
                 if first || moved || failing.is_some() {
                     show(&report, Some(&now));
                 }
-                changed |= report.pulled > 0;
                 failing = None;
             }
             // A target that can never work is not retried for ever.
@@ -94,6 +96,9 @@ pub fn run(
             }
             Err(e) => eprintln!("{now} warning: the outbox could not be read: {e}"),
         }
+        let counted = ctx.store.event_count().ok();
+        changed |= counted != events;
+        events = counted;
         if (changed || page_failing.is_some())
             && let Some(page) = ctx.config().status_page.clone()
         {
