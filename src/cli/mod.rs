@@ -345,7 +345,7 @@ pub enum CliCommand {
     Sync {
         /// A shared file's path, or a git repository (URL or path) [default: the last one used]
         target: Option<String>,
-        /// Keep syncing until interrupted
+        /// Keep syncing until interrupted; each round also posts the updates due to their channels and rewrites the config file's status_page
         #[arg(long)]
         watch: bool,
         /// How often to sync with --watch
