@@ -345,7 +345,7 @@ pub enum CliCommand {
     Sync {
         /// A shared file's path, or a git repository (URL or path) [default: the last one used]
         target: Option<String>,
-        /// Keep syncing until interrupted
+        /// Keep syncing until interrupted; each round also posts the updates due to their channels and rewrites the config file's status_page
         #[arg(long)]
         watch: bool,
         /// How often to sync with --watch
@@ -463,6 +463,8 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
 fn posts_updates(command: &CliCommand) -> bool {
     match command {
         CliCommand::Outbox { .. } => true,
+        // Watching posts what is due each round and keeps the status page.
+        CliCommand::Sync { watch, .. } => *watch,
         CliCommand::Update {
             print: false,
             copy: false,

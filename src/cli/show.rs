@@ -263,12 +263,19 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
 /// beside it, synced, then renamed), so a browser reloading it never reads
 /// half a page.
 pub fn status_page(ctx: &Context, path: &std::path::Path) -> Result<(), AppError> {
+    write_status_page(ctx, path)?;
+    eprintln!("Wrote the status page to {}", path.display());
+    Ok(())
+}
+
+/// Writes the status page of the incident `status` would show to `path`,
+/// replacing it whole, without a word: what `status --html` and
+/// `sync --watch` share.
+pub fn write_status_page(ctx: &Context, path: &std::path::Path) -> Result<(), AppError> {
     let inc = ctx.incident_to_show_without_notes()?;
     let pb = ctx.playbook_or_default(&inc);
     let page = crate::report::status_page::render(&inc, pb, Utc::now(), Zone::Local);
-    super::print_cmd::write_file(path, &mut |out| out.write_all(page.as_bytes()))?;
-    eprintln!("Wrote the status page to {}", path.display());
-    Ok(())
+    super::print_cmd::write_file(path, &mut |out| out.write_all(page.as_bytes()))
 }
 
 /// "due in 12:31 (P1: every 30 min); last sent 14:40 by sam".

@@ -1,9 +1,13 @@
 //! `fireground sync`: merge this database with a shared file or a git
 //! repository, once or on an interval.
 
+use std::path::Path;
+
 use chrono::Utc;
 
+use super::{outbox_cmd, show};
 use crate::app::{AppError, Context};
+use crate::deliver::{self, Which};
 use crate::domain::when::{human_duration, parse_duration};
 use crate::sync::{SyncError, SyncReport, Target, remembered_target, sync};
 use crate::zone::Zone;
@@ -55,9 +59,14 @@ pub fn run(
     // Quiet while nothing changes: a line when events move, on warnings,
     // and when a failure starts, changes or ends.
     let mut failing: Option<String> = None;
+    let mut page_failing: Option<String> = None;
     let mut first = true;
+    // Events recorded here by other commands count as much as imported
+    // ones: the page follows the log, whatever wrote it.
+    let mut events = None;
     loop {
         let now = Zone::Local.hms(Utc::now());
+        let mut changed = first;
         match sync(&mut ctx.store, &target) {
             Ok(report) => {
                 let moved = report.pulled > 0
@@ -79,8 +88,41 @@ pub fn run(
                 failing = Some(message);
             }
         }
+        // Whoever watches also retries the updates whose channels failed.
+        match deliver::deliver(ctx, Which::Due) {
+            Ok(tried) => {
+                outbox_cmd::tell(&tried);
+                changed |= !tried.is_empty();
+            }
+            Err(e) => eprintln!("{now} warning: the outbox could not be read: {e}"),
+        }
+        let counted = ctx.store.event_count().ok();
+        changed |= counted != events;
+        events = counted;
+        if (changed || page_failing.is_some())
+            && let Some(page) = ctx.config().status_page.clone()
+        {
+            keep_status_page(ctx, &page, &mut page_failing);
+        }
         first = false;
         std::thread::sleep(pause);
+    }
+}
+
+/// Rewrites the status page; a page that cannot be written is a warning
+/// (once, until the reason changes), not the end of the watch, and it is
+/// tried again each round until it works.
+fn keep_status_page(ctx: &Context, page: &Path, failing: &mut Option<String>) {
+    match show::write_status_page(ctx, page) {
+        Ok(()) => *failing = None,
+        Err(e) => {
+            // The error names the file.
+            let message = format!("the status page was not written: {e}");
+            if failing.as_ref() != Some(&message) {
+                eprintln!("warning: {message}");
+            }
+            *failing = Some(message);
+        }
     }
 }
 

@@ -88,6 +88,13 @@ fn deliver_one(ctx: &mut Context, p: &Pending) -> Result<Option<Tried>, AppError
             ctx.store.finish_delivery(p)?;
             return Ok(None);
         }
+        Err(Skip::Redacted) => {
+            // The review must not read it as told, nor as forgotten.
+            if ctx.store.finish_delivery(p)? {
+                record(ctx, p, false, "redacted before it was posted");
+            }
+            return Ok(None);
+        }
         Err(Skip::Fails(why)) => {
             if !ctx.store.claim_delivery(p, Duration::seconds(30))? {
                 return Ok(None);
@@ -127,8 +134,10 @@ struct Post {
 
 /// Why a queued update is not posted now.
 enum Skip {
-    /// Its update is no longer to be sent (redacted, or not in the log).
+    /// Its update is not in the log (any more).
     Gone,
+    /// Its update was redacted: its words must not go out.
+    Redacted,
     /// It cannot be posted, for this reason; it is tried again later.
     Fails(String),
 }
@@ -148,7 +157,7 @@ fn prepare(ctx: &Context, p: &Pending) -> Result<Post, Skip> {
         .find(|u| u.id == p.update)
         .ok_or(Skip::Gone)?;
     if update.status == REDACTED {
-        return Err(Skip::Gone);
+        return Err(Skip::Redacted);
     }
     let event = ctx
         .store

@@ -105,17 +105,21 @@ impl Store {
     }
 
     /// Takes `p` to post it, for `hold` (longer than a post can take):
-    /// `false` if another process holds it or it is gone.
+    /// `false` if another process holds it, has tried it since `p` was
+    /// read (its try counts, its next try and whether its first failure is
+    /// logged are then out of date), or it is gone.
     pub fn claim_delivery(&self, p: &Pending, hold: Duration) -> Result<bool, StoreError> {
         let now = self.now().timestamp_millis();
         let claimed = self.conn.execute(
             "UPDATE outbox SET claimed_ms = ?3
-             WHERE update_id = ?1 AND channel = ?2 AND (claimed_ms IS NULL OR claimed_ms <= ?4)",
+             WHERE update_id = ?1 AND channel = ?2 AND (claimed_ms IS NULL OR claimed_ms <= ?4)
+                AND attempts = ?5",
             params![
                 p.update.to_string(),
                 p.channel,
                 now + hold.num_milliseconds(),
-                now
+                now,
+                p.attempts
             ],
         )?;
         Ok(claimed == 1)
@@ -228,5 +232,31 @@ mod tests {
                 .claim_delivery(&pending[0], Duration::seconds(60))
                 .unwrap()
         );
+    }
+
+    #[test]
+    fn a_row_tried_by_another_sender_since_it_was_read_is_not_claimed_again() {
+        let (store, pending) = queued(&["inc"]);
+        let read_by_both = &pending[0];
+        // The other sender claims it, posts, fails, and records the failure.
+        assert!(
+            store
+                .claim_delivery(read_by_both, Duration::seconds(40))
+                .unwrap()
+        );
+        let later = store.now() + Duration::seconds(15);
+        store
+            .delivery_failed(read_by_both, "HTTP 503", later, true)
+            .unwrap();
+        // This one, holding the row as it was, would post it again and log
+        // a second first failure: it leaves it to its next turn.
+        assert!(
+            !store
+                .claim_delivery(read_by_both, Duration::seconds(40))
+                .unwrap()
+        );
+        let fresh = store.outbox().unwrap().remove(0);
+        assert_eq!((fresh.attempts, fresh.failure_recorded), (1, true));
+        assert!(store.claim_delivery(&fresh, Duration::seconds(40)).unwrap());
     }
 }
