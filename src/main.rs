@@ -32,6 +32,8 @@ fn main() {
     };
     let code = match result {
         Ok(()) => 0,
+        // The command `run` ran said how it ended; its code is passed on.
+        Err(AppError::Passed(code)) => code,
         Err(e) => {
             // Errors quote what the user, a file or a teammate's replica
             // gave; none of it may drive the terminal.

@@ -22,12 +22,17 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Io(String),
+    /// A command run for the person ended with this exit code, which is
+    /// passed on; what happened was said already.
+    #[error("the command exited with {0}")]
+    Passed(i32),
 }
 
 impl AppError {
     /// 2 for bad input (as clap uses), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
+            AppError::Passed(code) => *code,
             AppError::Refused(_) | AppError::Input(_) | AppError::Playbook(_) => 2,
             AppError::Store(
                 StoreError::UnknownIncident(_)

@@ -7,6 +7,7 @@ mod outbox_cmd;
 mod playbook_cmd;
 mod print_cmd;
 mod record;
+mod run_cmd;
 mod show;
 mod sync_cmd;
 mod verify_cmd;
@@ -327,6 +328,26 @@ pub enum CliCommand {
     Verify,
     /// Print this replica's line for a team's `keys` file (pinned keys)
     Keys,
+    /// Run a command, its output passing through, and record what ran, for how long and how it ended
+    Run {
+        /// Record it as a destructive step
+        #[arg(long)]
+        destructive: bool,
+        /// Record this word (a password, a token in the command line) as ****; may be repeated
+        #[arg(long, value_name = "WORD")]
+        mask: Vec<String>,
+        /// Keep text that looks like a secret as written (it is masked otherwise)
+        #[arg(long)]
+        allow_secret: bool,
+        /// The command and its arguments, after --
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "COMMAND"
+        )]
+        command: Vec<String>,
+    },
     /// Updates recorded here and not yet delivered to their channels; --retry sends them now
     Outbox {
         /// Try every waiting update now, whenever its next try was due
@@ -494,6 +515,20 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
             watch,
             every,
         } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
+        CliCommand::Run {
+            destructive,
+            mask,
+            allow_secret,
+            command,
+        } => run_cmd::run(
+            ctx,
+            run_cmd::Run {
+                argv: command,
+                destructive,
+                mask,
+                allow_secret,
+            },
+        ),
         CliCommand::Outbox {
             retry,
             drop,

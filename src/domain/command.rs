@@ -91,6 +91,17 @@ pub enum Command {
     Reopen {
         reason: String,
     },
+    /// A command run through `fireground run`, as it ended.
+    RecordRun {
+        command: String,
+        cwd: String,
+        duration_ms: u64,
+        exit: Option<i32>,
+        signal: Option<i32>,
+        not_started: Option<String>,
+        output: String,
+        destructive: bool,
+    },
     /// What became of posting an update to a channel: recorded by the
     /// replica that posted it, never typed by a person.
     RecordDelivery {
@@ -161,6 +172,9 @@ impl Command {
                 texts.extend(optional("the owner", owner));
             }
             Command::Amend { text, .. } => texts.push(("the new text", text)),
+            Command::RecordRun {
+                command, output, ..
+            } => texts.extend([("the command", command), ("its output", output)]),
             Command::Redact { reason, .. } | Command::Reopen { reason } => {
                 texts.push(("the reason", reason));
             }

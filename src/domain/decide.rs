@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::command::Command;
 use super::draft::update_draft;
 use super::event::EventKind;
-use super::incident::{Incident, delivery_line};
+use super::incident::{Incident, delivery_line, ran_phrase};
 use super::input::{
     declaration, find_entry, next_update_by_cadence, optional, parse_due, pick_checklist_item,
     required,
@@ -298,6 +298,29 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             }
             let reason = reason.trim().to_string();
             Decision::new(EventKind::Reopened { reason }, "Reopened")
+        }
+        Command::RecordRun {
+            command,
+            cwd,
+            duration_ms,
+            exit,
+            signal,
+            not_started,
+            output,
+            destructive,
+        } => {
+            let said = ran_phrase(*exit, *signal, not_started.as_deref(), *duration_ms);
+            let kind = EventKind::CommandRan {
+                command: required("the command", command)?,
+                cwd: cwd.clone(),
+                duration_ms: *duration_ms,
+                exit: *exit,
+                signal: *signal,
+                not_started: not_started.clone(),
+                output: output.clone(),
+                destructive: *destructive,
+            };
+            Decision::new(kind, format!("Recorded: {said}"))
         }
         Command::RecordDelivery {
             update,

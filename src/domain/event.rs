@@ -204,6 +204,29 @@ pub enum EventKind {
     Pinned {
         target: EventId,
     },
+    /// A command run through `fireground run`: what ran, where, for how
+    /// long and how it ended, with the end of its output. The event's
+    /// `at` is when it started.
+    CommandRan {
+        command: String,
+        #[serde(default)]
+        cwd: String,
+        duration_ms: u64,
+        /// The exit status, when it exited.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exit: Option<i32>,
+        /// The signal that ended it, when one did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signal: Option<i32>,
+        /// Why it could not be started, when it could not.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_started: Option<String>,
+        /// Its last lines of output, cleaned and capped.
+        #[serde(default)]
+        output: String,
+        #[serde(default)]
+        destructive: bool,
+    },
     /// What became of posting a stakeholder update to one of its channels:
     /// when stakeholders were really told, or why they were not.
     UpdateDelivery {
@@ -239,6 +262,7 @@ impl EventKind {
             EventKind::Redacted { .. } => "redacted",
             EventKind::Pinned { .. } => "pinned",
             EventKind::UpdateDelivery { .. } => "update_delivery",
+            EventKind::CommandRan { .. } => "command_ran",
         }
     }
 }

@@ -100,6 +100,21 @@ fn text_fields(kind: &EventKind) -> Vec<(&'static str, &str)> {
         EventKind::Reopened { reason } => vec![("reason", reason)],
         EventKind::Amended { text, .. } => vec![("corrected text", text)],
         EventKind::Redacted { reason, .. } => vec![("reason", reason)],
+        EventKind::CommandRan {
+            command,
+            cwd,
+            not_started,
+            output,
+            ..
+        } => {
+            let mut fields = vec![
+                ("command", command.as_str()),
+                ("working directory", cwd.as_str()),
+                ("command output", output.as_str()),
+            ];
+            fields.extend(not_started.as_deref().map(|n| ("why it did not start", n)));
+            fields
+        }
         EventKind::UpdateDelivery {
             channel, detail, ..
         } => vec![("channel", channel), ("delivery detail", detail)],

@@ -119,6 +119,22 @@ fn redact_event(e: &Event) -> Event {
             EventKind::Resolved { .. } => EventKind::Resolved { summary: r() },
             EventKind::Reopened { .. } => EventKind::Reopened { reason: r() },
             EventKind::Amended { target, .. } => EventKind::Amended { target, text: r() },
+            EventKind::CommandRan {
+                duration_ms,
+                exit,
+                signal,
+                destructive,
+                ..
+            } => EventKind::CommandRan {
+                command: r(),
+                cwd: r(),
+                duration_ms,
+                exit,
+                signal,
+                not_started: None,
+                output: r(),
+                destructive,
+            },
             other => other,
         }),
         Body::Unknown(map) => {

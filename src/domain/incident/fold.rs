@@ -7,7 +7,7 @@ use super::Incident;
 use super::entry::{Entry, EntryKind, Named};
 use super::projection::Projection;
 use super::records::{ActionItem, CanReport, Change, Delivery, Link, Tick, Update};
-use crate::domain::event::{Event, EventKind};
+use crate::domain::event::{Event, EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::playbook::COMMANDER;
 use crate::domain::text::{sanitize, single_line};
@@ -262,6 +262,29 @@ impl Incident {
                 };
                 (EntryKind::Reopened, text)
             }
+            EventKind::CommandRan {
+                command,
+                duration_ms,
+                exit,
+                signal,
+                not_started,
+                output,
+                destructive,
+                ..
+            } => {
+                let ended = ran_phrase(*exit, *signal, not_started.as_deref(), *duration_ms);
+                let mut text = format!("$ {} → {ended}", single_line(command));
+                if !output.is_empty() {
+                    text.push('\n');
+                    text.push_str(&sanitize(output));
+                }
+                let kind = if *destructive {
+                    NoteKind::Destructive
+                } else {
+                    NoteKind::Command
+                };
+                (EntryKind::Note(kind), text)
+            }
             EventKind::UpdateDelivery {
                 update,
                 channel,
@@ -300,4 +323,38 @@ impl Incident {
             named,
         });
     }
+}
+
+/// How a command run ended, in a few words: "exit 0 after 2.1 s".
+pub fn ran_phrase(
+    exit: Option<i32>,
+    signal: Option<i32>,
+    not_started: Option<&str>,
+    duration_ms: u64,
+) -> String {
+    let took = match duration_ms {
+        ms if ms < 60_000 => format!("{:.1} s", ms as f64 / 1000.0),
+        ms => crate::domain::when::human_duration(chrono::Duration::milliseconds(ms as i64)),
+    };
+    match (exit, signal, not_started) {
+        (_, _, Some(why)) => format!("did not start: {}", single_line(why)),
+        (_, Some(sig), _) => format!("killed by {} after {took}", signal_name(sig)),
+        (Some(code), _, _) => format!("exit {code} after {took}"),
+        (None, None, None) => format!("ended after {took}"),
+    }
+}
+
+/// The name of a signal whose number POSIX fixes, else its number.
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        6 => "SIGABRT",
+        9 => "SIGKILL",
+        14 => "SIGALRM",
+        15 => "SIGTERM",
+        _ => return format!("signal {signal}"),
+    };
+    name.to_string()
 }

@@ -22,6 +22,7 @@ use super::clock::Hlc;
 use super::ids::IncidentId;
 
 pub use entry::{Entry, EntryKind};
+pub use fold::ran_phrase;
 pub use projection::Projection;
 pub use queries::{Summary, entry_ref};
 pub use records::{

@@ -114,9 +114,14 @@ impl Projection {
     }
 
     /// Whether `e` may be folded after events that sort after it, giving
-    /// the state the whole log gives: a note only adds.
+    /// the state the whole log gives: a note, or a command run (dated when
+    /// it started, so often before what was recorded while it ran), only
+    /// adds.
     pub fn folds_out_of_order(e: &Event) -> bool {
-        matches!(e.known(), Some(EventKind::Note { .. }))
+        matches!(
+            e.known(),
+            Some(EventKind::Note { .. } | EventKind::CommandRan { .. })
+        )
     }
 
     /// The entry already folded that `e` may change, which a store must put
