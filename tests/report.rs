@@ -66,6 +66,7 @@ struct Db {
 fn database() -> Db {
     let s = Sandbox::new();
     let b = base();
+    let old = synced_old_incident(&s, b - Duration::days(200));
     let checkout = declare(&s, "Checkout failing", "P1", Some(at(b, 0)));
     update(&s, &checkout, at(b, 10));
     on(&s, &checkout, &["stage", "mitigate"], at(b, 20));
@@ -85,9 +86,21 @@ fn database() -> Db {
 
     let login = declare(&s, "Login errors", "P1", None);
 
-    // `--at` goes back 30 days at most: an old incident, as a sync would
-    // bring it, is written to the store directly.
-    let o = b - Duration::days(200);
+    Db {
+        s,
+        checkout,
+        search,
+        cache,
+        login,
+        old,
+    }
+}
+
+/// `--at` goes back 30 days at most: an old incident, as a sync would
+/// bring it, is written to the store directly, first (its clock is then
+/// the earliest), by a replica that recorded the declaration 12 minutes
+/// after the moment it gives, and the resolution an hour after that.
+fn synced_old_incident(s: &Sandbox, o: DateTime<Utc>) -> String {
     let mut store = Store::open(&s.db()).unwrap();
     let id = IncidentId::generate();
     let declared = EventKind::Declared {
@@ -98,22 +111,15 @@ fn database() -> Db {
         commander: "bo".into(),
         stage: "detect".into(),
     };
+    store.set_clock(move || o + Duration::minutes(12));
     store.append(id, Some(o), "bo", declared).unwrap();
     let resolved = EventKind::Resolved {
         summary: String::new(),
     };
+    store.set_clock(move || o + Duration::minutes(61));
     let later = o + Duration::minutes(60);
     store.append(id, Some(later), "bo", resolved).unwrap();
-    drop(store);
-    let old = id.short();
-    Db {
-        s,
-        checkout,
-        search,
-        cache,
-        login,
-        old,
-    }
+    id.short()
 }
 
 fn row<'a>(report: &'a Value, r: &str) -> &'a Value {
@@ -249,7 +255,13 @@ fn since_filters_by_declaration_time() {
     let all = db.s.json(&["report", "--since", "all", "-f", "json"]);
     assert_eq!(all["totals"]["incidents"], 5);
     assert_eq!(all["since"], Value::Null);
-    assert_eq!(row(&all, &db.old)["time_to_resolve_seconds"], 3600);
+    let old = row(&all, &db.old);
+    assert_eq!(old["time_to_resolve_seconds"], 3600);
+    assert_eq!(
+        old["time_to_declare_seconds"],
+        12 * 60,
+        "recorded 12 min late"
+    );
 }
 
 #[test]
