@@ -266,3 +266,39 @@ pub fn markdown(report: &Report, zone: Zone) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::fixtures::{declared, incident, playbook, t};
+    use crate::domain::metrics::{Since, Subject, measure};
+
+    #[test]
+    fn a_title_cannot_break_a_table_or_reach_the_terminal() {
+        let pb = playbook();
+        let mut inc = incident(&[(0, declared("P1"))]);
+        inc.title = "a | b\u{1b}[31m\nc".into();
+        let subject = Subject {
+            incident: &inc,
+            playbook: &pb,
+            declaration_recorded: None,
+        };
+        let report = measure([subject], Since::All, t(60));
+        let md = markdown(&report, Zone::Utc);
+        assert!(md.contains("| a \\| b c |"), "{md}");
+        let text = text(&report, Zone::Utc);
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("a | b c"), "{text}");
+    }
+
+    #[test]
+    fn an_empty_window_says_since_when() {
+        let report = measure([], Since::Last(Duration::days(1)), t(24 * 60));
+        assert_eq!(
+            text(&report, Zone::Utc),
+            format!("No incidents since {} UTC.\n", Zone::Utc.date_hm(t(0)))
+        );
+        let all = measure([], Since::All, t(0));
+        assert_eq!(text(&all, Zone::Utc), "No incidents yet.\n");
+    }
+}
