@@ -7,6 +7,7 @@ mod outbox_cmd;
 mod playbook_cmd;
 mod print_cmd;
 mod record;
+mod report_cmd;
 mod run_cmd;
 mod show;
 mod sync_cmd;
@@ -316,6 +317,8 @@ pub enum CliCommand {
     },
     /// Print the timeline, a postmortem draft (markdown, html) or the whole incident (json)
     Print(print_cmd::PrintArgs),
+    /// Response metrics across incidents: time to declare, update, mitigate and resolve, cadence kept
+    Report(report_cmd::ReportArgs),
     /// Create a realistic sample incident to explore
     Demo,
     /// Playbooks: list them, show one's ids, or check a file
@@ -460,6 +463,7 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
         CliCommand::List { .. }
             | CliCommand::Status { .. }
             | CliCommand::Print(_)
+            | CliCommand::Report(_)
             | CliCommand::Verify
             | CliCommand::Keys
     );
@@ -507,6 +511,7 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         } => show::status_page(ctx, &path),
         CliCommand::Status { json, .. } => show::status(ctx, json.json),
         CliCommand::Print(args) => print_cmd::run(ctx, &args),
+        CliCommand::Report(args) => report_cmd::run(ctx, &args),
         CliCommand::Demo => demo::run(ctx),
         CliCommand::Verify => verify_cmd::run(ctx),
         CliCommand::Keys => verify_cmd::keys(ctx),

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod incident;
 pub mod input;
 pub mod limits;
+pub mod metrics;
 pub mod milestones;
 pub mod playbook;
 pub mod redaction;

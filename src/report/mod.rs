@@ -7,6 +7,7 @@ pub mod filter;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod metrics;
 pub mod postmortem;
 pub mod review;
 pub mod status_page;
