@@ -70,6 +70,16 @@ fn one_channel(s: &Sandbox, kind: &str, url: &str) {
     );
 }
 
+/// A sandbox with a P1 declared and one channel of `kind` posting to
+/// `path` on a fresh loopback endpoint.
+fn declared_with_channel(kind: &str, path: &str) -> (Sandbox, Hook) {
+    let s = Sandbox::new();
+    let hook = Hook::start();
+    declare(&s);
+    one_channel(&s, kind, &hook.url(path));
+    (s, hook)
+}
+
 /// A P1 incident, declared before any config exists.
 fn declare(s: &Sandbox) {
     ok(
@@ -106,6 +116,12 @@ fn events(s: &Sandbox) -> Vec<serde_json::Value> {
     doc["events"].as_array().unwrap().clone()
 }
 
+/// Fails unless the printed timeline holds `text`.
+fn assert_printed(s: &Sandbox, text: &str) {
+    let printed = ok(s, &["print"]).stdout;
+    assert!(printed.contains(text), "{text:?} not in:\n{printed}");
+}
+
 fn of_kind(s: &Sandbox, kind: &str) -> Vec<serde_json::Value> {
     events(s)
         .into_iter()
@@ -131,10 +147,7 @@ fn settled(hook: &Hook) -> Vec<Request> {
 
 #[test]
 fn an_update_recorded_from_the_cli_arrives_once_at_a_slack_channel() {
-    let s = Sandbox::new();
-    let hook = Hook::start();
-    declare(&s);
-    one_channel(&s, "slack", &hook.url("services/inc"));
+    let (s, hook) = declared_with_channel("slack", "services/inc");
     let told = update(&s, "Rolled back deploy 42 & <watching>");
     assert!(
         told.stderr.contains("Update delivered to inc (HTTP 200)"),
@@ -165,10 +178,7 @@ fn an_update_recorded_from_the_cli_arrives_once_at_a_slack_channel() {
 
 #[test]
 fn an_update_recorded_from_the_cli_arrives_at_a_teams_channel_as_an_adaptive_card() {
-    let s = Sandbox::new();
-    let hook = Hook::start();
-    declare(&s);
-    one_channel(&s, "teams", &hook.url("webhookb2/inc"));
+    let (s, hook) = declared_with_channel("teams", "webhookb2/inc");
     update(&s, "Rolled back deploy 42");
     let requests = settled(&hook);
     assert_eq!(requests.len(), 1);
@@ -191,19 +201,12 @@ fn an_update_recorded_from_the_cli_arrives_at_a_teams_channel_as_an_adaptive_car
         blocks.iter().any(|b| b.contains("Rolled back deploy 42")),
         "{blocks:?}"
     );
-    assert!(
-        ok(&s, &["print"])
-            .stdout
-            .contains("Update delivered to inc")
-    );
+    assert_printed(&s, "Update delivered to inc");
 }
 
 #[test]
 fn an_update_recorded_from_the_cli_arrives_at_a_json_channel_with_its_event() {
-    let s = Sandbox::new();
-    let hook = Hook::start();
-    declare(&s);
-    one_channel(&s, "json", &hook.url("hooks/fireground"));
+    let (s, hook) = declared_with_channel("json", "hooks/fireground");
     update(&s, "Rolled back deploy 42");
     let requests = settled(&hook);
     assert_eq!(requests.len(), 1);
@@ -225,11 +228,7 @@ fn an_update_recorded_from_the_cli_arrives_at_a_json_channel_with_its_event() {
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0]["delivered"], true);
     assert_eq!(delivered[0]["update"], sent[0]["id"]);
-    assert!(
-        ok(&s, &["print"])
-            .stdout
-            .contains("Update delivered to inc")
-    );
+    assert_printed(&s, "Update delivered to inc");
 }
 
 #[test]
@@ -359,11 +358,7 @@ fn an_endpoint_answering_ten_megabytes_is_delivered_without_reading_them() {
     );
     assert!(queued.is_empty());
     assert!(start.elapsed() < Duration::from_secs(30));
-    assert!(
-        ok(&s, &["print"])
-            .stdout
-            .contains("Update delivered to inc")
-    );
+    assert_printed(&s, "Update delivered to inc");
 }
 
 #[test]
