@@ -18,6 +18,16 @@ pub fn t(min: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000 + min * 60, 0).unwrap()
 }
 
+/// A stakeholder update with no promised time for the next.
+pub fn update() -> EventKind {
+    EventKind::UpdateSent {
+        status: "s".into(),
+        impact: "i".into(),
+        action: "a".into(),
+        next_update: None,
+    }
+}
+
 /// A declaration at `severity` by ana, who is incident commander.
 pub fn declared(severity: &str) -> EventKind {
     EventKind::Declared {

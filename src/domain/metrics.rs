@@ -325,19 +325,10 @@ fn opt_seconds<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Er
 mod tests {
     use super::*;
     use crate::domain::event::EventKind;
-    use crate::domain::fixtures::{declared, incident, playbook, t};
+    use crate::domain::fixtures::{declared, incident, playbook, t, update};
 
     fn mins(m: i64) -> Duration {
         Duration::minutes(m)
-    }
-
-    fn update() -> EventKind {
-        EventKind::UpdateSent {
-            status: "s".into(),
-            impact: "i".into(),
-            action: "a".into(),
-            next_update: None,
-        }
     }
 
     fn stage(s: &str) -> EventKind {

@@ -412,16 +412,7 @@ mod seconds_list {
 mod tests {
     use super::*;
     use crate::domain::event::EventKind;
-    use crate::domain::fixtures::{declared, incident, playbook, t};
-
-    fn update() -> EventKind {
-        EventKind::UpdateSent {
-            status: "s".into(),
-            impact: "i".into(),
-            action: "a".into(),
-            next_update: None,
-        }
-    }
+    use crate::domain::fixtures::{declared, incident, playbook, t, update};
 
     fn delivery(update: u128, channel: &str, delivered: bool) -> EventKind {
         EventKind::UpdateDelivery {
