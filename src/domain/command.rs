@@ -91,6 +91,14 @@ pub enum Command {
     Reopen {
         reason: String,
     },
+    /// The impact: who is affected, how many (as typed: `1,200`, or
+    /// `none` to clear it) and the category (id or name, `none` to clear
+    /// it). A part left `None` keeps what the incident holds.
+    SetImpact {
+        affected: Option<String>,
+        count: Option<String>,
+        category: Option<String>,
+    },
     /// A command run through `fireground run`, as it ended.
     RecordRun {
         command: String,
@@ -172,6 +180,9 @@ impl Command {
                 texts.extend(optional("the owner", owner));
             }
             Command::Amend { text, .. } => texts.push(("the new text", text)),
+            Command::SetImpact { affected, .. } => {
+                texts.extend(optional("who is affected", affected));
+            }
             Command::RecordRun {
                 command, output, ..
             } => texts.extend([("the command", command), ("its output", output)]),

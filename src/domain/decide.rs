@@ -8,12 +8,13 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use super::command::Command;
 use super::draft::update_draft;
 use super::event::EventKind;
-use super::incident::{Incident, delivery_line, ran_phrase};
+use super::incident::{Incident, delivery_line, impact_line, ran_phrase};
 use super::input::{
-    declaration, find_entry, next_update_by_cadence, optional, parse_due, pick_checklist_item,
-    required,
+    declaration, find_entry, next_update_by_cadence, optional, parse_count, parse_due,
+    pick_checklist_item, required,
 };
 use super::playbook::Playbook;
+use super::redaction::REDACTED;
 use super::refusal::Refusal;
 use super::secrets::{Secrets, mask, scan};
 use super::when::{parse_past_time, parse_time_or_duration};
@@ -299,6 +300,11 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             let reason = reason.trim().to_string();
             Decision::new(EventKind::Reopened { reason }, "Reopened")
         }
+        Command::SetImpact {
+            affected,
+            count,
+            category,
+        } => set_impact(pb, inc, affected, count, category, now_only)?,
         Command::RecordRun {
             command,
             cwd,
@@ -344,6 +350,65 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
         }
     };
     Ok(decision)
+}
+
+/// The impact as it will stand: each part given, else the one the
+/// incident holds.
+fn set_impact(
+    pb: &Playbook,
+    inc: &Incident,
+    affected: &Option<String>,
+    count: &Option<String>,
+    category: &Option<String>,
+    now_only: bool,
+) -> Result<Decision, Refusal> {
+    if affected.is_none() && count.is_none() && category.is_none() {
+        return Err(Refusal::NoImpact);
+    }
+    let held = inc.impact.as_ref();
+    let affected = match affected {
+        Some(a) => a.trim().to_string(),
+        // Redacted words are never carried into a new impact.
+        None => held
+            .map(|i| i.affected.clone())
+            .filter(|a| a != REDACTED)
+            .unwrap_or_default(),
+    };
+    let count = match count {
+        Some(c) => parse_count(c)?,
+        None => held.and_then(|i| i.count),
+    };
+    let category = match category.as_deref().map(optional) {
+        // Nothing typed, or `none`, clears it.
+        Some(None) => None,
+        Some(Some(c)) if c.eq_ignore_ascii_case("none") => None,
+        Some(Some(_)) if pb.categories.is_empty() => {
+            return Err(Refusal::NoCategories(pb.name.clone()));
+        }
+        Some(Some(c)) => Some(pb.find_category(&c)?.id.clone()),
+        None => held.and_then(|i| i.category.clone()),
+    };
+    if affected.is_empty() && count.is_none() && category.is_none() {
+        return Err(Refusal::NoImpact);
+    }
+    let same = |i: &&super::incident::Impact| {
+        (i.affected.as_str(), i.count, i.category.as_deref())
+            == (affected.as_str(), count, category.as_deref())
+    };
+    if now_only && held.is_some_and(|i| same(&i)) {
+        return Err(Refusal::SameImpact);
+    }
+    let named = category.as_deref().map(|c| pb.category_name(c));
+    let said = format!(
+        "Impact: {}",
+        impact_line(&affected, count, named.as_deref())
+    );
+    let kind = EventKind::ImpactSet {
+        affected,
+        count,
+        category,
+    };
+    Ok(Decision::new(kind, said))
 }
 
 /// A stakeholder update: what was left out is the draft's, and the next
@@ -519,6 +584,117 @@ mod tests {
             "creds leaked: token=****"
         );
         assert!(conditions(decide_with(&can("rotating"), Secrets::Keep)).ends_with("q8q8"));
+    }
+
+    fn set_impact(affected: Option<&str>, count: Option<&str>, category: Option<&str>) -> Command {
+        Command::SetImpact {
+            affected: affected.map(str::to_string),
+            count: count.map(str::to_string),
+            category: category.map(str::to_string),
+        }
+    }
+
+    /// What the impact would be set to, or why not.
+    fn impact_after(
+        events: &[(i64, EventKind)],
+        command: Command,
+    ) -> Result<(String, Option<u64>, Option<String>), Refusal> {
+        let inc = incident(&[&[(0, declared("P2"))], events].concat());
+        match decide_at(&inc, command, None)?.kind {
+            EventKind::ImpactSet {
+                affected,
+                count,
+                category,
+            } => Ok((affected, count, category)),
+            other => panic!("not an impact: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn setting_the_impact_reads_the_count_as_people_write_it() {
+        for typed in ["1200", "1,200", " 1 200 "] {
+            assert_eq!(
+                impact_after(&[], set_impact(Some("EU shoppers"), Some(typed), None)),
+                Ok(("EU shoppers".into(), Some(1200), None)),
+                "{typed}"
+            );
+        }
+        for typed in ["about 1200", "1,2", "12,00", "-5", "1.5k"] {
+            assert_eq!(
+                impact_after(&[], set_impact(Some("EU shoppers"), Some(typed), None)),
+                Err(Refusal::BadCount(typed.into())),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            Refusal::BadCount("lots".into()).to_string(),
+            "cannot read 'lots' as how many are affected; give a whole number like 1200 or 1,200, or none"
+        );
+    }
+
+    #[test]
+    fn setting_part_of_the_impact_keeps_the_rest() {
+        let held = [(
+            1,
+            EventKind::ImpactSet {
+                affected: "EU shoppers".into(),
+                count: Some(1200),
+                category: Some("deployment".into()),
+            },
+        )];
+        assert_eq!(
+            impact_after(&held, set_impact(None, Some("3,400"), None)),
+            Ok(("EU shoppers".into(), Some(3400), Some("deployment".into())))
+        );
+        assert_eq!(
+            impact_after(
+                &held,
+                set_impact(Some("all shoppers"), Some("none"), Some("Data issue"))
+            ),
+            Ok(("all shoppers".into(), None, Some("data".into())))
+        );
+        assert_eq!(
+            impact_after(&held, set_impact(None, None, Some("deploy"))),
+            Err(Refusal::SameImpact)
+        );
+    }
+
+    #[test]
+    fn setting_an_impact_that_says_nothing_or_names_no_category_is_refused() {
+        assert_eq!(
+            impact_after(&[], set_impact(None, None, None)),
+            Err(Refusal::NoImpact)
+        );
+        assert_eq!(
+            impact_after(&[], set_impact(Some(" "), Some(""), Some(""))),
+            Err(Refusal::NoImpact)
+        );
+        let unknown = impact_after(&[], set_impact(Some("EU shoppers"), None, Some("dns")));
+        assert_eq!(
+            unknown.unwrap_err().to_string(),
+            "unknown category 'dns'; valid categories are: deployment, infrastructure, third-party, data"
+        );
+        let mut pb = playbook();
+        pb.categories.clear();
+        let inc = incident(&[(0, declared("P2"))]);
+        let situation = Situation {
+            incident: Some(&inc),
+            playbook: &pb,
+            actor: "ana",
+            now: t(60),
+            backfill: None,
+            secrets: Secrets::Refuse,
+        };
+        assert_eq!(
+            decide(
+                &situation,
+                &set_impact(Some("EU shoppers"), None, Some("data"))
+            )
+            .unwrap_err()
+            .to_string(),
+            "playbook 'default' defines no categories; leave the category out, or add [[categories]] to the playbook"
+        );
+        assert!(decide(&situation, &set_impact(Some("EU shoppers"), None, None)).is_ok());
     }
 
     #[test]

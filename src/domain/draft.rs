@@ -141,16 +141,19 @@ pub fn update_draft<Tz: TimeZone>(
     let stage_name = playbook
         .stage(&incident.stage)
         .map_or_else(|| incident.stage.clone(), |s| s.name.clone());
-    // Impact is what stakeholders were last told, else the declaration's
-    // summary: a responder's internal CAN report is the last resort, not
-    // the first, for words that go out to customers.
+    // Impact is the impact set since stakeholders were last told, else
+    // what they were last told, else the declaration's summary: a
+    // responder's internal CAN report is the last resort, not the first,
+    // for words that go out to customers.
     // Redacted words are never offered for sending again.
-    let told = incident
-        .updates
-        .last()
-        .map(|u| u.impact.clone())
-        .filter(|i| usable(i));
-    let impact = match (told, latest) {
+    let last = incident.updates.last();
+    let set = incident
+        .impact
+        .as_ref()
+        .filter(|i| last.is_none_or(|u| i.at > u.at) && usable(&i.affected))
+        .and_then(|i| i.sentence());
+    let told = last.map(|u| u.impact.clone()).filter(|i| usable(i));
+    let impact = match (set.or(told), latest) {
         (Some(i), _) => i,
         _ if usable(&incident.summary) => incident.summary.clone(),
         (None, Some(r)) if !r.conditions.is_empty() => r.conditions.clone(),
@@ -333,6 +336,47 @@ mod tests {
                 .contains("since 2023-11-14 22:13 UTC (26 h 05 min)"),
             "{}",
             d.status
+        );
+    }
+
+    fn impact(affected: &str, count: Option<u64>) -> EventKind {
+        EventKind::ImpactSet {
+            affected: affected.into(),
+            count,
+            category: Some("deployment".into()),
+        }
+    }
+
+    #[test]
+    fn an_impact_set_since_the_last_update_is_what_the_draft_tells() {
+        let first = incident(&[
+            (0, declared("P1")),
+            (2, can("support queue 3x normal")),
+            (3, impact("checkout customers in the EU", Some(1200))),
+        ]);
+        assert_eq!(
+            update_draft(&first, &playbook(), &t(4)).impact,
+            "About 1,200 checkout customers in the EU are affected."
+        );
+        let told = [
+            (0, declared("P1")),
+            (3, impact("checkout customers in the EU", None)),
+            (5, sent("rolling back")),
+        ];
+        assert_eq!(
+            update_draft(&incident(&told), &playbook(), &t(6)).impact,
+            "Some payments fail",
+            "stakeholders were told since, perhaps in better words"
+        );
+        let news = (8, impact("every customer", None));
+        assert_eq!(
+            update_draft(
+                &incident(&[&told[..], &[news]].concat()),
+                &playbook(),
+                &t(9)
+            )
+            .impact,
+            "Affected: every customer."
         );
     }
 

@@ -27,6 +27,15 @@ pub fn superseded(incident: &Incident, kind: &EventKind) -> Option<String> {
             .roles
             .get(role)
             .map(|h| format!("a later change gave {role} to {}", h.person)),
+        EventKind::ImpactSet {
+            affected,
+            count,
+            category,
+        } => incident
+            .impact
+            .as_ref()
+            .filter(|i| (&i.affected, &i.count, &i.category) != (affected, count, category))
+            .map(|_| "a later change holds a different impact".to_string()),
         EventKind::Resolved { .. } if !incident.is_resolved() => {
             Some("a later reopening keeps the incident open".to_string())
         }

@@ -239,6 +239,16 @@ pub enum EventKind {
         #[serde(default)]
         detail: String,
     },
+    /// Who the incident affects, how many, and what kind of failure it
+    /// is: the whole impact as it stands, so the latest one holds.
+    ImpactSet {
+        affected: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        count: Option<u64>,
+        /// A category id of the incident's playbook.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -263,6 +273,7 @@ impl EventKind {
             EventKind::Pinned { .. } => "pinned",
             EventKind::UpdateDelivery { .. } => "update_delivery",
             EventKind::CommandRan { .. } => "command_ran",
+            EventKind::ImpactSet { .. } => "impact_set",
         }
     }
 }

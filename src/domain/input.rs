@@ -25,6 +25,25 @@ pub fn optional(value: &str) -> Option<String> {
     Some(value.trim().to_string()).filter(|v| !v.is_empty())
 }
 
+/// How many are affected, as typed: `1200`, `1,200` or `1 200`; `none`
+/// or nothing clears it.
+pub fn parse_count(typed: &str) -> Result<Option<u64>, Refusal> {
+    let t = typed.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let bad = || Refusal::BadCount(t.to_string());
+    // Groups of three after the first, so "1,2" is not read as 12.
+    let groups: Vec<&str> = t.split([',', ' ', '\u{a0}', '\u{202f}']).collect();
+    let (first, rest) = groups.split_first().ok_or_else(bad)?;
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let grouped = rest.is_empty() || (first.len() <= 3 && rest.iter().all(|g| g.len() == 3));
+    if !groups.iter().all(|g| digits(g)) || !grouped {
+        return Err(bad());
+    }
+    groups.concat().parse().map(Some).map_err(|_| bad())
+}
+
 /// A due date: `YYYY-MM-DD` or `+Nd` (days after `today`).
 pub fn parse_due(s: &str, today: NaiveDate) -> Result<NaiveDate, Refusal> {
     let s = s.trim();

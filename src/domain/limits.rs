@@ -118,6 +118,13 @@ fn text_fields(kind: &EventKind) -> Vec<(&'static str, &str)> {
         EventKind::UpdateDelivery {
             channel, detail, ..
         } => vec![("channel", channel), ("delivery detail", detail)],
+        EventKind::ImpactSet {
+            affected, category, ..
+        } => {
+            let mut fields = vec![("who is affected", affected.as_str())];
+            fields.extend(category.as_deref().map(|c| ("category", c)));
+            fields
+        }
     }
 }
 

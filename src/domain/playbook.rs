@@ -1,5 +1,5 @@
-//! Playbooks: the severities, roles, stages, checklists and update template an
-//! incident runs by. Parsed from TOML text and validated here; where the text
+//! Playbooks: the severities, roles, stages, checklists, impact categories
+//! and update template an incident runs by. Parsed from TOML text and validated here; where the text
 //! comes from (embedded, user directory) is the caller's business.
 
 use std::fmt;
@@ -19,6 +19,9 @@ pub struct Playbook {
     pub severities: Vec<Severity>,
     pub roles: Vec<Role>,
     pub stages: Vec<Stage>,
+    /// What kind of failure an incident was, for its impact and the report
+    /// across incidents; a playbook may define none.
+    pub categories: Vec<Category>,
     pub update_template: UpdateTemplate,
     /// The team's webhook channels for stakeholder updates; a user's config
     /// file may add to them or replace one by name.
@@ -52,6 +55,13 @@ pub struct Stage {
     pub name: String,
     pub description: String,
     pub checklist: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub description: String,
 }
 
 /// The stakeholder update, with `{placeholders}` filled from the incident.
@@ -148,6 +158,8 @@ struct RawPlaybook {
     roles: Vec<RawRole>,
     #[serde(default)]
     stages: Vec<RawStage>,
+    #[serde(default)]
+    categories: Vec<RawCategory>,
     update_template: RawUpdateTemplate,
     #[serde(default)]
     channels: RawChannels,
@@ -193,6 +205,15 @@ struct RawStage {
     description: Option<Text>,
     #[serde(default)]
     checklist: Vec<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: Text,
+    name: Text,
+    #[serde(default)]
+    description: Option<Text>,
 }
 
 fn position(text: &str, span: Range<usize>) -> (usize, usize) {
@@ -250,6 +271,10 @@ impl RawPlaybook {
             all.extend([("stage id", &s.id), ("stage name", &s.name)]);
             all.extend(s.description.iter().map(|d| ("stage description", d)));
             all.extend(s.checklist.iter().map(|i| ("checklist item", i)));
+        }
+        for c in &self.categories {
+            all.extend([("category id", &c.id), ("category name", &c.name)]);
+            all.extend(c.description.iter().map(|d| ("category description", d)));
         }
         let t = &self.update_template;
         all.extend([
@@ -324,6 +349,7 @@ impl Playbook {
         check_ids(text, "severity", raw.severities.iter().map(|s| &s.id))?;
         check_ids(text, "role", raw.roles.iter().map(|r| &r.id))?;
         check_ids(text, "stage", raw.stages.iter().map(|s| &s.id))?;
+        check_ids(text, "category", raw.categories.iter().map(|c| &c.id))?;
         if !raw.roles.iter().any(|r| r.id.get_ref() == COMMANDER) {
             return Err(error_at(
                 text,
@@ -378,6 +404,15 @@ impl Playbook {
                     checklist: s.checklist.into_iter().map(Spanned::into_inner).collect(),
                 })
                 .collect(),
+            categories: raw
+                .categories
+                .into_iter()
+                .map(|c| Category {
+                    id: c.id.into_inner(),
+                    name: c.name.into_inner(),
+                    description: text_of(c.description),
+                })
+                .collect(),
             update_template: UpdateTemplate {
                 status: raw.update_template.status.into_inner(),
                 impact: raw.update_template.impact.into_inner(),
@@ -396,6 +431,19 @@ impl Playbook {
         self.stages.iter().find(|s| s.id.eq_ignore_ascii_case(id))
     }
 
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories
+            .iter()
+            .find(|c| c.id.eq_ignore_ascii_case(id))
+    }
+
+    /// A category's name for people; its id where the playbook lacks it
+    /// (an incident from a replica whose playbook has more).
+    pub fn category_name(&self, id: &str) -> String {
+        self.category(id)
+            .map_or_else(|| id.to_string(), |c| c.name.clone())
+    }
+
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
@@ -408,6 +456,11 @@ impl Playbook {
     /// The stage a user typed: see [`find`] for what it may be.
     pub fn find_stage(&self, input: &str) -> Result<&Stage, UnknownName> {
         find(&self.stages, input)
+    }
+
+    /// The category a user typed: see [`find`] for what it may be.
+    pub fn find_category(&self, input: &str) -> Result<&Category, UnknownName> {
+        find(&self.categories, input)
     }
 
     /// The role id a user typed: see [`find`] for what it may be. A
@@ -493,6 +546,7 @@ macro_rules! named {
 
 named!(Severity, "severity", "severities");
 named!(Stage, "stage", "stages");
+named!(Category, "category", "categories");
 named!(Role, "role", "roles", typed_id: Role::typed_id);
 
 /// The lowercase words of a text, split at anything not a letter or digit.
@@ -781,6 +835,53 @@ action = ""
         let e = Playbook::parse(&text).unwrap_err();
         assert!(e.message.contains("url_envv"), "{e}");
         assert_eq!((e.line, e.column), (28, 1), "{e}");
+    }
+
+    #[test]
+    fn categories_are_found_by_id_or_name_and_an_unknown_one_lists_them() {
+        let p = crate::domain::fixtures::playbook();
+        assert_eq!(p.find_category("DATA").unwrap().id, "data");
+        assert_eq!(
+            p.find_category("deployment regression").unwrap().id,
+            "deployment"
+        );
+        assert_eq!(p.find_category("third").unwrap().id, "third-party");
+        assert_eq!(
+            p.find_category("network").unwrap_err().to_string(),
+            "unknown category 'network'; valid categories are: deployment, infrastructure, third-party, data"
+        );
+        assert_eq!(p.category_name("infrastructure"), "Infrastructure failure");
+        assert_eq!(p.category_name("retired"), "retired", "a category it lacks");
+        assert!(
+            Playbook::parse(MINIMAL).unwrap().categories.is_empty(),
+            "a playbook may define none"
+        );
+    }
+
+    #[test]
+    fn a_bad_category_is_an_error_where_it_is() {
+        let with = |category: &str| format!("{MINIMAL}[[categories]]\n{category}");
+        let e = Playbook::parse(&with("id = \"dns\"\nnam = \"DNS\"\n")).unwrap_err();
+        assert!(e.message.contains("nam"), "{e}");
+        assert_eq!(e.line, 28, "{e}");
+        let e = Playbook::parse(&with("id = \"dns fail\"\nname = \"DNS\"\n")).unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (
+                27,
+                "category id 'dns fail' must be letters, digits, '-' or '_'"
+            )
+        );
+        let twice =
+            "id = \"dns\"\nname = \"DNS\"\n[[categories]]\nid = \"DNS\"\nname = \"Names\"\n";
+        let e = Playbook::parse(&with(twice)).unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (30, "duplicate category id 'DNS'")
+        );
+        let e = Playbook::parse(&with("id = \"dns\"\nname = \"D\\u001bNS\"\n")).unwrap_err();
+        assert_eq!((e.line, e.column), (28, 8), "{e}");
+        assert!(e.message.starts_with("the category name holds"), "{e}");
     }
 
     #[test]

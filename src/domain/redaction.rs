@@ -135,6 +135,13 @@ fn redact_event(e: &Event) -> Event {
                 output: r(),
                 destructive,
             },
+            EventKind::ImpactSet {
+                count, category, ..
+            } => EventKind::ImpactSet {
+                affected: r(),
+                count,
+                category,
+            },
             other => other,
         }),
         Body::Unknown(map) => {

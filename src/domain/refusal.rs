@@ -53,6 +53,13 @@ pub enum Refusal {
         days: i64,
     },
     AtBeforeDeclared(String),
+    /// A count of people or things affected that cannot be read: as typed.
+    BadCount(String),
+    /// An impact that says nothing: no one affected, no count, no category.
+    NoImpact,
+    SameImpact,
+    /// A category was given and the incident's playbook has none.
+    NoCategories(String),
     /// A text holds what looks like a secret: which field, what it looks
     /// like and where (characters from 1), never the text itself, which
     /// would print the secret again.
@@ -122,6 +129,18 @@ impl fmt::Display for Refusal {
             Refusal::AtBeforeDeclared(at) => write!(
                 f,
                 "--at {at} is more than a day before the incident was declared; give a time during the incident"
+            ),
+            Refusal::BadCount(typed) => write!(
+                f,
+                "cannot read '{typed}' as how many are affected; give a whole number like 1200 or 1,200, or none"
+            ),
+            Refusal::NoImpact => f.write_str(
+                "say who is affected, how many or the category; an impact cannot be empty",
+            ),
+            Refusal::SameImpact => f.write_str("the impact already says that"),
+            Refusal::NoCategories(playbook) => write!(
+                f,
+                "playbook '{playbook}' defines no categories; leave the category out, or add [[categories]] to the playbook"
             ),
             Refusal::Secret {
                 field,

@@ -4,12 +4,25 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// The display width of `s` in a terminal's columns.
 /// `1 event`, `3 events`: a count and its noun, for messages.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `1,200`: a number with its thousands grouped, as people read a count.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The display width of `s` in a terminal's columns.
 pub fn width(s: &str) -> usize {
     // Printable ASCII, most of any log, is a column a byte: counted
     // without looking each character up.

@@ -82,6 +82,7 @@ impl Theme {
             EntryKind::Role => self.fg(Color::Blue),
             EntryKind::Update => self.good().add_modifier(Modifier::BOLD),
             EntryKind::Severity | EntryKind::Declared => self.warn(),
+            EntryKind::Impact => self.fg(Color::LightRed),
             EntryKind::Stage => self.fg(Color::Magenta),
             EntryKind::Can => self.fg(Color::LightCyan),
             EntryKind::Resolved | EntryKind::Reopened => self.good().add_modifier(Modifier::BOLD),

@@ -27,6 +27,8 @@ impl Incident {
                     let entry = &mut self.timeline[i];
                     entry.text = REDACTED.to_string();
                     entry.redacted = true;
+                    // What it names may hold the words (an impact's).
+                    entry.named = None;
                     // The declaration's words live on as the title.
                     if entry.kind == EntryKind::Declared {
                         self.title = REDACTED.to_string();
@@ -62,6 +64,9 @@ impl Incident {
         }
         for a in self.action_items.iter_mut().filter(|a| a.id == target) {
             a.text = REDACTED.into();
+        }
+        if let Some(i) = self.impact.as_mut().filter(|i| i.id == target) {
+            i.affected = REDACTED.into();
         }
         for l in self.links.iter_mut().filter(|l| l.id == target) {
             l.label = REDACTED.into();

@@ -7,6 +7,8 @@ use crate::domain::event::NoteKind;
 use crate::domain::ids::EventId;
 use crate::domain::playbook::Playbook;
 
+use super::records::impact_line;
+
 /// What a timeline entry is, for display and filtering.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -25,6 +27,8 @@ pub enum EntryKind {
     Checklist,
     Resolved,
     Reopened,
+    /// Who is affected, how many, and the category, set or changed.
+    Impact,
 }
 
 impl EntryKind {
@@ -44,6 +48,7 @@ impl EntryKind {
             EntryKind::Checklist => "checklist",
             EntryKind::Resolved => "resolved",
             EntryKind::Reopened => "reopened",
+            EntryKind::Impact => "impact",
         }
     }
 
@@ -54,7 +59,7 @@ impl EntryKind {
     }
 
     /// Every kind, in the order filters list them.
-    pub const ALL: [EntryKind; 18] = [
+    pub const ALL: [EntryKind; 19] = [
         EntryKind::Declared,
         EntryKind::Note(NoteKind::Note),
         EntryKind::Note(NoteKind::Decision),
@@ -64,6 +69,7 @@ impl EntryKind {
         EntryKind::Note(NoteKind::Destructive),
         EntryKind::Role,
         EntryKind::Severity,
+        EntryKind::Impact,
         EntryKind::Stage,
         EntryKind::Can,
         EntryKind::Update,
@@ -121,6 +127,12 @@ pub(super) enum Named {
         from: String,
         to: String,
     },
+    /// Cleared when the entry is redacted, as it holds the words.
+    Impact {
+        affected: String,
+        count: Option<u64>,
+        category: Option<String>,
+    },
 }
 
 impl Named {
@@ -128,6 +140,7 @@ impl Named {
         &self,
         role_name: impl Fn(&str) -> String,
         stage_name: impl Fn(&str) -> String,
+        category_name: impl Fn(&str) -> String,
     ) -> String {
         match self {
             Named::Role {
@@ -146,6 +159,17 @@ impl Named {
                 }
             }
             Named::Stage { from, to } => format!("Stage {} → {}", stage_name(from), stage_name(to)),
+            Named::Impact {
+                affected,
+                count,
+                category,
+            } => {
+                let category = category.as_deref().map(category_name);
+                format!(
+                    "Impact: {}",
+                    impact_line(affected, *count, category.as_deref())
+                )
+            }
         }
     }
 }
@@ -188,8 +212,8 @@ impl Entry {
         Ok(self)
     }
 
-    /// The text as people read it: role and stage ids become the
-    /// playbook's names ("sam takes Communications lead"). Corrections keep
+    /// The text as people read it: role, stage and category ids become
+    /// the playbook's names ("sam takes Communications lead"). Corrections keep
     /// their own text.
     pub fn text_for(&self, playbook: &Playbook) -> std::borrow::Cow<'_, str> {
         let stage_name = |id: &str| {
@@ -199,7 +223,9 @@ impl Entry {
         };
         match &self.named {
             Some(n) if !self.amended && !self.redacted => {
-                n.describe(|r| playbook.role_name(r), stage_name).into()
+                let category_name = |id: &str| playbook.category_name(id);
+                n.describe(|r| playbook.role_name(r), stage_name, category_name)
+                    .into()
             }
             _ => self.text.as_str().into(),
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Incident;
 use super::entry::{Entry, EntryKind, Named};
 use super::projection::Projection;
-use super::records::{ActionItem, CanReport, Change, Delivery, Link, Tick, Update};
+use super::records::{ActionItem, CanReport, Change, Delivery, Impact, Link, Tick, Update};
 use crate::domain::event::{Event, EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::playbook::COMMANDER;
@@ -57,6 +57,7 @@ impl Incident {
             severity_history: Vec::new(),
             stage: single_line(stage),
             stage_history: Vec::new(),
+            impact: None,
             roles: BTreeMap::new(),
             role_spans: Vec::new(),
             timeline: Vec::new(),
@@ -303,12 +304,33 @@ impl Incident {
                 }
                 (EntryKind::Delivery, text)
             }
+            EventKind::ImpactSet {
+                affected,
+                count,
+                category,
+            } => {
+                let impact = Impact {
+                    id: e.id,
+                    at: e.at,
+                    author: author.clone(),
+                    affected: single_line(affected).trim().to_string(),
+                    count: *count,
+                    category: category.as_deref().map(single_line),
+                };
+                named = Some(Named::Impact {
+                    affected: impact.affected.clone(),
+                    count: impact.count,
+                    category: impact.category.clone(),
+                });
+                self.impact = Some(impact);
+                (EntryKind::Impact, String::new())
+            }
             EventKind::Amended { .. } | EventKind::Redacted { .. } | EventKind::Pinned { .. } => {
                 return;
             }
         };
         let text = match &named {
-            Some(n) => n.describe(str::to_string, str::to_string),
+            Some(n) => n.describe(str::to_string, str::to_string, str::to_string),
             None => text,
         };
         self.timeline.push(Entry {

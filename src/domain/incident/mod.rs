@@ -26,7 +26,8 @@ pub use fold::ran_phrase;
 pub use projection::Projection;
 pub use queries::{Summary, entry_ref};
 pub use records::{
-    ActionItem, CanReport, Change, Delivery, Holder, Link, RoleSpan, Tick, Update, delivery_line,
+    ActionItem, CanReport, Change, Delivery, Holder, Impact, Link, RoleSpan, Tick, Update,
+    delivery_line, impact_line,
 };
 
 /// The state of one incident.
@@ -45,6 +46,10 @@ pub struct Incident {
     pub severity_history: Vec<Change>,
     pub stage: String,
     pub stage_history: Vec<Change>,
+    /// Who is affected, how many, and the category, as last set. Absent
+    /// from states a store kept before impacts existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
     /// Current holders, by role id.
     pub roles: BTreeMap<String, Holder>,
     /// Every holding of every role, in order.

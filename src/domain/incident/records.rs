@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::EventId;
+use crate::domain::text::thousands;
 
 /// A value that changed over time, with who changed it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,4 +117,60 @@ pub struct Tick {
     pub stage: String,
     pub item: String,
     pub by: String,
+}
+
+/// The incident's impact as last set: who is affected, how many, and what
+/// kind of failure it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Impact {
+    /// The event that set it, so a redaction can find it.
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    /// Who is affected, as typed; empty when only a count or a category
+    /// was given.
+    pub affected: String,
+    pub count: Option<u64>,
+    /// A category id of the incident's playbook.
+    pub category: Option<String>,
+}
+
+impl Impact {
+    /// The impact in one line, the category named by `category_name`:
+    /// "checkout customers in the EU (about 1,200) · Deployment regression".
+    pub fn line(&self, category_name: impl Fn(&str) -> String) -> String {
+        impact_line(
+            &self.affected,
+            self.count,
+            self.category.as_deref().map(category_name).as_deref(),
+        )
+    }
+
+    /// The impact as a sentence for stakeholders: "About 1,200 checkout
+    /// customers in the EU are affected.", or "Affected: checkout
+    /// customers." without a count. `None` when it does not say who.
+    pub fn sentence(&self) -> Option<String> {
+        let who = self.affected.trim();
+        if who.is_empty() {
+            return None;
+        }
+        Some(match self.count {
+            Some(1) => format!("1 {who} is affected."),
+            Some(n) => format!("About {} {who} are affected.", thousands(n)),
+            None => format!("Affected: {who}."),
+        })
+    }
+}
+
+/// What an impact says in one line, its category already named.
+pub fn impact_line(affected: &str, count: Option<u64>, category: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    match (affected.is_empty(), count) {
+        (false, Some(n)) => parts.push(format!("{affected} (about {})", thousands(n))),
+        (false, None) => parts.push(affected.to_string()),
+        (true, Some(n)) => parts.push(format!("about {} affected", thousands(n))),
+        (true, None) => {}
+    }
+    parts.extend(category.map(str::to_string));
+    parts.join(" · ")
 }

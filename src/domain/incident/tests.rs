@@ -208,6 +208,13 @@ fn rich_log() -> Log {
     );
     log.add(3, 25, "cy", assign("tech", "cy"));
     log.add(2, 25, "bo", assign("tech", "bo"));
+    log.add(3, 24, "cy", impact("EU shoppers", Some(40), None));
+    log.add(
+        1,
+        24,
+        "dee",
+        impact("all shoppers", None, Some("deployment")),
+    );
     log.add(1, 26, "dee", EventKind::Pinned { target: item });
     log
 }
@@ -376,6 +383,93 @@ fn role_entries_read_with_the_playbook_s_names() {
         .find(|e| e.kind == EntryKind::Stage)
         .unwrap();
     assert_eq!(stage.text_for(&pb), "Stage Detect → Mitigate");
+}
+
+fn impact(affected: &str, count: Option<u64>, category: Option<&str>) -> EventKind {
+    EventKind::ImpactSet {
+        affected: affected.into(),
+        count,
+        category: category.map(str::to_string),
+    }
+}
+
+#[test]
+fn the_latest_impact_in_the_agreed_order_holds_even_when_synced_late() {
+    let mut log = Log::new();
+    log.add(1, 0, "ana", declared("ana"));
+    log.add(
+        1,
+        10,
+        "ana",
+        impact("EU checkout customers", Some(1200), None),
+    );
+    // Set on replica 2 at minute 20, but it reaches this log last.
+    let late = log.add(
+        2,
+        20,
+        "bo",
+        impact("all checkout customers", None, Some("data")),
+    );
+    log.events.rotate_right(1);
+    log.add(
+        3,
+        15,
+        "cy",
+        impact("EU customers", Some(900), Some("deployment")),
+    );
+    let inc = Incident::fold(log.incident, &log.events).unwrap();
+    let held = inc.impact.as_ref().unwrap();
+    assert_eq!(held.id, late);
+    assert_eq!(
+        (held.affected.as_str(), held.count, held.category.as_deref()),
+        ("all checkout customers", None, Some("data"))
+    );
+    assert_eq!(held.author, "bo");
+    let pb = Playbook::parse(include_str!("../../../playbooks/default.toml")).unwrap();
+    let lines: Vec<String> = inc
+        .timeline
+        .iter()
+        .filter(|e| e.kind == EntryKind::Impact)
+        .map(|e| e.text_for(&pb).into_owned())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Impact: EU checkout customers (about 1,200)",
+            "Impact: EU customers (about 900) · Deployment regression",
+            "Impact: all checkout customers · Data issue",
+        ]
+    );
+}
+
+#[test]
+fn a_redacted_impact_keeps_its_count_and_category_but_not_its_words() {
+    let mut log = Log::new();
+    log.add(1, 0, "ana", declared("ana"));
+    let set = log.add(
+        1,
+        1,
+        "ana",
+        impact("customers of acme-secret-co", Some(3), Some("data")),
+    );
+    log.add(
+        1,
+        2,
+        "ana",
+        EventKind::Redacted {
+            target: set,
+            reason: String::new(),
+        },
+    );
+    let inc = Incident::fold(log.incident, &log.events).unwrap();
+    let held = inc.impact.as_ref().unwrap();
+    assert_eq!(
+        (held.affected.as_str(), held.count),
+        ("[redacted]", Some(3))
+    );
+    assert!(!format!("{inc:?}").contains("acme"));
+    let pb = Playbook::parse(include_str!("../../../playbooks/default.toml")).unwrap();
+    assert_eq!(inc.timeline[1].text_for(&pb), "[redacted]");
 }
 
 #[test]

@@ -30,6 +30,7 @@ pub fn marker(kind: EntryKind) -> &'static str {
         EntryKind::Note(NoteKind::Destructive) => "!",
         EntryKind::Role => "@",
         EntryKind::Severity => "▲",
+        EntryKind::Impact => "◎",
         EntryKind::Stage => "»",
         EntryKind::Can => "≡",
         EntryKind::Update => "✉",
