@@ -216,13 +216,14 @@ fn text_shows_a_row_per_incident_and_the_spreads() {
         .filter(|c| !c.is_empty())
         .collect();
     assert_eq!(cells[..2], [db.checkout.as_str(), "P1"], "{line}");
-    assert_eq!(cells[2], "Checkout failing");
+    assert_eq!(cells[2], "—", "no category: {line}");
+    assert_eq!(cells[3], "Checkout failing");
     assert_eq!(
-        cells[5..],
+        cells[6..],
         ["10m", "1h 05m", "2h 00m", "1/2", "0"],
         "{line}"
     );
-    assert!(cells[4].starts_with("2d"), "{line}");
+    assert!(cells[5].starts_with("2d"), "{line}");
     assert!(out.contains("By category:      uncategorised 4"), "{out}");
     let resolve = out
         .lines()
@@ -236,7 +237,7 @@ fn text_shows_a_row_per_incident_and_the_spreads() {
 
     let md = db.s.ok(&["report", "--format", "markdown"]);
     assert!(
-        md.contains(&format!("| {} | P2 | Search slow |", db.search)),
+        md.contains(&format!("| {} | P2 | — | Search slow |", db.search)),
         "{md}"
     );
 }

@@ -197,6 +197,22 @@ pub enum CliCommand {
         #[command(flatten)]
         when: When,
     },
+    /// Set the impact: who is affected, how many, and the category; what is left out stays as it was
+    Impact {
+        /// Who is affected, in words: "checkout customers in the EU"
+        #[arg(long, value_name = "TEXT")]
+        who: Option<String>,
+        /// How many are affected: 1200, 1,200, or none to clear it
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        count: Option<String>,
+        /// The category: its id or name (deployment), or none to clear it; `fireground playbook show` lists them
+        #[arg(long, value_name = "ID")]
+        category: Option<String>,
+        #[command(flatten)]
+        when: When,
+        #[command(flatten)]
+        secrets: SecretArgs,
+    },
     /// File a CAN report: Conditions, Actions, Needs
     Can {
         /// Conditions: the situation as you see it

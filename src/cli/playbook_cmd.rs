@@ -155,6 +155,11 @@ fn show_text(p: &Playbook) -> String {
             vec![s.id.clone(), s.name.clone(), items]
         })
         .collect();
+    let categories: Vec<Vec<String>> = p
+        .categories
+        .iter()
+        .map(|c| vec![c.id.clone(), c.name.clone(), c.description.clone()])
+        .collect();
     let mut out = match p.description.as_str() {
         "" => format!("Playbook {}\n", p.name),
         about => format!("Playbook {}: {about}\n", p.name),
@@ -163,7 +168,11 @@ fn show_text(p: &Playbook) -> String {
         ("Severities", ["ID", "NAME", "UPDATES"], severities),
         ("Roles", ["ID", "NAME", ""], roles),
         ("Stages", ["ID", "NAME", "CHECKLIST"], stages),
+        ("Categories", ["ID", "NAME", "DESCRIPTION"], categories),
     ] {
+        if rows.is_empty() {
+            continue;
+        }
         out.push_str(&format!("\n{title}\n"));
         out.push_str(&table(&header, &rows));
     }

@@ -72,6 +72,7 @@ fn secrets_of(command: &CliCommand) -> Secrets {
         CliCommand::Declare { secrets, .. }
         | CliCommand::Log { secrets, .. }
         | CliCommand::Can { secrets, .. }
+        | CliCommand::Impact { secrets, .. }
         | CliCommand::Update { secrets, .. }
         | CliCommand::Link { secrets, .. }
         | CliCommand::Action(ActionCommand::Add { secrets, .. })
@@ -111,6 +112,20 @@ fn into_command(command: CliCommand) -> (Command, When) {
         CliCommand::Unassign { role, when } => (Command::Release { role }, when),
         CliCommand::Severity { level, when } => (Command::Severity { level }, when),
         CliCommand::Stage { stage, when } => (Command::Stage { stage }, when),
+        CliCommand::Impact {
+            who,
+            count,
+            category,
+            when,
+            ..
+        } => (
+            Command::SetImpact {
+                affected: who,
+                count,
+                category,
+            },
+            when,
+        ),
         CliCommand::Can {
             conditions,
             actions,

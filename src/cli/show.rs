@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::app::{AppError, Context};
 use crate::domain::cadence::{Cadence, next_update};
-use crate::domain::incident::{Incident, Summary};
+use crate::domain::incident::{Impact, Incident, Summary};
 use crate::domain::roster::{RoleRow, role_rows};
 use crate::domain::text::truncate;
 use crate::domain::when::{clock_duration, human_duration};
@@ -98,6 +98,8 @@ struct StatusDoc<'a> {
     summary: &'a str,
     severity: &'a str,
     stage: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<ImpactDoc<'a>>,
     declared_at: chrono::DateTime<Utc>,
     resolved_at: Option<chrono::DateTime<Utc>>,
     elapsed_seconds: i64,
@@ -109,6 +111,15 @@ struct StatusDoc<'a> {
     action_items: &'a [crate::domain::incident::ActionItem],
     /// Events from other replicas dated too far ahead to let in yet.
     held_back: Option<HeldBack>,
+}
+
+/// The impact as set, with its category's name for people.
+#[derive(Serialize)]
+struct ImpactDoc<'a> {
+    #[serde(flatten)]
+    impact: &'a Impact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category_name: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -133,6 +144,10 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
             summary: &inc.summary,
             severity: &inc.severity,
             stage: &inc.stage,
+            impact: inc.impact.as_ref().map(|impact| ImpactDoc {
+                impact,
+                category_name: impact.category.as_deref().map(|c| pb.category_name(c)),
+            }),
             declared_at: inc.declared_at,
             resolved_at: inc.resolved_at,
             elapsed_seconds: (end - inc.declared_at).num_seconds(),
@@ -189,6 +204,9 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
         None => format!("open for {}", human_duration(end - inc.declared_at)),
     };
     println!("Stage:    {stage_name}");
+    if let Some(i) = &inc.impact {
+        println!("Impact:   {}", i.line(|c| pb.category_name(c)));
+    }
     println!(
         "Declared: {} {} by {}; {state}",
         z.date_hm(inc.declared_at),

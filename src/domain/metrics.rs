@@ -90,8 +90,9 @@ pub struct Row {
     /// The most severe level the incident reached (the playbook lists the
     /// most severe first).
     pub severity: String,
-    /// Not recorded yet: always `None`, counted as "uncategorised". The
-    /// hook for the change that adds a category to the declaration.
+    /// The category of the incident's impact, by its playbook's name (its
+    /// id where the playbook lacks it); `None`, counted as
+    /// "uncategorised", when none was set.
     pub category: Option<String>,
     pub declared_at: DateTime<Utc>,
     /// From the moment given to `declare --at` to when the declaration was
@@ -174,7 +175,11 @@ pub fn row(subject: Subject) -> Row {
         r#ref: inc.id.short(),
         title: super::text::single_line(&inc.title),
         severity: super::text::single_line(severity),
-        category: None,
+        category: inc
+            .impact
+            .as_ref()
+            .and_then(|i| i.category.as_deref())
+            .map(|c| super::text::single_line(&pb.category_name(c))),
         declared_at: declared,
         time_to_declare: declaration_recorded
             .map(|r| r - declared)
@@ -230,7 +235,7 @@ pub struct Totals {
     pub reopened_incidents: usize,
     pub reopenings: usize,
     pub by_severity: BTreeMap<String, usize>,
-    /// Every incident is "uncategorised" until incidents have a category.
+    /// Incidents with no category count as "uncategorised".
     pub by_category: BTreeMap<String, usize>,
     pub adherence: Adherence,
     /// `on_time / due` over all updates, `null` when none was due.
@@ -454,7 +459,12 @@ mod tests {
     fn totals_count_and_spread_what_the_window_holds() {
         let pb = playbook();
         let a = incident(&[(0, declared("P1")), (10, update()), (60, resolved())]);
-        let b = incident(&[(0, declared("P2")), (30, resolved())]);
+        let deployment = EventKind::ImpactSet {
+            affected: "shoppers".into(),
+            count: None,
+            category: Some("deployment".into()),
+        };
+        let b = incident(&[(0, declared("P2")), (5, deployment), (30, resolved())]);
         let c = incident(&[(0, declared("P2")), (90, resolved())]);
         let now = t(24 * 60);
         let report = measure(
@@ -465,7 +475,12 @@ mod tests {
         let tot = &report.totals;
         assert_eq!((tot.incidents, tot.resolved, tot.open), (3, 3, 0));
         assert_eq!(tot.by_severity["P2"], 2);
-        assert_eq!(tot.by_category[UNCATEGORISED], 3);
+        assert_eq!(tot.by_category[UNCATEGORISED], 2);
+        assert_eq!(tot.by_category["Deployment regression"], 1);
+        assert_eq!(
+            report.incidents[1].category.as_deref(),
+            Some("Deployment regression")
+        );
         assert_eq!(tot.time_to_resolve.median, Some(mins(60)));
         assert_eq!(tot.time_to_resolve.p90, Some(mins(90)));
         assert_eq!(tot.time_to_first_update.median, None, "one value");

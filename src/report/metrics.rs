@@ -13,10 +13,14 @@ use super::markdown::inline;
 
 /// The widest a title may be in the text table.
 const TITLE_WIDTH: usize = 28;
+/// The widest a category may be in the text table: the default's names
+/// fit but one, which keeps its first word.
+const CATEGORY_WIDTH: usize = 21;
 
-const HEAD: [&str; 10] = [
+const HEAD: [&str; 11] = [
     "REF",
     "SEV",
+    "CATEGORY",
     "TITLE",
     "DECLARED",
     "TO DECLARE",
@@ -48,11 +52,15 @@ pub fn nothing(report: &Report, zone: Zone) -> String {
     }
 }
 
-fn cells(r: &Row, zone: Zone, title_width: usize) -> [String; 10] {
+/// A row's cells; `cut` fits the texts to the text table's columns.
+fn cells(r: &Row, zone: Zone, cut: bool) -> [String; 11] {
+    let fit = |s: String, max: usize| if cut { truncate(&s, max) } else { s };
+    let category = r.category.as_deref().map_or("—".to_string(), single_line);
     [
         r.r#ref.clone(),
         single_line(&r.severity),
-        truncate(&single_line(&r.title), title_width),
+        fit(category, CATEGORY_WIDTH),
+        fit(single_line(&r.title), TITLE_WIDTH),
         zone.date_hm(r.declared_at),
         duration(r.time_to_declare),
         duration(r.time_to_first_update),
@@ -154,7 +162,7 @@ pub fn text(report: &Report, zone: Zone) -> String {
         report
             .incidents
             .iter()
-            .map(|r| cells(r, zone, TITLE_WIDTH).to_vec()),
+            .map(|r| cells(r, zone, true).to_vec()),
     );
     out.push_str(&aligned(&table));
     out.push('\n');
@@ -222,6 +230,7 @@ pub fn markdown(report: &Report, zone: Zone) -> String {
     let head = [
         "Ref",
         "Severity",
+        "Category",
         "Title",
         "Declared",
         "To declare",
@@ -237,7 +246,7 @@ pub fn markdown(report: &Report, zone: Zone) -> String {
         report
             .incidents
             .iter()
-            .map(|r| cells(r, zone, usize::MAX).to_vec()),
+            .map(|r| cells(r, zone, false).to_vec()),
     );
     out.push_str("\n## Totals\n\n");
     md_table(

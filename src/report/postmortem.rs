@@ -11,6 +11,7 @@ use super::review::UpdateCheck;
 use super::{Printout, Timeline};
 use crate::domain::incident::{Entry, EntryKind};
 use crate::domain::playbook::Playbook;
+use crate::domain::text::thousands;
 use crate::domain::when::human_duration;
 
 /// Marks a pinned entry in the timeline.
@@ -103,6 +104,20 @@ fn summary(p: &Printout) -> Section {
         s.push(Block::Para(inc.summary.clone()));
     }
     s.push(Block::Subheading("Impact".into()));
+    if let Some(i) = &inc.impact {
+        let mut facts = Vec::new();
+        if !i.affected.is_empty() {
+            facts.push(("Affected", i.affected.clone()));
+        }
+        if let Some(n) = i.count {
+            facts.push(("How many", format!("about {}", thousands(n))));
+        }
+        if let Some(c) = &i.category {
+            facts.push(("Category", p.playbook.category_name(c)));
+        }
+        facts.push(("Set", format!("{} by {}", p.stamp(i.at), i.author)));
+        s.push(Block::Facts(facts));
+    }
     match r.updates.iter().rev().find(|u| !u.impact.is_empty()) {
         Some(u) => {
             s.push(Block::Para(format!(
