@@ -48,7 +48,7 @@ fn at_80x24_experts_can_fields_and_a_long_entry_can_all_be_read() {
 
     // Enter reads the newest entry whole; End goes to its last word.
     console.send("\r");
-    console.wait_for("Timeline entry 29 of 29");
+    console.wait_for("Timeline entry 30 of 30");
     console.wait_for("PgUp PgDn scroll");
     console.send("\x1b[F");
     console.wait_for("omega-last-word");

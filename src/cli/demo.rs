@@ -141,6 +141,15 @@ pub(crate) fn script(now: chrono::DateTime<Utc>) -> Vec<(i64, &'static str, Even
         ),
         (40, "maria", assign("sme:database", "omar")),
         (
+            38,
+            "sam",
+            EventKind::ImpactSet {
+                affected: "shoppers paying by card".into(),
+                count: Some(1300),
+                category: Some("deployment".into()),
+            },
+        ),
+        (
             36,
             "omar",
             note(

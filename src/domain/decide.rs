@@ -14,7 +14,6 @@ use super::input::{
     pick_checklist_item, required,
 };
 use super::playbook::Playbook;
-use super::redaction::REDACTED;
 use super::refusal::Refusal;
 use super::secrets::{Secrets, mask, scan};
 use super::when::{parse_past_time, parse_time_or_duration};
@@ -368,10 +367,8 @@ fn set_impact(
     let held = inc.impact.as_ref();
     let affected = match affected {
         Some(a) => a.trim().to_string(),
-        // Redacted words are never carried into a new impact.
         None => held
-            .map(|i| i.affected.clone())
-            .filter(|a| a != REDACTED)
+            .map(|i| i.affected_words().to_string())
             .unwrap_or_default(),
     };
     let count = match count {

@@ -150,7 +150,7 @@ pub fn update_draft<Tz: TimeZone>(
     let set = incident
         .impact
         .as_ref()
-        .filter(|i| last.is_none_or(|u| i.at > u.at) && usable(&i.affected))
+        .filter(|i| last.is_none_or(|u| i.at > u.at))
         .and_then(|i| i.sentence());
     let told = last.map(|u| u.impact.clone()).filter(|i| usable(i));
     let impact = match (set.or(told), latest) {

@@ -52,6 +52,7 @@ pub enum Open {
     Update,
     Severity,
     Stage,
+    Impact,
     Link,
     ActionItem,
     Checklist,

@@ -26,6 +26,7 @@ pub enum Purpose {
     Note,
     Can,
     Update,
+    Impact,
     Link,
     ActionItem,
     Resolve,

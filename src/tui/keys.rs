@@ -42,6 +42,11 @@ pub const KEYS: &[KeyHelp] = &[
     ),
     k("v", "severity", "Change the severity"),
     k("s", "stage", "Move to another stage"),
+    k(
+        "I",
+        "impact",
+        "Set the impact: who is affected, how many, and the category",
+    ),
     k("x", "tick", "Tick an item of the current stage's checklist"),
     k(
         "l",
@@ -126,6 +131,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('u') => open(Open::Update),
         KeyCode::Char('v') => open(Open::Severity),
         KeyCode::Char('s') => open(Open::Stage),
+        KeyCode::Char('I') => open(Open::Impact),
         KeyCode::Char('l') => open(Open::Link),
         KeyCode::Char('t') => open(Open::ActionItem),
         KeyCode::Char('x') => open(Open::Checklist),
@@ -177,7 +183,6 @@ pub const EDITING: &[&str] = &[
     "   Ctrl-U/Ctrl-K delete to start/end of line · Ctrl-W, Alt-⌫ word before",
     "   Ctrl-Z undo · Ctrl-Y redo · on a choice, ←→ or its first letter",
     "   Ctrl-O copies the update form's text to the clipboard",
-    "   The same keys edit a picker's query",
 ];
 
 /// Line-editing keys, shared by pickers and forms.

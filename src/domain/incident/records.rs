@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::EventId;
+use crate::domain::redaction::REDACTED;
 use crate::domain::text::thousands;
 
 /// A value that changed over time, with who changed it.
@@ -136,6 +137,17 @@ pub struct Impact {
 }
 
 impl Impact {
+    /// Who is affected, as it may be offered to set again: empty once
+    /// redacted, so the redacted words are never carried into a new
+    /// impact.
+    pub fn affected_words(&self) -> &str {
+        if self.affected == REDACTED {
+            ""
+        } else {
+            &self.affected
+        }
+    }
+
     /// The impact in one line, the category named by `category_name`:
     /// "checkout customers in the EU (about 1,200) · Deployment regression".
     pub fn line(&self, category_name: impl Fn(&str) -> String) -> String {
@@ -150,7 +162,7 @@ impl Impact {
     /// customers in the EU are affected.", or "Affected: checkout
     /// customers." without a count. `None` when it does not say who.
     pub fn sentence(&self) -> Option<String> {
-        let who = self.affected.trim();
+        let who = self.affected_words().trim();
         if who.is_empty() {
             return None;
         }
@@ -159,6 +171,22 @@ impl Impact {
             Some(n) => format!("About {} {who} are affected.", thousands(n)),
             None => format!("Affected: {who}."),
         })
+    }
+
+    /// The impact in few words, for a header: "1,200 checkout customers ·
+    /// deployment", the category by its id.
+    pub fn compact(&self) -> String {
+        let who = match (self.count, self.affected.as_str()) {
+            (Some(n), "") => format!("{} affected", thousands(n)),
+            (Some(n), who) => format!("{} {who}", thousands(n)),
+            (None, who) => who.to_string(),
+        };
+        [Some(who), self.category.clone()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 }
 

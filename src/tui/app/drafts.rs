@@ -39,6 +39,7 @@ fn draft_key(form: &Form, incident: Option<&str>) -> Option<String> {
         Purpose::Note => "note",
         Purpose::Can => "can",
         Purpose::Update => "update",
+        Purpose::Impact => "impact",
         Purpose::Link => "link",
         Purpose::ActionItem => "action-item",
         Purpose::Resolve => "resolve",

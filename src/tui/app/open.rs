@@ -6,6 +6,7 @@ use crate::domain::draft::update_draft;
 use crate::domain::event::NoteKind;
 use crate::domain::incident::EntryKind;
 use crate::domain::roster::role_rows;
+use crate::domain::text::thousands;
 use crate::domain::when::human_duration;
 use crate::tui::action::Open;
 use crate::tui::form::{Field, Form, Purpose as FormPurpose};
@@ -201,6 +202,31 @@ impl App {
                         "Ctrl-O copies it. Send it, then save to record it and restart the timer ({}: {every}).",
                         inc.severity
                     )),
+                )
+            }
+            Open::Impact => {
+                let held = inc.impact.as_ref();
+                let affected = held.map(|i| i.affected_words()).unwrap_or_default();
+                let count = held.and_then(|i| i.count).map(thousands);
+                let mut fields = vec![
+                    Field::line("affected", "Who is affected", affected)
+                        .hint("e.g. checkout customers in the EU"),
+                    Field::line("count", "How many", count.as_deref().unwrap_or_default())
+                        .hint("optional: 1,200; empty when not known"),
+                ];
+                if !pb.categories.is_empty() {
+                    let mut choices = vec![Choice::new("none", "")];
+                    choices.extend(
+                        pb.categories
+                            .iter()
+                            .map(|c| Choice::new(format!("{} — {}", c.name, c.description), &c.id)),
+                    );
+                    let category = held.and_then(|i| i.category.as_deref()).unwrap_or_default();
+                    fields.push(Field::choice("category", "Category", choices, category));
+                }
+                Mode::Form(
+                    Form::new("Impact", FormPurpose::Impact, fields)
+                        .with_note("Saving sets the whole impact; the timeline keeps each change."),
                 )
             }
             Open::Link => Mode::Form(Form::new(

@@ -143,6 +143,16 @@ impl App {
                 action: Some(value("action")),
                 next: Some(value("next")),
             },
+            FormPurpose::Impact => Command::SetImpact {
+                affected: Some(value("affected")),
+                count: Some(value("count")),
+                // A playbook without categories gives the form no field.
+                category: f
+                    .fields
+                    .iter()
+                    .any(|field| field.id == "category")
+                    .then(|| value("category")),
+            },
             FormPurpose::Link => Command::Link {
                 label: value("label"),
                 url: value("url"),

@@ -8,9 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{fit, fit_line};
+use crate::domain::incident::EntryKind;
 use crate::domain::text::{single_line, width as width_of};
 use crate::domain::when::human_duration;
 use crate::tui::app::App;
+
+/// The fewest columns of a link's address worth showing cut.
+const MIN_URL: usize = 12;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
@@ -91,16 +95,39 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         second.push(Span::styled("   ", t.dim()));
         second.push(Span::styled(alarm, t.alarm()));
     }
-    // Links go whole while they fit; what does not is counted, and a first
-    // link too long for the row is cut with ….
     let width = inner.width as usize;
     let used = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    let links = format!(
+        "   {}",
+        crate::domain::text::plural(inc.links.len() as u64, "link", "links")
+    );
+    // The impact before the links: who is hurt matters more than where
+    // the call is. Half the row at most, so a wide screen shows both, and
+    // never so much that the links could not at least be counted.
+    if let Some(impact) = &inc.impact {
+        second.push(Span::styled("   impact ", t.dim()));
+        let counted = if inc.links.is_empty() {
+            0
+        } else {
+            width_of(&links)
+        };
+        let room = (width / 2)
+            .min(60)
+            .min(width.saturating_sub(used(&second) + counted));
+        second.push(Span::styled(
+            fit(&single_line(&impact.compact()), room),
+            t.entry(EntryKind::Impact),
+        ));
+    }
+    // Links go whole while they fit; what does not is counted. A first
+    // link too long for the row has its address cut with …, or is
+    // counted with the rest when not even the start of it would show.
     for (i, l) in inc.links.iter().enumerate() {
         let sep = if i == 0 { "   " } else { " · " };
-        let link = [
+        let url = single_line(&l.url);
+        let named = [
             Span::styled(sep, t.dim()),
             Span::styled(format!("{} ", single_line(&l.label)), t.dim()),
-            Span::styled(single_line(&l.url), t.key()),
         ];
         let left = inc.links.len() - i - 1;
         let more = if left > 0 {
@@ -108,11 +135,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         } else {
             0
         };
-        if i > 0 && used(&second) + used(&link) + more > width {
-            second.push(Span::styled(format!(" … +{}", left + 1), t.dim()));
-            break;
+        let room = width.saturating_sub(used(&second) + used(&named) + more);
+        if width_of(&url) <= room {
+            second.extend(named);
+            second.push(Span::styled(url, t.key()));
+            continue;
         }
-        second.extend(link);
+        if i > 0 {
+            second.push(Span::styled(format!(" … +{}", left + 1), t.dim()));
+        } else if room < MIN_URL {
+            second.push(Span::styled(links, t.dim()));
+        } else {
+            second.extend(named);
+            second.push(Span::styled(fit(&url, room), t.key()));
+            if left > 0 {
+                second.push(Span::styled(format!(" … +{left}"), t.dim()));
+            }
+        }
+        break;
     }
     frame.render_widget(Paragraph::new(fit_line(Line::from(second), width)), row(1));
 }

@@ -15,7 +15,7 @@ use crate::tui::popup;
 /// How pickers, the timeline and an entry being read are driven (forms:
 /// [`EDITING`]).
 const HINTS: [&str; 3] = [
-    " Pickers: type to filter · ↑↓ choose · Enter take · Esc cancel",
+    " Pickers: type to filter, edited as a form's field · ↑↓ choose · Enter take · Esc cancel",
     " Timeline: j/k move · g/G first/last · Esc clears selection, then filter",
     " Reading (Enter): ↑↓ j/k line · PgUp/PgDn page · g/G top/end · y copy · Esc closes",
 ];
@@ -28,11 +28,15 @@ fn legend(app: &App, width: usize) -> Vec<Line<'static>> {
         " Kinds on a narrow timeline:",
         t.dim(),
     ))];
+    // Names padded to the longest alone, so a 100-column help holds seven
+    // to a row and every key still fits a 40-row terminal in full.
+    let names = EntryKind::ALL.map(|k| kind_name(k).to_lowercase());
+    let pad = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     let mut row: Vec<Span> = Vec::new();
-    for kind in EntryKind::ALL {
+    for (kind, name) in EntryKind::ALL.into_iter().zip(names) {
         let pair = [
             Span::styled(format!(" {}", marker(kind)), t.entry(kind)),
-            Span::styled(format!(" {:<12}", kind_name(kind).to_lowercase()), t.dim()),
+            Span::styled(format!(" {name:<pad$}"), t.dim()),
         ];
         let used: usize = row.iter().map(Span::width).sum();
         if used + pair.iter().map(Span::width).sum::<usize>() > width && !row.is_empty() {

@@ -620,3 +620,89 @@ fn redacting_on_a_git_synced_incident_says_plainly_that_git_history_keeps_the_te
     assert!(flat.contains("history still holds it"), "{screen}");
     assert!(flat.contains("Purging git history"), "{screen}");
 }
+
+#[test]
+fn the_impact_is_set_from_keys_and_shows_in_the_header() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('I'));
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("I opens the impact form");
+    };
+    let labels: Vec<&str> = form.fields.iter().map(|field| field.label).collect();
+    assert_eq!(labels, ["Who is affected", "How many", "Category"]);
+    f.type_text("checkout customers in the EU");
+    f.key(KeyCode::Tab);
+    f.type_text("1,200");
+    f.key(KeyCode::Tab);
+    f.key(KeyCode::Right);
+    f.key(KeyCode::Enter);
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert_eq!(
+        f.kinds().last(),
+        Some(&EventKind::ImpactSet {
+            affected: "checkout customers in the EU".into(),
+            count: Some(1200),
+            category: Some("deployment".into()),
+        })
+    );
+    let screen = text(&f.draw(80, 24));
+    let header: Vec<&str> = screen.lines().take(2).collect();
+    assert!(
+        header[1].contains("impact 1,200 checkout customers in the EU · de…"),
+        "{screen}"
+    );
+    assert!(header[0].contains("Checkout failing"), "{screen}");
+    assert!(header[1].starts_with("IC ana"), "{screen}");
+
+    // Opened again, it holds what is set: a change to one field keeps the rest.
+    f.key(KeyCode::Char('I'));
+    f.key(KeyCode::Tab);
+    f.key_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    f.type_text("3400");
+    f.key(KeyCode::Enter);
+    let held = f.app.incident.as_ref().unwrap().impact.clone().unwrap();
+    assert_eq!(
+        (held.affected.as_str(), held.count, held.category.as_deref()),
+        (
+            "checkout customers in the EU",
+            Some(3400),
+            Some("deployment")
+        )
+    );
+}
+
+#[test]
+fn esc_midway_through_the_impact_form_records_nothing() {
+    let mut f = Fixture::p2();
+    let before = f.events().len();
+    f.key(KeyCode::Char('I'));
+    f.type_text("every shopper");
+    f.key(KeyCode::Tab);
+    f.type_text("lots");
+    f.key(KeyCode::Esc);
+    f.key(KeyCode::Char('y'));
+    assert_eq!(f.app.mode, Mode::Normal);
+    assert_eq!(f.events().len(), before);
+    assert!(f.app.incident.as_ref().unwrap().impact.is_none());
+    assert!(!text(&f.draw(80, 24)).contains("impact"));
+}
+
+#[test]
+fn a_count_the_console_cannot_read_keeps_the_form_open_with_why() {
+    let mut f = Fixture::p2();
+    f.key(KeyCode::Char('I'));
+    f.type_text("every shopper");
+    f.key(KeyCode::Tab);
+    f.type_text("lots");
+    f.key(KeyCode::Enter);
+    let Mode::Form(form) = &f.app.mode else {
+        panic!("the form stays open");
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some(
+            "cannot read 'lots' as how many are affected; give a whole number like 1200 or 1,200, or none"
+        )
+    );
+    assert!(f.app.incident.as_ref().unwrap().impact.is_none());
+}

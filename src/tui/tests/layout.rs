@@ -213,9 +213,9 @@ fn every_cut_says_so_with_an_ellipsis() {
     let mut f = demo();
     let screen = text(&f.draw(80, 24));
     let lines: Vec<&str> = screen.lines().collect();
-    // The header's links: whole ones, then how many more.
+    // The header's impact cut, and room left to count the links.
     assert!(
-        lines[1].ends_with("call https://meet.example.com/inc-checkout … +1"),
+        lines[1].ends_with("impact 1,300 shoppers paying by card…   2 links"),
         "{screen}"
     );
     // Every timeline row shows its text whole or ends with …; no kind is
