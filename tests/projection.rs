@@ -34,6 +34,7 @@ enum Kind {
     Release(u8),
     Can(u8),
     Update(u8),
+    Impact(u8),
     Link(u8),
     Action(u8),
     Done(usize),
@@ -54,6 +55,7 @@ fn kind() -> impl Strategy<Value = Kind> {
         1 => (0u8..3).prop_map(Kind::Release),
         1 => any::<u8>().prop_map(Kind::Can),
         1 => any::<u8>().prop_map(Kind::Update),
+        2 => any::<u8>().prop_map(Kind::Impact),
         1 => any::<u8>().prop_map(Kind::Link),
         1 => any::<u8>().prop_map(Kind::Action),
         1 => (0usize..48).prop_map(Kind::Done),
@@ -151,6 +153,11 @@ fn event_kind(kind: &Kind, ids: &[EventId]) -> EventKind {
             impact: format!("impact {n}"),
             action: format!("action {n}"),
             next_update: None,
+        },
+        Kind::Impact(n) => EventKind::ImpactSet {
+            affected: format!("customers {n}"),
+            count: (n % 3 != 0).then_some(u64::from(*n) * 100),
+            category: (n % 2 == 0).then(|| "deployment".into()),
         },
         Kind::Link(n) => EventKind::LinkAdded {
             label: format!("link {n}"),

@@ -113,6 +113,16 @@ const CASES: &[Case] = &[
         keys: &["t", "fix it", "<Tab>", "<Tab>", "2020-01-01", "<Enter>"],
     },
     Case {
+        did: "gave a count of those affected that cannot be read",
+        cli: &["impact", "--who", "shoppers", "--count", "lots"],
+        keys: &["I", "shoppers", "<Tab>", "lots", "<Enter>"],
+    },
+    Case {
+        did: "set an impact that says nothing",
+        cli: &["impact", "--who", " "],
+        keys: &["I", "<Enter>"],
+    },
+    Case {
         did: "added a link with no label",
         cli: &["link", " ", "https://call.example"],
         keys: &["l", "<Enter>"],
