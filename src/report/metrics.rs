@@ -13,9 +13,9 @@ use super::markdown::inline;
 
 /// The widest a title may be in the text table.
 const TITLE_WIDTH: usize = 28;
-/// The widest a category may be in the text table: the default's names
-/// fit but one, which keeps its first word.
-const CATEGORY_WIDTH: usize = 21;
+/// The widest a category may be in the text table: the default
+/// playbook's names fit.
+const CATEGORY_WIDTH: usize = 22;
 
 const HEAD: [&str; 11] = [
     "REF",
