@@ -14,14 +14,7 @@ fn declared() -> Sandbox {
 
 /// The `impact_set` events of the open incident, oldest first.
 fn impacts(s: &Sandbox) -> Vec<Value> {
-    let doc = s.json(&["print", "--format", "json"]);
-    doc["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "impact_set")
-        .cloned()
-        .collect()
+    s.events_of("impact_set")
 }
 
 #[test]
@@ -53,15 +46,14 @@ fn setting_the_impact_shows_it_in_status_and_the_timeline() {
     assert_eq!(doc["impact"]["category"], "deployment");
     assert_eq!(doc["impact"]["category_name"], "Deployment regression");
     assert_eq!(doc["impact"]["author"], "ana");
+    // The printed timeline wraps the entry after "(about".
     let timeline = s.ok(&["print"]);
-    assert!(
-        timeline.contains("impact      Impact: checkout customers in the EU"),
-        "{timeline}"
-    );
-    assert!(
-        timeline.contains("1,200) · Deployment regression"),
-        "{timeline}"
-    );
+    for said in [
+        "impact      Impact: checkout customers in the EU",
+        "1,200) · Deployment regression",
+    ] {
+        assert!(timeline.contains(said), "{said} in {timeline}");
+    }
 }
 
 #[test]

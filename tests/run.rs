@@ -29,14 +29,7 @@ fn run(s: &Sandbox, args: &[&str]) -> Output {
 
 /// The `command_ran` events of the open incident, oldest first.
 fn ran(s: &Sandbox) -> Vec<serde_json::Value> {
-    let doc = s.json(&["print", "--format", "json"]);
-    doc["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "command_ran")
-        .cloned()
-        .collect()
+    s.events_of("command_ran")
 }
 
 /// The timeline's entries' texts, unwrapped, a line each.

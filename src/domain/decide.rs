@@ -463,10 +463,19 @@ mod tests {
         command: Command,
         backfill: Option<Backfill>,
     ) -> Result<Decision, Refusal> {
-        let pb = playbook();
+        decide_by(&playbook(), inc, command, backfill)
+    }
+
+    /// As ana an hour in, by `pb`, refusing secrets.
+    fn decide_by(
+        pb: &Playbook,
+        inc: &Incident,
+        command: Command,
+        backfill: Option<Backfill>,
+    ) -> Result<Decision, Refusal> {
         let situation = Situation {
             incident: Some(inc),
-            playbook: &pb,
+            playbook: pb,
             actor: "ana",
             now: t(60),
             backfill,
@@ -674,24 +683,17 @@ mod tests {
         let mut pb = playbook();
         pb.categories.clear();
         let inc = incident(&[(0, declared("P2"))]);
-        let situation = Situation {
-            incident: Some(&inc),
-            playbook: &pb,
-            actor: "ana",
-            now: t(60),
-            backfill: None,
-            secrets: Secrets::Refuse,
-        };
+        let none = decide_by(
+            &pb,
+            &inc,
+            set_impact(Some("EU shoppers"), None, Some("data")),
+            None,
+        );
         assert_eq!(
-            decide(
-                &situation,
-                &set_impact(Some("EU shoppers"), None, Some("data"))
-            )
-            .unwrap_err()
-            .to_string(),
+            none.unwrap_err().to_string(),
             "playbook 'default' defines no categories; leave the category out, or add [[categories]] to the playbook"
         );
-        assert!(decide(&situation, &set_impact(Some("EU shoppers"), None, None)).is_ok());
+        assert!(decide_by(&pb, &inc, set_impact(Some("EU shoppers"), None, None), None).is_ok());
     }
 
     #[test]

@@ -91,6 +91,19 @@ impl Sandbox {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).expect("valid JSON")
     }
+
+    /// The open incident's events of one kind, oldest first, as `print`
+    /// gives them in JSON.
+    pub fn events_of(&self, kind: &str) -> Vec<serde_json::Value> {
+        let doc = self.json(&["print", "--format", "json"]);
+        doc["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["kind"] == kind)
+            .cloned()
+            .collect()
+    }
 }
 
 /// Who holds a role in `status --json`, if anyone.

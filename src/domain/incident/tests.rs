@@ -1,7 +1,6 @@
 use super::*;
 use crate::domain::event::{Body, Event, EventKind, FORMAT_VERSION, NoteKind};
 use crate::domain::ids::{EventId, ReplicaId};
-use crate::domain::playbook::Playbook;
 use proptest::prelude::*;
 
 struct Log {
@@ -354,19 +353,24 @@ fn redacting_the_declaration_hides_the_title_and_summary() {
     assert!(!format!("{inc:?}").contains("Checkout failing"));
 }
 
+/// The texts of the entries of `kind`, as people read them by the
+/// default playbook.
+fn read(inc: &Incident, kind: EntryKind) -> Vec<String> {
+    let pb = crate::domain::fixtures::playbook();
+    inc.timeline
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.text_for(&pb).into_owned())
+        .collect()
+}
+
 #[test]
 fn role_entries_read_with_the_playbook_s_names() {
     let log = busy_log();
     let inc = Incident::fold(log.incident, &log.events).unwrap();
-    let pb = Playbook::parse(include_str!("../../../playbooks/default.toml")).unwrap();
-    let roles: Vec<String> = inc
-        .timeline
-        .iter()
-        .filter(|e| e.kind == EntryKind::Role)
-        .map(|e| e.text_for(&pb).into_owned())
-        .collect();
+    let pb = crate::domain::fixtures::playbook();
     assert_eq!(
-        roles,
+        read(&inc, EntryKind::Role),
         [
             "bo takes Technical lead",
             "Incident commander: ana hands over to dee",
@@ -425,15 +429,8 @@ fn the_latest_impact_in_the_agreed_order_holds_even_when_synced_late() {
         ("all checkout customers", None, Some("data"))
     );
     assert_eq!(held.author, "bo");
-    let pb = Playbook::parse(include_str!("../../../playbooks/default.toml")).unwrap();
-    let lines: Vec<String> = inc
-        .timeline
-        .iter()
-        .filter(|e| e.kind == EntryKind::Impact)
-        .map(|e| e.text_for(&pb).into_owned())
-        .collect();
     assert_eq!(
-        lines,
+        read(&inc, EntryKind::Impact),
         [
             "Impact: EU checkout customers (about 1,200)",
             "Impact: EU customers (about 900) · Deployment regression",
@@ -468,8 +465,7 @@ fn a_redacted_impact_keeps_its_count_and_category_but_not_its_words() {
         ("[redacted]", Some(3))
     );
     assert!(!format!("{inc:?}").contains("acme"));
-    let pb = Playbook::parse(include_str!("../../../playbooks/default.toml")).unwrap();
-    assert_eq!(inc.timeline[1].text_for(&pb), "[redacted]");
+    assert_eq!(read(&inc, EntryKind::Impact), ["[redacted]"]);
 }
 
 #[test]

@@ -4,21 +4,13 @@
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
-use super::{Fixture, find, text};
+use super::{Fixture, find, form, text};
 use crate::domain::event::{EventKind, NoteKind};
 use crate::tui::Action;
 use crate::tui::app::Mode;
-use crate::tui::form::Form;
 
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const ALT: KeyModifiers = KeyModifiers::ALT;
-
-fn form(f: &Fixture) -> &Form {
-    match &f.app.mode {
-        Mode::Form(form) => form,
-        other => panic!("expected a form, got {other:?}"),
-    }
-}
 
 /// The label of the focused field.
 fn focused(f: &Fixture) -> &'static str {

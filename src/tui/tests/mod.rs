@@ -20,7 +20,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-use super::app::App;
+use super::app::{App, Mode};
+use super::form::Form;
 use super::theme::Theme;
 use super::view;
 use crate::app::{Context, Options};
@@ -153,6 +154,14 @@ impl Fixture {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|f| view::draw(f, &self.app)).unwrap();
         terminal.backend().buffer().clone()
+    }
+}
+
+/// The form open on the console; a test fails when none is.
+fn form(f: &Fixture) -> &Form {
+    match &f.app.mode {
+        Mode::Form(form) => form,
+        other => panic!("expected a form, got {other:?}"),
     }
 }
 
