@@ -162,3 +162,23 @@ fn the_report_counts_incidents_by_category() {
     let md = s.ok(&["report", "--format", "markdown"]);
     assert!(md.contains("| Third-party outage |"), "{md}");
 }
+
+#[test]
+fn after_resolving_the_impact_is_set_on_the_incident_named_as_a_note_is() {
+    let s = Sandbox::new();
+    let r = s.ok(&["declare", "Checkout failing"]).trim().to_string();
+    s.ok(&["resolve"]);
+    let err = s.fails(&["impact", "--who", "shoppers"]);
+    assert!(err.contains("there is no open incident"), "{err}");
+    s.ok(&[
+        "--incident",
+        &r,
+        "impact",
+        "--who",
+        "shoppers",
+        "--count",
+        "40",
+    ]);
+    let status = s.ok(&["--incident", &r, "status"]);
+    assert!(status.contains("Impact:   shoppers (about 40)"), "{status}");
+}

@@ -388,11 +388,7 @@ fn set_impact(
     if affected.is_empty() && count.is_none() && category.is_none() {
         return Err(Refusal::NoImpact);
     }
-    let same = |i: &&super::incident::Impact| {
-        (i.affected.as_str(), i.count, i.category.as_deref())
-            == (affected.as_str(), count, category.as_deref())
-    };
-    if now_only && held.is_some_and(|i| same(&i)) {
+    if now_only && held.is_some_and(|i| i.says(&affected, count, category.as_deref())) {
         return Err(Refusal::SameImpact);
     }
     let named = category.as_deref().map(|c| pb.category_name(c));

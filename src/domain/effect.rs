@@ -34,8 +34,13 @@ pub fn superseded(incident: &Incident, kind: &EventKind) -> Option<String> {
         } => incident
             .impact
             .as_ref()
-            .filter(|i| (&i.affected, &i.count, &i.category) != (affected, count, category))
-            .map(|_| "a later change holds a different impact".to_string()),
+            .filter(|i| !i.says(affected, *count, category.as_deref()))
+            .map(|i| {
+                format!(
+                    "a later change keeps the impact at {}",
+                    i.line(str::to_string)
+                )
+            }),
         EventKind::Resolved { .. } if !incident.is_resolved() => {
             Some("a later reopening keeps the incident open".to_string())
         }
@@ -87,5 +92,26 @@ mod tests {
             Some("a later change gave comms to cy")
         );
         assert_eq!(superseded(&inc, &cy), None);
+    }
+
+    #[test]
+    fn a_backfilled_impact_behind_a_later_one_says_which_holds() {
+        let impact = |affected: &str, count| EventKind::ImpactSet {
+            affected: affected.into(),
+            count,
+            category: Some("deployment".into()),
+        };
+        let later = impact("all shoppers", Some(4000));
+        let backfill = impact("EU shoppers", None);
+        let inc = incident(&[
+            (0, declared("P2")),
+            (30, later.clone()),
+            (10, backfill.clone()),
+        ]);
+        assert_eq!(
+            superseded(&inc, &backfill).as_deref(),
+            Some("a later change keeps the impact at all shoppers (about 4,000) · deployment")
+        );
+        assert_eq!(superseded(&inc, &later), None);
     }
 }

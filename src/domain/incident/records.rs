@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::EventId;
 use crate::domain::redaction::REDACTED;
-use crate::domain::text::thousands;
+use crate::domain::text::{single_line, thousands};
 
 /// A value that changed over time, with who changed it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -156,6 +156,14 @@ impl Impact {
             self.count,
             self.category.as_deref().map(category_name).as_deref(),
         )
+    }
+
+    /// Whether it says what an `impact_set` with these fields says, read
+    /// as the fold reads them.
+    pub fn says(&self, affected: &str, count: Option<u64>, category: Option<&str>) -> bool {
+        let affected = single_line(affected);
+        (self.affected.as_str(), self.count, self.category.as_deref())
+            == (affected.trim(), count, category)
     }
 
     /// The impact as a sentence for stakeholders: "About 1,200 checkout
