@@ -77,6 +77,7 @@ fn secrets_of(command: &CliCommand) -> Secrets {
         | CliCommand::Action(ActionCommand::Add { secrets, .. })
         | CliCommand::Amend { secrets, .. }
         | CliCommand::Redact { secrets, .. }
+        | CliCommand::Object { secrets, .. }
         | CliCommand::Resolve { secrets, .. }
         | CliCommand::Reopen { secrets, .. } => secrets.secrets(),
         _ => Secrets::Refuse,
@@ -173,6 +174,9 @@ fn into_command(command: CliCommand) -> (Command, When) {
             when,
         ),
         CliCommand::Pin { event, when } => (Command::Pin { entry: event }, when),
+        CliCommand::Object { step, reason, .. } => {
+            (Command::Object { step, reason }, When::default())
+        }
         CliCommand::Resolve { summary, when, .. } => (Command::Resolve { summary }, when),
         CliCommand::Reopen { reason, when, .. } => (Command::Reopen { reason }, when),
         other => unreachable!("{other:?} records nothing"),

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::command::Command;
 use super::draft::update_draft;
-use super::event::EventKind;
-use super::incident::{Incident, delivery_line, ran_phrase};
+use super::event::{EventKind, NoteKind};
+use super::incident::{Incident, delivery_line, entry_ref, ran_phrase};
 use super::input::{
     declaration, find_entry, next_update_by_cadence, optional, parse_due, pick_checklist_item,
     required,
@@ -146,6 +146,12 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
     let now_only = s.backfill.is_none();
     let decision = match command {
         Command::Declare { .. } => unreachable!("decided above"),
+        // A destructive step done by hand is announced as one, so anyone
+        // can object during its countdown.
+        Command::Note {
+            kind: NoteKind::Destructive,
+            text,
+        } if now_only => announce(pb, required("the note", text)?, None, false),
         Command::Note { kind, text } => Decision::new(
             EventKind::Note {
                 note: *kind,
@@ -153,6 +159,48 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             },
             format!("Logged {}", kind.name()),
         ),
+        Command::Announce {
+            command,
+            countdown_s,
+        } => announce(pb, required("the command", command)?, *countdown_s, true),
+        Command::Object { step, reason } => {
+            let r = entry_ref(step);
+            let found = inc
+                .steps
+                .iter()
+                .filter(|s| s.id.matches_ref(r))
+                .collect::<Vec<_>>();
+            let step = match found.as_slice() {
+                [one] => *one,
+                [] => return Err(Refusal::NoStep(r.to_string())),
+                _ => return Err(Refusal::AmbiguousEntry(r.to_string())),
+            };
+            let short = step.id.short();
+            match &step.outcome {
+                Some(o) if o.ran => {
+                    let said = o.said.clone();
+                    return Err(Refusal::StepRan { step: short, said });
+                }
+                Some(o) => {
+                    let said = o.said.clone();
+                    return Err(Refusal::StepNotRun { step: short, said });
+                }
+                None if !step.run && s.now.with_timezone(&Utc) > step.deadline() => {
+                    let author = step.author.clone();
+                    return Err(Refusal::StepUnderway { step: short, author });
+                }
+                None => {}
+            }
+            let said = match step.run {
+                true => format!("Objected to step #{short} ({}): it will not run", step.text),
+                false => format!("Objected to step #{short} ({})", step.text),
+            };
+            let kind = EventKind::Objected {
+                target: step.id,
+                reason: reason.trim().to_string(),
+            };
+            Decision::new(kind, said)
+        }
         Command::Assign { role, person } => {
             let role = pb.find_role(role)?;
             let person = required("the person", person)?;
@@ -308,7 +356,17 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             not_started,
             output,
             destructive,
+            announced,
         } => {
+            // Only the run that announced a step settles it, once.
+            if let Some(a) = announced
+                && !inc
+                    .steps
+                    .iter()
+                    .any(|s| s.id == *a && s.run && s.outcome.is_none())
+            {
+                return Err(Refusal::StepSettled(a.short()));
+            }
             let said = ran_phrase(*exit, *signal, not_started.as_deref(), *duration_ms);
             let kind = EventKind::CommandRan {
                 command: required("the command", command)?,
@@ -319,6 +377,7 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
                 not_started: not_started.clone(),
                 output: output.clone(),
                 destructive: *destructive,
+                announced: *announced,
             };
             Decision::new(kind, format!("Recorded: {said}"))
         }
@@ -344,6 +403,22 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
         }
     };
     Ok(decision)
+}
+
+/// A destructive step announced, open to objection for the countdown
+/// given or the playbook's.
+fn announce(pb: &Playbook, text: String, countdown_s: Option<u32>, run: bool) -> Decision {
+    let countdown_s = countdown_s.unwrap_or(pb.countdown_seconds);
+    let said = match run {
+        true => format!("Announced; it runs after {countdown_s} s unless someone objects"),
+        false => format!("Announced; anyone may object for {countdown_s} s"),
+    };
+    let kind = EventKind::StepAnnounced {
+        text,
+        countdown_s,
+        run,
+    };
+    Decision::new(kind, said)
 }
 
 /// A stakeholder update: what was left out is the draft's, and the next

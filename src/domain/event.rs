@@ -226,6 +226,26 @@ pub enum EventKind {
         output: String,
         #[serde(default)]
         destructive: bool,
+        /// The announcement this run followed, when it was announced
+        /// first ([`EventKind::StepAnnounced`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        announced: Option<EventId>,
+    },
+    /// A destructive step announced before it is taken, so anyone can
+    /// object during its countdown. `run` when `fireground run` takes it
+    /// (and records how it went, naming this event); a step done by hand
+    /// has only its countdown.
+    StepAnnounced {
+        text: String,
+        countdown_s: u32,
+        #[serde(default)]
+        run: bool,
+    },
+    /// An objection to an announced step: a run waiting on it does not run.
+    Objected {
+        target: EventId,
+        #[serde(default)]
+        reason: String,
     },
     /// What became of posting a stakeholder update to one of its channels:
     /// when stakeholders were really told, or why they were not.
@@ -263,6 +283,8 @@ impl EventKind {
             EventKind::Pinned { .. } => "pinned",
             EventKind::UpdateDelivery { .. } => "update_delivery",
             EventKind::CommandRan { .. } => "command_ran",
+            EventKind::StepAnnounced { .. } => "step_announced",
+            EventKind::Objected { .. } => "objected",
         }
     }
 }

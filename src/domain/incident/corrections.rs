@@ -63,6 +63,14 @@ impl Incident {
         for a in self.action_items.iter_mut().filter(|a| a.id == target) {
             a.text = REDACTED.into();
         }
+        for s in self.steps.iter_mut() {
+            if s.id == target {
+                s.text = REDACTED.into();
+            }
+            for o in s.objections.iter_mut().filter(|o| o.id == target) {
+                o.reason = REDACTED.into();
+            }
+        }
         for l in self.links.iter_mut().filter(|l| l.id == target) {
             l.label = REDACTED.into();
             l.url = REDACTED.into();

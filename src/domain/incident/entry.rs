@@ -20,6 +20,8 @@ pub enum EntryKind {
     Update,
     /// What became of posting an update to a channel.
     Delivery,
+    /// An objection to an announced destructive step.
+    Objection,
     Link,
     ActionItem,
     Checklist,
@@ -39,6 +41,7 @@ impl EntryKind {
             EntryKind::Can => "can",
             EntryKind::Update => "update",
             EntryKind::Delivery => "delivery",
+            EntryKind::Objection => "objection",
             EntryKind::Link => "link",
             EntryKind::ActionItem => "action-item",
             EntryKind::Checklist => "checklist",
@@ -54,7 +57,7 @@ impl EntryKind {
     }
 
     /// Every kind, in the order filters list them.
-    pub const ALL: [EntryKind; 18] = [
+    pub const ALL: [EntryKind; 19] = [
         EntryKind::Declared,
         EntryKind::Note(NoteKind::Note),
         EntryKind::Note(NoteKind::Decision),
@@ -68,6 +71,7 @@ impl EntryKind {
         EntryKind::Can,
         EntryKind::Update,
         EntryKind::Delivery,
+        EntryKind::Objection,
         EntryKind::Link,
         EntryKind::ActionItem,
         EntryKind::Checklist,

@@ -10,6 +10,7 @@ mod projection;
 mod queries;
 mod records;
 mod roles;
+mod steps;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +26,7 @@ pub use entry::{Entry, EntryKind};
 pub use fold::ran_phrase;
 pub use projection::Projection;
 pub use queries::{Summary, entry_ref};
+pub use steps::{Objection, Outcome as StepOutcome, Step, StepState, objected_phrase};
 pub use records::{
     ActionItem, CanReport, Change, Delivery, Holder, Link, RoleSpan, Tick, Update, delivery_line,
 };
@@ -56,6 +58,9 @@ pub struct Incident {
     pub links: Vec<Link>,
     pub action_items: Vec<ActionItem>,
     pub ticks: Vec<Tick>,
+    /// Destructive steps announced, with their objections and outcomes.
+    #[serde(default)]
+    pub steps: Vec<Step>,
     pub resolved_at: Option<DateTime<Utc>>,
     /// When the incident was reopened, in the agreed order (so by time):
     /// the comms cadence restarts at each, and a console asks for it every
