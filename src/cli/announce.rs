@@ -18,7 +18,10 @@ const POLL: Duration = Duration::from_millis(200);
 pub enum Verdict {
     Go,
     /// Not taken: why, in a few words, and the exit code to give.
-    Held { why: String, code: i32 },
+    Held {
+        why: String,
+        code: i32,
+    },
 }
 
 /// Announces `command` (already masked), waits out the countdown and asks;
@@ -74,10 +77,7 @@ impl Watch {
             .store
             .incident_without_notes(self.incident, None)?
             .and_then(|inc| inc.steps.into_iter().find(|s| s.id == self.step));
-        Ok(step.and_then(|s| {
-            s.objection()
-                .map(|o| objected_phrase(&o.author, &o.reason))
-        }))
+        Ok(step.and_then(|s| s.objection().map(|o| objected_phrase(&o.author, &o.reason))))
     }
 }
 

@@ -187,7 +187,10 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
                 }
                 None if !step.run && s.now.with_timezone(&Utc) > step.deadline() => {
                     let author = step.author.clone();
-                    return Err(Refusal::StepUnderway { step: short, author });
+                    return Err(Refusal::StepUnderway {
+                        step: short,
+                        author,
+                    });
                 }
                 None => {}
             }
@@ -628,5 +631,142 @@ mod tests {
             decide(&situation, &declare),
             Err(Refusal::Empty("the commander"))
         );
+    }
+
+    fn step_announced(run: bool) -> EventKind {
+        EventKind::StepAnnounced {
+            text: "restart the primary".into(),
+            countdown_s: 60,
+            run,
+        }
+    }
+
+    /// The step announced second in each incident below.
+    fn step_id() -> crate::domain::ids::EventId {
+        crate::domain::ids::EventId::from_parts(1, 11)
+    }
+
+    /// How the run of the step ended.
+    fn ran(not_started: Option<&str>) -> EventKind {
+        EventKind::CommandRan {
+            command: "restart".into(),
+            cwd: String::new(),
+            duration_ms: 1200,
+            exit: not_started.is_none().then_some(0),
+            signal: None,
+            not_started: not_started.map(str::to_string),
+            output: String::new(),
+            destructive: true,
+            announced: Some(step_id()),
+        }
+    }
+
+    fn object() -> Command {
+        Command::Object {
+            step: step_id().to_string(),
+            reason: "not now".into(),
+        }
+    }
+
+    #[test]
+    fn an_objection_is_refused_once_the_step_ran_or_was_not_run() {
+        let open = incident(&[(0, declared("P1")), (59, step_announced(true))]);
+        assert!(decide_at(&open, object(), None).is_ok());
+        let after_it_ran = incident(&[
+            (0, declared("P1")),
+            (58, step_announced(true)),
+            (59, ran(None)),
+        ]);
+        let refused = decide_at(&after_it_ran, object(), None).unwrap_err();
+        assert!(matches!(refused, Refusal::StepRan { .. }), "{refused:?}");
+        assert!(
+            refused
+                .to_string()
+                .contains("already ran (exit 0 after 1.2 s)"),
+            "{refused}"
+        );
+        let held = incident(&[
+            (0, declared("P1")),
+            (58, step_announced(true)),
+            (59, ran(Some("bo objected"))),
+        ]);
+        let refused = decide_at(&held, object(), None).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "step #{} was not run (bo objected); there is nothing to object to",
+                step_id().short()
+            )
+        );
+    }
+
+    #[test]
+    fn a_step_done_by_hand_takes_objections_only_during_its_countdown() {
+        // Announced at minute 59 with 60 s to object; it is minute 60.
+        let counting = incident(&[(0, declared("P1")), (59, step_announced(false))]);
+        assert!(decide_at(&counting, object(), None).is_ok());
+        let over = incident(&[(0, declared("P1")), (58, step_announced(false))]);
+        let refused = decide_at(&over, object(), None).unwrap_err();
+        assert!(
+            refused.to_string().contains("ana may have done it"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn only_the_run_that_announced_a_step_settles_it_and_only_once() {
+        let settle = |inc: &Incident| {
+            let run = Command::RecordRun {
+                command: "restart".into(),
+                cwd: String::new(),
+                duration_ms: 1,
+                exit: Some(0),
+                signal: None,
+                not_started: None,
+                output: String::new(),
+                destructive: true,
+                announced: Some(step_id()),
+            };
+            decide_at(inc, run, None)
+        };
+        let waiting = incident(&[(0, declared("P1")), (59, step_announced(true))]);
+        assert!(settle(&waiting).is_ok());
+        let settled = incident(&[
+            (0, declared("P1")),
+            (58, step_announced(true)),
+            (59, ran(None)),
+        ]);
+        assert!(matches!(settle(&settled), Err(Refusal::StepSettled(_))));
+        let by_hand = incident(&[(0, declared("P1")), (59, step_announced(false))]);
+        assert!(matches!(settle(&by_hand), Err(Refusal::StepSettled(_))));
+    }
+
+    #[test]
+    fn a_destructive_note_now_is_announced_but_one_backfilled_is_a_note() {
+        let inc = incident(&[(0, declared("P1"))]);
+        let note = Command::Note {
+            kind: NoteKind::Destructive,
+            text: "flush the CDN".into(),
+        };
+        let now = decide_at(&inc, note.clone(), None).unwrap();
+        assert_eq!(now.kind, step_announced_text("flush the CDN"));
+        let earlier = Backfill {
+            typed: "-10m".into(),
+            at: t(50),
+        };
+        let then = decide_at(&inc, note, Some(earlier)).unwrap();
+        assert!(
+            matches!(then.kind, EventKind::Note { .. }),
+            "{:?}",
+            then.kind
+        );
+    }
+
+    fn step_announced_text(text: &str) -> EventKind {
+        EventKind::StepAnnounced {
+            text: text.into(),
+            countdown_s: playbook().countdown_seconds,
+            run: false,
+        }
     }
 }

@@ -36,11 +36,20 @@ pub enum Refusal {
     /// An objection names no announced step.
     NoStep(String),
     /// An objection to a step that already ran: the ref and how it went.
-    StepRan { step: String, said: String },
+    StepRan {
+        step: String,
+        said: String,
+    },
     /// An objection to a step that was settled without running.
-    StepNotRun { step: String, said: String },
+    StepNotRun {
+        step: String,
+        said: String,
+    },
     /// An objection to a step done by hand, after its countdown.
-    StepUnderway { step: String, author: String },
+    StepUnderway {
+        step: String,
+        author: String,
+    },
     /// A run names a step that is not its own to settle.
     StepSettled(String),
     NoEntry(String),
@@ -104,7 +113,10 @@ impl fmt::Display for Refusal {
                 "step #{step} already ran ({said}); an objection can no longer stop it"
             ),
             Refusal::StepNotRun { step, said } => {
-                write!(f, "step #{step} was not run ({said}); there is nothing to object to")
+                write!(
+                    f,
+                    "step #{step} was not run ({said}); there is nothing to object to"
+                )
             }
             Refusal::StepUnderway { step, author } => write!(
                 f,

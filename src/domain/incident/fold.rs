@@ -296,11 +296,15 @@ impl Incident {
                         };
                         let announced = match heard.is_empty() {
                             true => format!("announced ({} s to object)", step.countdown_s),
-                            false => format!("announced ({} s to object; {heard})", step.countdown_s),
+                            false => {
+                                format!("announced ({} s to object; {heard})", step.countdown_s)
+                            }
                         };
                         match not_started {
                             None => format!("$ {command} → {announced}, ran: {ended}"),
-                            Some(why) => format!("$ {command} → {announced}, not run: {}", single_line(why)),
+                            Some(why) => {
+                                format!("$ {command} → {announced}, not run: {}", single_line(why))
+                            }
                         }
                     }
                     None => format!("$ {command} → {ended}"),

@@ -26,10 +26,10 @@ pub use entry::{Entry, EntryKind};
 pub use fold::ran_phrase;
 pub use projection::Projection;
 pub use queries::{Summary, entry_ref};
-pub use steps::{Objection, Outcome as StepOutcome, Step, StepState, objected_phrase};
 pub use records::{
     ActionItem, CanReport, Change, Delivery, Holder, Link, RoleSpan, Tick, Update, delivery_line,
 };
+pub use steps::{Objection, Outcome as StepOutcome, Step, StepState, objected_phrase};
 
 /// The state of one incident.
 ///

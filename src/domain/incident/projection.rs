@@ -120,7 +120,13 @@ impl Projection {
     pub fn folds_out_of_order(e: &Event) -> bool {
         matches!(
             e.known(),
-            Some(EventKind::Note { .. } | EventKind::CommandRan { announced: None, .. })
+            Some(
+                EventKind::Note { .. }
+                    | EventKind::CommandRan {
+                        announced: None,
+                        ..
+                    }
+            )
         )
     }
 

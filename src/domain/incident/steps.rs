@@ -155,4 +155,31 @@ mod tests {
         });
         assert_eq!(s.state(s.deadline()), StepState::Settled);
     }
+
+    #[test]
+    fn redacting_an_announcement_hides_the_step_from_the_banner_too() {
+        use crate::domain::event::EventKind;
+        use crate::domain::fixtures::{declared, incident};
+        let target = EventId::from_parts(1, 11);
+        let inc = incident(&[
+            (0, declared("P1")),
+            (
+                1,
+                EventKind::StepAnnounced {
+                    text: "rotate key AKIA-secret".into(),
+                    countdown_s: 600,
+                    run: true,
+                },
+            ),
+            (
+                2,
+                EventKind::Redacted {
+                    target,
+                    reason: String::new(),
+                },
+            ),
+        ]);
+        assert_eq!(inc.steps[0].text, crate::domain::redaction::REDACTED);
+        assert!(!format!("{inc:?}").contains("AKIA"));
+    }
 }
