@@ -281,3 +281,31 @@ fn a_destructive_note_is_announced_and_a_teammate_can_object_to_it() {
     assert!(out.status.success(), "{out:?}");
     assert!(timeline(&s).contains("Objected to #"), "{}", timeline(&s));
 }
+
+#[test]
+fn an_objection_made_on_another_laptop_arrives_by_sync_and_stops_the_step() {
+    let devi = declared();
+    let lee = Sandbox::new();
+    let shared = devi.dir.path().join("shared.jsonl");
+    let shared = shared.to_str().unwrap();
+    devi.ok(&["sync", shared]);
+    let mut child = start_step(&devi, &["--countdown", "60"], Stdio::null());
+    let (step, err) = step_ref(&mut child);
+    // The announcement reaches lee's laptop through the shared file, and
+    // lee's objection comes back the same way while the step waits.
+    devi.ok(&["sync", shared]);
+    lee.as_user("lee").args(["sync", shared]).assert().success();
+    lee.as_user("lee")
+        .args(["object", &step, "db-2 is still catching up"])
+        .assert()
+        .success();
+    lee.as_user("lee").args(["sync", shared]).assert().success();
+    devi.ok(&["sync", shared]);
+    let (code, said) = finish(child, err);
+    assert_eq!(code, 1, "{said}");
+    assert!(
+        said.contains("not run: lee objected: db-2 is still catching up"),
+        "{said}"
+    );
+    assert!(!marker(&devi).exists());
+}

@@ -316,12 +316,14 @@ impl Event {
 
 impl EventKind {
     /// What a correction changes: the entry amended, redacted or pinned,
-    /// or the action item done. `None` for every other kind.
+    /// the action item done, or the step objected to. `None` for every
+    /// other kind.
     pub fn corrects(&self) -> Option<EventId> {
         match self {
             EventKind::Amended { target, .. }
             | EventKind::Redacted { target, .. }
-            | EventKind::Pinned { target } => Some(*target),
+            | EventKind::Pinned { target }
+            | EventKind::Objected { target, .. } => Some(*target),
             EventKind::ActionItemDone { item } => Some(*item),
             _ => None,
         }

@@ -2,10 +2,11 @@
 
 use super::Incident;
 use super::entry::EntryKind;
+use super::steps::Objection;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::EventId;
 use crate::domain::redaction::REDACTED;
-use crate::domain::text::sanitize;
+use crate::domain::text::{sanitize, single_line};
 
 impl Incident {
     /// Applies one correction (amend, redact, pin, an action item done);
@@ -38,6 +39,21 @@ impl Incident {
             Some(EventKind::Pinned { target }) => {
                 if let Some(i) = at(*target) {
                     self.timeline[i].pinned = true;
+                }
+            }
+            Some(EventKind::Objected { target, reason }) => {
+                // Its own entry may have been redacted before it found its step.
+                let redacted = at(e.id).is_some_and(|i| self.timeline[i].redacted);
+                if let Some(step) = self.steps.iter_mut().find(|s| s.id == *target) {
+                    step.objections.push(Objection {
+                        id: e.id,
+                        at: e.at,
+                        author: single_line(&e.author),
+                        reason: match redacted {
+                            true => REDACTED.to_string(),
+                            false => single_line(reason),
+                        },
+                    });
                 }
             }
             Some(EventKind::ActionItemDone { item }) => {

@@ -7,7 +7,7 @@ use super::Incident;
 use super::entry::{Entry, EntryKind, Named};
 use super::projection::Projection;
 use super::records::{ActionItem, CanReport, Change, Delivery, Link, Tick, Update};
-use super::steps::{Objection, Outcome as StepOutcome, Step, objected_phrase};
+use super::steps::{Outcome as StepOutcome, Step, objected_phrase};
 use crate::domain::event::{Event, EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::playbook::COMMANDER;
@@ -345,24 +345,13 @@ impl Incident {
                 self.steps.push(step);
                 (EntryKind::Note(NoteKind::Destructive), text)
             }
+            // It joins its step as a correction does (see `correct`): an
+            // objection from a teammate whose clock is behind may sort
+            // before the announcement, and must still hold the step.
             EventKind::Objected { target, reason } => {
-                let objection = Objection {
-                    id: e.id,
-                    at: e.at,
-                    author: author.clone(),
-                    reason: single_line(reason),
-                };
-                let text = match self.steps.iter_mut().find(|s| s.id == *target) {
-                    Some(step) => {
-                        let text = format!("Objected to #{} ({})", target.short(), step.text);
-                        step.objections.push(objection.clone());
-                        text
-                    }
-                    None => format!("Objected to #{}", target.short()),
-                };
-                let text = match objection.reason.is_empty() {
-                    true => text,
-                    false => format!("{text}: {}", objection.reason),
+                let text = match single_line(reason) {
+                    r if r.is_empty() => format!("Objected to #{}", target.short()),
+                    r => format!("Objected to #{}: {r}", target.short()),
                 };
                 (EntryKind::Objection, text)
             }

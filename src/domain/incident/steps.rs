@@ -182,4 +182,35 @@ mod tests {
         assert_eq!(inc.steps[0].text, crate::domain::redaction::REDACTED);
         assert!(!format!("{inc:?}").contains("AKIA"));
     }
+
+    #[test]
+    fn an_objection_from_a_clock_behind_still_holds_the_step() {
+        use crate::domain::event::EventKind;
+        use crate::domain::fixtures::{declared, incident};
+        let step = EventId::from_parts(1, 12);
+        let inc = incident(&[
+            (0, declared("P1")),
+            // lee's clock is two minutes behind devi's: the objection
+            // sorts before the announcement it answers.
+            (
+                1,
+                EventKind::Objected {
+                    target: step,
+                    reason: "backup running".into(),
+                },
+            ),
+            (
+                3,
+                EventKind::StepAnnounced {
+                    text: "restart".into(),
+                    countdown_s: 600,
+                    run: true,
+                },
+            ),
+        ]);
+        let s = &inc.steps[0];
+        assert_eq!(s.id, step);
+        assert_eq!(s.state(s.at), StepState::Objected);
+        assert_eq!(s.objection().unwrap().reason, "backup running");
+    }
 }
