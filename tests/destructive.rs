@@ -94,6 +94,14 @@ fn a_teammate_objects_from_a_second_process_and_the_step_does_not_run() {
     let started = Instant::now();
     let mut child = start_step(&s, &["--countdown", "60"], Stdio::null());
     let (step, err) = step_ref(&mut child);
+    let status = s.as_user("lee").arg("status").output().unwrap();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains(&format!(
+            "to object (fireground object {step}): devi will run $ touch"
+        )),
+        "{status}"
+    );
     s.as_user("lee")
         .args(["object", &step, "the backup is still running"])
         .assert()

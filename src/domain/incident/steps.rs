@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::ids::EventId;
+use crate::domain::when::clock_duration;
 
 /// How long after its countdown a step run by `fireground run` is still
 /// shown as waiting: the person is answering y/N, or their process died
@@ -76,6 +77,39 @@ impl Step {
             StepState::Counting(self.deadline() - now)
         } else {
             StepState::Clear
+        }
+    }
+
+    /// What a banner or a status line says of it at `now`, with how to
+    /// object after "to object"; empty once it is settled.
+    pub fn says(&self, now: DateTime<Utc>, how_to_object: &str) -> String {
+        let who = &self.author;
+        let what = match self.run {
+            true => format!("run $ {}", self.text),
+            false => self.text.clone(),
+        };
+        match (self.state(now), self.objection()) {
+            (StepState::Objected, Some(o)) => {
+                let said = objected_phrase(&o.author, &o.reason);
+                match self.run {
+                    true => format!("⊘ {said} · {who}'s step will not {what}"),
+                    false => format!("⊘ {said} · {who}, hold off: {what}"),
+                }
+            }
+            (StepState::Counting(left), _) => {
+                let left = clock_duration(left);
+                match self.run {
+                    true => format!("! {left} to object{how_to_object}: {who} will {what}"),
+                    false => {
+                        format!("! {left} to object{how_to_object}: {who} is about to: {what}")
+                    }
+                }
+            }
+            (StepState::Clear, _) => match self.run {
+                true => format!("! no objection: {who} may now {what}"),
+                false => format!("! no objection: {who} may go ahead: {what}"),
+            },
+            (StepState::Objected | StepState::Settled, _) => String::new(),
         }
     }
 

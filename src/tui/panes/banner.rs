@@ -2,7 +2,6 @@
 //! will do what, how long is left to object, and any objection. It takes a
 //! row only while a step waits, and every console sees the same banner.
 
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -10,8 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fit_line;
-use crate::domain::incident::{Step, StepState, objected_phrase};
-use crate::domain::when::clock_duration;
+use crate::domain::incident::StepState;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -27,7 +25,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(inc) = &app.incident else { return };
     let waiting = inc.waiting_steps(app.now);
     let Some(step) = waiting.first() else { return };
-    let (text, objected) = says(step, app.now);
+    let text = step.says(app.now, " (O)");
+    let objected = step.state(app.now) == StepState::Objected;
     let more = match waiting.len() {
         1 => String::new(),
         n => format!(" (+{} more)", n - 1),
@@ -42,39 +41,4 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 fn banner_style(t: Theme, objected: bool) -> Style {
     let base = if objected { t.warn() } else { t.alarm() };
     base.add_modifier(Modifier::REVERSED | Modifier::BOLD)
-}
-
-/// What the banner says of a step at `now`, and whether it was objected to.
-pub fn says(step: &Step, now: DateTime<Utc>) -> (String, bool) {
-    let who = &step.author;
-    let what = match step.run {
-        true => format!("run $ {}", step.text),
-        false => step.text.clone(),
-    };
-    match (step.state(now), step.objection()) {
-        (StepState::Objected, Some(o)) => {
-            let said = objected_phrase(&o.author, &o.reason);
-            let text = match step.run {
-                true => format!("⊘ {said} · {who}'s step will not {what}"),
-                false => format!("⊘ {said} · {who}, hold off: {what}"),
-            };
-            (text, true)
-        }
-        (StepState::Counting(left), _) => {
-            let left = clock_duration(left);
-            let text = match step.run {
-                true => format!("! {left} to object (O): {who} will {what}"),
-                false => format!("! {left} to object (O): {who} is about to: {what}"),
-            };
-            (text, false)
-        }
-        (StepState::Clear, _) => {
-            let text = match step.run {
-                true => format!("! no objection: {who} may now {what}"),
-                false => format!("! no objection: {who} may go ahead: {what}"),
-            };
-            (text, false)
-        }
-        (StepState::Objected | StepState::Settled, _) => (String::new(), false),
-    }
 }
