@@ -276,11 +276,17 @@ fn a_step_killed_during_its_countdown_stays_open_to_objection() {
 fn a_destructive_note_is_announced_and_a_teammate_can_object_to_it() {
     let s = declared();
     let out = s.ok(&["log", "--kind", "destructive", "flush the CDN cache"]);
-    assert!(out.contains("anyone may object for 60 s"), "{out}");
     let step = events(&s, "step_announced")[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
+    let short = &step[10..16].to_ascii_lowercase();
+    assert!(
+        out.contains(&format!(
+            "Announced step #{short}; anyone may object within 60 s: fireground object {short}"
+        )),
+        "{out}"
+    );
     let out = s
         .as_user("lee")
         .args(["object", &step, "wait"])

@@ -91,27 +91,32 @@ fn wait(
     let ends = Instant::now() + Duration::from_secs(u64::from(countdown_s));
     let live = std::io::stderr().is_terminal();
     let held = |why: String, code| Ok(Verdict::Held { why, code });
-    loop {
+    let stopped = loop {
         if interrupted.caught() {
-            return held("withdrawn during the countdown".into(), 130);
+            break Some(("withdrawn during the countdown".to_string(), 130));
         }
         if let Some(objection) = watch.objection(ctx)? {
-            return held(objection, 1);
+            break Some((objection, 1));
         }
         let left = ends.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            break;
+            break None;
         }
         if live {
+            // Our own words on our own terminal: \x1b[K clears what a
+            // longer count left at the end of the line.
             eprint!(
-                "\rfireground: running in {:>4} s unless someone objects (Ctrl-C withdraws it) ",
+                "\rfireground: running in {} s unless someone objects (Ctrl-C withdraws it)\x1b[K",
                 left.as_secs() + 1
             );
         }
         std::thread::sleep(POLL.min(left));
-    }
+    };
     if live {
         eprintln!();
+    }
+    if let Some((why, code)) = stopped {
+        return held(why, code);
     }
     if !yes {
         eprint!("fireground: no objection. Run it now? [y/N] ");

@@ -51,6 +51,10 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     let said = match (overruled, event.known()) {
         (Some(why), _) => format!("recorded at the time given, but {why}"),
         (None, Some(EventKind::UpdateSent { .. })) => update_said(&said, event.known()),
+        (None, Some(EventKind::StepAnnounced { countdown_s, .. })) => format!(
+            "Announced step #{r}; anyone may object within {countdown_s} s: fireground object {r} [REASON]",
+            r = event.id.short()
+        ),
         (None, _) => said,
     };
     println!("{} {title}: {said}", incident.short());
