@@ -1,6 +1,7 @@
 //! The command line: clap definitions and dispatch to the non-interactive
 //! commands. With no subcommand, fireground opens the console.
 
+mod announce;
 mod config_cmd;
 pub(crate) mod demo;
 mod outbox_cmd;
@@ -80,7 +81,7 @@ impl Cli {
 }
 
 /// When an event happened, for commands that record one.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct When {
     /// When it happened: RFC 3339, HH:MM (local time; typed just after midnight, 23:50 is last night) or relative like -15m [default: now]
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
@@ -304,6 +305,16 @@ pub enum CliCommand {
         #[command(flatten)]
         secrets: SecretArgs,
     },
+    /// Object to an announced destructive step during its countdown: it is not run
+    Object {
+        /// The step's ref, as its announcement or the console's banner shows it
+        step: String,
+        /// Why, in a few words
+        #[arg(default_value = "")]
+        reason: String,
+        #[command(flatten)]
+        secrets: SecretArgs,
+    },
     /// Mark an entry as part of the short story of the incident
     Pin {
         /// The entry's ref (`fireground print --refs` shows them)
@@ -349,9 +360,15 @@ pub enum CliCommand {
     Keys,
     /// Run a command, its output passing through, and record what ran, for how long and how it ended
     Run {
-        /// Record it as a destructive step
+        /// Announce it first as a destructive step: anyone may object during a countdown, then y/N
         #[arg(long)]
         destructive: bool,
+        /// Seconds open to objection before a destructive step (the playbook's by default)
+        #[arg(long, value_name = "SECONDS", requires = "destructive")]
+        countdown: Option<u32>,
+        /// Take a destructive step without asking y/N once its countdown passes unopposed
+        #[arg(long, requires = "destructive")]
+        yes: bool,
         /// Record this word (a password, a token in the command line) as ****; may be repeated
         #[arg(long, value_name = "WORD")]
         mask: Vec<String>,
@@ -538,6 +555,8 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
         CliCommand::Run {
             destructive,
+            countdown,
+            yes,
             mask,
             allow_secret,
             command,
@@ -546,6 +565,8 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
             run_cmd::Run {
                 argv: command,
                 destructive,
+                countdown,
+                yes,
                 mask,
                 allow_secret,
             },

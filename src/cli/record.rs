@@ -51,6 +51,10 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     let said = match (overruled, event.known()) {
         (Some(why), _) => format!("recorded at the time given, but {why}"),
         (None, Some(EventKind::UpdateSent { .. })) => update_said(&said, event.known()),
+        (None, Some(EventKind::StepAnnounced { countdown_s, .. })) => format!(
+            "Announced step #{r}; anyone may object within {countdown_s} s: fireground object {r} [REASON]",
+            r = event.id.short()
+        ),
         (None, _) => said,
     };
     println!("{} {title}: {said}", incident.short());
@@ -78,6 +82,7 @@ fn secrets_of(command: &CliCommand) -> Secrets {
         | CliCommand::Action(ActionCommand::Add { secrets, .. })
         | CliCommand::Amend { secrets, .. }
         | CliCommand::Redact { secrets, .. }
+        | CliCommand::Object { secrets, .. }
         | CliCommand::Resolve { secrets, .. }
         | CliCommand::Reopen { secrets, .. } => secrets.secrets(),
         _ => Secrets::Refuse,
@@ -188,6 +193,9 @@ fn into_command(command: CliCommand) -> (Command, When) {
             when,
         ),
         CliCommand::Pin { event, when } => (Command::Pin { entry: event }, when),
+        CliCommand::Object { step, reason, .. } => {
+            (Command::Object { step, reason }, When::default())
+        }
         CliCommand::Resolve { summary, when, .. } => (Command::Resolve { summary }, when),
         CliCommand::Reopen { reason, when, .. } => (Command::Reopen { reason }, when),
         other => unreachable!("{other:?} records nothing"),

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use chrono::{SecondsFormat, Utc};
 
+use super::announce::{Verdict, announce_and_wait};
 use crate::app::{AppError, Command, Context, Secrets};
 use crate::domain::secrets::MASK;
 use crate::domain::text::sanitize;
@@ -23,6 +24,11 @@ pub const LINE_CHARS: usize = 300;
 pub struct Run {
     pub argv: Vec<String>,
     pub destructive: bool,
+    /// Seconds a destructive step is open to objection; `None` for the
+    /// playbook's.
+    pub countdown: Option<u32>,
+    /// Take a destructive step unopposed without asking y/N.
+    pub yes: bool,
     /// Words recorded as ****, wherever they appear.
     pub mask: Vec<String>,
     pub allow_secret: bool,
@@ -33,25 +39,54 @@ pub fn run(ctx: &mut Context, run: Run) -> Result<(), AppError> {
     // Whatever would refuse the record is found before the command runs:
     // once it has run, it is recorded.
     ctx.author()?;
-    ctx.incident()?;
-    let started = Utc::now();
-    let cwd = std::env::current_dir()
-        .map(|d| d.display().to_string())
-        .unwrap_or_default();
-    let clock = Instant::now();
-    let ended = {
-        let _ignored = InterruptsGoToTheCommand::new();
-        execute(&run.argv)
-    };
-    let duration_ms = clock.elapsed().as_millis() as u64;
+    ctx.incident_without_notes()?;
     let masked = |text: String| {
         run.mask
             .iter()
             .filter(|w| !w.is_empty())
             .fold(text, |t, w| t.replace(w.as_str(), MASK))
     };
+    // It runs as asked: a likely secret in its words is masked rather
+    // than refused, unless the person said to keep it.
+    let secrets = match run.allow_secret {
+        true => Secrets::Keep,
+        false => Secrets::Mask,
+    };
+    let command_line = masked(shell_words(&run.argv));
+    let cwd = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    let announced = match run.destructive {
+        false => None,
+        true => match announce_and_wait(ctx, &command_line, run.countdown, run.yes, secrets)? {
+            (step, Verdict::Go) => Some(step),
+            (step, Verdict::Held { why, code }) => {
+                let held = Command::RecordRun {
+                    command: command_line,
+                    cwd,
+                    duration_ms: 0,
+                    exit: None,
+                    signal: None,
+                    not_started: Some(why.clone()),
+                    output: String::new(),
+                    destructive: true,
+                    announced: Some(step),
+                };
+                ctx.execute(None, held, None, secrets)?;
+                eprintln!("fireground: not run: {why}");
+                return Err(AppError::Passed(code));
+            }
+        },
+    };
+    let started = Utc::now();
+    let clock = Instant::now();
+    let ended = {
+        let _ignored = InterruptsGoToTheCommand::new();
+        execute(&run.argv)
+    };
+    let duration_ms = clock.elapsed().as_millis() as u64;
     let command = Command::RecordRun {
-        command: masked(shell_words(&run.argv)),
+        command: command_line,
         cwd,
         duration_ms,
         exit: ended.exit,
@@ -59,12 +94,7 @@ pub fn run(ctx: &mut Context, run: Run) -> Result<(), AppError> {
         not_started: ended.not_started.clone(),
         output: masked(ended.tail),
         destructive: run.destructive,
-    };
-    // It already ran: a likely secret in its words is masked rather than
-    // refused, unless the person said to keep it.
-    let secrets = match run.allow_secret {
-        true => Secrets::Keep,
-        false => Secrets::Mask,
+        announced,
     };
     let at = started.to_rfc3339_opts(SecondsFormat::Millis, true);
     let outcome = ctx.execute(None, command, Some(&at), secrets)?;

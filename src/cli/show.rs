@@ -109,6 +109,8 @@ struct StatusDoc<'a> {
     last_update: Option<&'a crate::domain::incident::Update>,
     links: &'a [crate::domain::incident::Link],
     action_items: &'a [crate::domain::incident::ActionItem],
+    /// Destructive steps announced, with objections and outcomes.
+    steps: &'a [crate::domain::incident::Step],
     /// Events from other replicas dated too far ahead to let in yet.
     held_back: Option<HeldBack>,
 }
@@ -169,6 +171,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
             last_update: inc.updates.last(),
             links: &inc.links,
             action_items: &inc.action_items,
+            steps: &inc.steps,
             held_back: held.as_ref().map(|h| HeldBack {
                 events: h.count,
                 latest: h.latest,
@@ -214,6 +217,10 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
         inc.declared_by
     );
     println!("Updates:  {}", cadence_line(&inc, &cadence));
+    for step in inc.waiting_steps(now) {
+        let how = format!(" (fireground object {})", step.id.short());
+        println!("Step:     {}", step.says(now, &how));
+    }
     println!("\nRoles");
     let width = roles
         .iter()

@@ -99,6 +99,18 @@ pub enum Command {
         count: Option<String>,
         category: Option<String>,
     },
+    /// A destructive step `fireground run` will take after a countdown
+    /// unless someone objects; a destructive note is one done by hand.
+    Announce {
+        command: String,
+        /// Seconds to wait for objections; `None` for the playbook's.
+        countdown_s: Option<u32>,
+    },
+    /// An objection to an announced step, by its `#ref`.
+    Object {
+        step: String,
+        reason: String,
+    },
     /// A command run through `fireground run`, as it ended.
     RecordRun {
         command: String,
@@ -109,6 +121,8 @@ pub enum Command {
         not_started: Option<String>,
         output: String,
         destructive: bool,
+        /// The step it was announced as, if it was.
+        announced: Option<EventId>,
     },
     /// What became of posting an update to a channel: recorded by the
     /// replica that posted it, never typed by a person.
@@ -186,7 +200,10 @@ impl Command {
             Command::RecordRun {
                 command, output, ..
             } => texts.extend([("the command", command), ("its output", output)]),
-            Command::Redact { reason, .. } | Command::Reopen { reason } => {
+            Command::Announce { command, .. } => texts.push(("the command", command)),
+            Command::Redact { reason, .. }
+            | Command::Reopen { reason }
+            | Command::Object { reason, .. } => {
                 texts.push(("the reason", reason));
             }
             Command::Resolve { summary } => texts.push(("the summary", summary)),

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::command::Command;
 use super::draft::update_draft;
-use super::event::EventKind;
-use super::incident::{Incident, delivery_line, impact_line, ran_phrase};
+use super::event::{EventKind, NoteKind};
+use super::incident::{Incident, delivery_line, entry_ref, impact_line, ran_phrase};
 use super::input::{
     declaration, find_entry, next_update_by_cadence, optional, parse_count, parse_due,
     pick_checklist_item, required,
@@ -146,6 +146,12 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
     let now_only = s.backfill.is_none();
     let decision = match command {
         Command::Declare { .. } => unreachable!("decided above"),
+        // A destructive step done by hand is announced as one, so anyone
+        // can object during its countdown.
+        Command::Note {
+            kind: NoteKind::Destructive,
+            text,
+        } if now_only => announce(pb, required("the note", text)?, None, false),
         Command::Note { kind, text } => Decision::new(
             EventKind::Note {
                 note: *kind,
@@ -153,6 +159,51 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             },
             format!("Logged {}", kind.name()),
         ),
+        Command::Announce {
+            command,
+            countdown_s,
+        } => announce(pb, required("the command", command)?, *countdown_s, true),
+        Command::Object { step, reason } => {
+            let r = entry_ref(step);
+            let found = inc
+                .steps
+                .iter()
+                .filter(|s| s.id.matches_ref(r))
+                .collect::<Vec<_>>();
+            let step = match found.as_slice() {
+                [one] => *one,
+                [] => return Err(Refusal::NoStep(r.to_string())),
+                _ => return Err(Refusal::AmbiguousEntry(r.to_string())),
+            };
+            let short = step.id.short();
+            match &step.outcome {
+                Some(o) if o.ran => {
+                    let said = o.said.clone();
+                    return Err(Refusal::StepRan { step: short, said });
+                }
+                Some(o) => {
+                    let said = o.said.clone();
+                    return Err(Refusal::StepNotRun { step: short, said });
+                }
+                None if !step.run && s.now.with_timezone(&Utc) > step.deadline() => {
+                    let author = step.author.clone();
+                    return Err(Refusal::StepUnderway {
+                        step: short,
+                        author,
+                    });
+                }
+                None => {}
+            }
+            let said = match step.run {
+                true => format!("Objected to step #{short} ({}): it will not run", step.text),
+                false => format!("Objected to step #{short} ({})", step.text),
+            };
+            let kind = EventKind::Objected {
+                target: step.id,
+                reason: reason.trim().to_string(),
+            };
+            Decision::new(kind, said)
+        }
         Command::Assign { role, person } => {
             let role = pb.find_role(role)?;
             let person = required("the person", person)?;
@@ -313,7 +364,17 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
             not_started,
             output,
             destructive,
+            announced,
         } => {
+            // Only the run that announced a step settles it, once.
+            if let Some(a) = announced
+                && !inc
+                    .steps
+                    .iter()
+                    .any(|s| s.id == *a && s.run && s.outcome.is_none())
+            {
+                return Err(Refusal::StepSettled(a.short()));
+            }
             let said = ran_phrase(*exit, *signal, not_started.as_deref(), *duration_ms);
             let kind = EventKind::CommandRan {
                 command: required("the command", command)?,
@@ -324,6 +385,7 @@ fn rules<Tz: TimeZone>(s: &Situation<Tz>, command: &Command) -> Result<Decision,
                 not_started: not_started.clone(),
                 output: output.clone(),
                 destructive: *destructive,
+                announced: *announced,
             };
             Decision::new(kind, format!("Recorded: {said}"))
         }
@@ -402,6 +464,22 @@ fn set_impact(
         category,
     };
     Ok(Decision::new(kind, said))
+}
+
+/// A destructive step announced, open to objection for the countdown
+/// given or the playbook's.
+fn announce(pb: &Playbook, text: String, countdown_s: Option<u32>, run: bool) -> Decision {
+    let countdown_s = countdown_s.unwrap_or(pb.countdown_seconds);
+    let said = match run {
+        true => format!("Announced; it runs after {countdown_s} s unless someone objects"),
+        false => format!("Announced; anyone may object for {countdown_s} s"),
+    };
+    let kind = EventKind::StepAnnounced {
+        text,
+        countdown_s,
+        run,
+    };
+    Decision::new(kind, said)
 }
 
 /// A stakeholder update: what was left out is the draft's, and the next
@@ -724,5 +802,142 @@ mod tests {
             decide(&situation, &declare),
             Err(Refusal::Empty("the commander"))
         );
+    }
+
+    fn step_announced(run: bool) -> EventKind {
+        EventKind::StepAnnounced {
+            text: "restart the primary".into(),
+            countdown_s: 60,
+            run,
+        }
+    }
+
+    /// The step announced second in each incident below.
+    fn step_id() -> crate::domain::ids::EventId {
+        crate::domain::ids::EventId::from_parts(1, 11)
+    }
+
+    /// How the run of the step ended.
+    fn ran(not_started: Option<&str>) -> EventKind {
+        EventKind::CommandRan {
+            command: "restart".into(),
+            cwd: String::new(),
+            duration_ms: 1200,
+            exit: not_started.is_none().then_some(0),
+            signal: None,
+            not_started: not_started.map(str::to_string),
+            output: String::new(),
+            destructive: true,
+            announced: Some(step_id()),
+        }
+    }
+
+    fn object() -> Command {
+        Command::Object {
+            step: step_id().to_string(),
+            reason: "not now".into(),
+        }
+    }
+
+    #[test]
+    fn an_objection_is_refused_once_the_step_ran_or_was_not_run() {
+        let open = incident(&[(0, declared("P1")), (59, step_announced(true))]);
+        assert!(decide_at(&open, object(), None).is_ok());
+        let after_it_ran = incident(&[
+            (0, declared("P1")),
+            (58, step_announced(true)),
+            (59, ran(None)),
+        ]);
+        let refused = decide_at(&after_it_ran, object(), None).unwrap_err();
+        assert!(matches!(refused, Refusal::StepRan { .. }), "{refused:?}");
+        assert!(
+            refused
+                .to_string()
+                .contains("already ran (exit 0 after 1.2 s)"),
+            "{refused}"
+        );
+        let held = incident(&[
+            (0, declared("P1")),
+            (58, step_announced(true)),
+            (59, ran(Some("bo objected"))),
+        ]);
+        let refused = decide_at(&held, object(), None).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "step #{} was not run (bo objected); there is nothing to object to",
+                step_id().short()
+            )
+        );
+    }
+
+    #[test]
+    fn a_step_done_by_hand_takes_objections_only_during_its_countdown() {
+        // Announced at minute 59 with 60 s to object; it is minute 60.
+        let counting = incident(&[(0, declared("P1")), (59, step_announced(false))]);
+        assert!(decide_at(&counting, object(), None).is_ok());
+        let over = incident(&[(0, declared("P1")), (58, step_announced(false))]);
+        let refused = decide_at(&over, object(), None).unwrap_err();
+        assert!(
+            refused.to_string().contains("ana may have done it"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn only_the_run_that_announced_a_step_settles_it_and_only_once() {
+        let settle = |inc: &Incident| {
+            let run = Command::RecordRun {
+                command: "restart".into(),
+                cwd: String::new(),
+                duration_ms: 1,
+                exit: Some(0),
+                signal: None,
+                not_started: None,
+                output: String::new(),
+                destructive: true,
+                announced: Some(step_id()),
+            };
+            decide_at(inc, run, None)
+        };
+        let waiting = incident(&[(0, declared("P1")), (59, step_announced(true))]);
+        assert!(settle(&waiting).is_ok());
+        let settled = incident(&[
+            (0, declared("P1")),
+            (58, step_announced(true)),
+            (59, ran(None)),
+        ]);
+        assert!(matches!(settle(&settled), Err(Refusal::StepSettled(_))));
+        let by_hand = incident(&[(0, declared("P1")), (59, step_announced(false))]);
+        assert!(matches!(settle(&by_hand), Err(Refusal::StepSettled(_))));
+    }
+
+    #[test]
+    fn a_destructive_note_now_is_announced_but_one_backfilled_is_a_note() {
+        let inc = incident(&[(0, declared("P1"))]);
+        let note = Command::Note {
+            kind: NoteKind::Destructive,
+            text: "flush the CDN".into(),
+        };
+        let now = decide_at(&inc, note.clone(), None).unwrap();
+        assert_eq!(now.kind, step_announced_text("flush the CDN"));
+        let earlier = Backfill {
+            typed: "-10m".into(),
+            at: t(50),
+        };
+        let then = decide_at(&inc, note, Some(earlier)).unwrap();
+        assert!(
+            matches!(then.kind, EventKind::Note { .. }),
+            "{:?}",
+            then.kind
+        );
+    }
+
+    fn step_announced_text(text: &str) -> EventKind {
+        EventKind::StepAnnounced {
+            text: text.into(),
+            countdown_s: playbook().countdown_seconds,
+            run: false,
+        }
     }
 }

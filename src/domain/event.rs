@@ -226,6 +226,26 @@ pub enum EventKind {
         output: String,
         #[serde(default)]
         destructive: bool,
+        /// The announcement this run followed, when it was announced
+        /// first ([`EventKind::StepAnnounced`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        announced: Option<EventId>,
+    },
+    /// A destructive step announced before it is taken, so anyone can
+    /// object during its countdown. `run` when `fireground run` takes it
+    /// (and records how it went, naming this event); a step done by hand
+    /// has only its countdown.
+    StepAnnounced {
+        text: String,
+        countdown_s: u32,
+        #[serde(default)]
+        run: bool,
+    },
+    /// An objection to an announced step: a run waiting on it does not run.
+    Objected {
+        target: EventId,
+        #[serde(default)]
+        reason: String,
     },
     /// What became of posting a stakeholder update to one of its channels:
     /// when stakeholders were really told, or why they were not.
@@ -274,6 +294,8 @@ impl EventKind {
             EventKind::UpdateDelivery { .. } => "update_delivery",
             EventKind::CommandRan { .. } => "command_ran",
             EventKind::ImpactSet { .. } => "impact_set",
+            EventKind::StepAnnounced { .. } => "step_announced",
+            EventKind::Objected { .. } => "objected",
         }
     }
 }
@@ -305,12 +327,14 @@ impl Event {
 
 impl EventKind {
     /// What a correction changes: the entry amended, redacted or pinned,
-    /// or the action item done. `None` for every other kind.
+    /// the action item done, or the step objected to. `None` for every
+    /// other kind.
     pub fn corrects(&self) -> Option<EventId> {
         match self {
             EventKind::Amended { target, .. }
             | EventKind::Redacted { target, .. }
-            | EventKind::Pinned { target } => Some(*target),
+            | EventKind::Pinned { target }
+            | EventKind::Objected { target, .. } => Some(*target),
             EventKind::ActionItemDone { item } => Some(*item),
             _ => None,
         }

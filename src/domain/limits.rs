@@ -98,6 +98,8 @@ fn text_fields(kind: &EventKind) -> Vec<(&'static str, &str)> {
         }
         EventKind::Resolved { summary } => vec![("summary", summary)],
         EventKind::Reopened { reason } => vec![("reason", reason)],
+        EventKind::StepAnnounced { text, .. } => vec![("step", text)],
+        EventKind::Objected { reason, .. } => vec![("objection", reason)],
         EventKind::Amended { text, .. } => vec![("corrected text", text)],
         EventKind::Redacted { reason, .. } => vec![("reason", reason)],
         EventKind::CommandRan {

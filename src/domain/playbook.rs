@@ -26,7 +26,14 @@ pub struct Playbook {
     /// The team's webhook channels for stakeholder updates; a user's config
     /// file may add to them or replace one by name.
     pub channels: Vec<ChannelSpec>,
+    /// How long a destructive step is open to objection before it is taken.
+    pub countdown_seconds: u32,
 }
+
+/// The countdown of a destructive step where the playbook sets none.
+pub const DEFAULT_COUNTDOWN_SECONDS: u32 = 60;
+/// The longest countdown: a step held back longer is a plan, not a step.
+pub const MAX_COUNTDOWN_SECONDS: u32 = 3600;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Severity {
@@ -163,6 +170,14 @@ struct RawPlaybook {
     update_template: RawUpdateTemplate,
     #[serde(default)]
     channels: RawChannels,
+    #[serde(default)]
+    destructive: Option<RawDestructive>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDestructive {
+    countdown_seconds: Spanned<u32>,
 }
 
 #[derive(Deserialize)]
@@ -369,8 +384,22 @@ impl Playbook {
             }
         }
         let channels = parse_channels(raw.channels, text)?;
+        let countdown_seconds = match raw.destructive {
+            None => DEFAULT_COUNTDOWN_SECONDS,
+            Some(d) if *d.countdown_seconds.get_ref() > MAX_COUNTDOWN_SECONDS => {
+                return Err(error_at(
+                    text,
+                    d.countdown_seconds.span(),
+                    format!(
+                        "countdown_seconds must be at most {MAX_COUNTDOWN_SECONDS} (an hour); 0 asks y/N at once"
+                    ),
+                ));
+            }
+            Some(d) => d.countdown_seconds.into_inner(),
+        };
         Ok(Playbook {
             channels,
+            countdown_seconds,
             name: raw.name.into_inner(),
             description: text_of(raw.description),
             severities: raw

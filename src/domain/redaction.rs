@@ -124,6 +124,7 @@ fn redact_event(e: &Event) -> Event {
                 exit,
                 signal,
                 destructive,
+                announced,
                 ..
             } => EventKind::CommandRan {
                 command: r(),
@@ -134,6 +135,18 @@ fn redact_event(e: &Event) -> Event {
                 not_started: None,
                 output: r(),
                 destructive,
+                announced,
+            },
+            EventKind::StepAnnounced {
+                countdown_s, run, ..
+            } => EventKind::StepAnnounced {
+                text: r(),
+                countdown_s,
+                run,
+            },
+            EventKind::Objected { target, .. } => EventKind::Objected {
+                target,
+                reason: r(),
             },
             EventKind::ImpactSet {
                 count, category, ..

@@ -33,6 +33,25 @@ pub enum Refusal {
     /// A delivery names an update the incident does not have.
     NoUpdate(String),
     ActionItemDone(String),
+    /// An objection names no announced step.
+    NoStep(String),
+    /// An objection to a step that already ran: the ref and how it went.
+    StepRan {
+        step: String,
+        said: String,
+    },
+    /// An objection to a step that was settled without running.
+    StepNotRun {
+        step: String,
+        said: String,
+    },
+    /// An objection to a step done by hand, after its countdown.
+    StepUnderway {
+        step: String,
+        author: String,
+    },
+    /// A run names a step that is not its own to settle.
+    StepSettled(String),
     NoEntry(String),
     AmbiguousEntry(String),
     AlreadyPinned,
@@ -92,6 +111,27 @@ impl fmt::Display for Refusal {
             ),
             Refusal::NoUpdate(r) => write!(f, "no stakeholder update '#{r}' in this incident"),
             Refusal::ActionItemDone(r) => write!(f, "action item #{r} is already done"),
+            Refusal::NoStep(r) => write!(
+                f,
+                "'#{r}' is not an announced destructive step; the timeline marks them with !"
+            ),
+            Refusal::StepRan { step, said } => write!(
+                f,
+                "step #{step} already ran ({said}); an objection can no longer stop it"
+            ),
+            Refusal::StepNotRun { step, said } => {
+                write!(
+                    f,
+                    "step #{step} was not run ({said}); there is nothing to object to"
+                )
+            }
+            Refusal::StepUnderway { step, author } => write!(
+                f,
+                "the countdown of step #{step} is over and {author} may have done it; tell them directly"
+            ),
+            Refusal::StepSettled(r) => {
+                write!(f, "step #{r} is not an announced run waiting to be taken")
+            }
             Refusal::NoEntry(r) => write!(
                 f,
                 "no timeline entry '#{r}' in this incident; `fireground print --refs` shows each entry's ref"

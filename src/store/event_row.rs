@@ -184,6 +184,7 @@ fn split_seal(seal: &Seal, body: String) -> (String, Seal) {
 pub fn body_text(e: &Event) -> Option<&str> {
     match e.known()? {
         EventKind::Note { text, .. }
+        | EventKind::StepAnnounced { text, .. }
         | EventKind::ActionItemAdded { text, .. }
         | EventKind::Amended { text, .. } => Some(text),
         _ => None,

@@ -22,6 +22,8 @@ pub enum Action {
     Pin,
     /// Asks to redact the selected entry.
     Redact,
+    /// Object to the destructive step the banner shows.
+    Object,
     /// Copies the update being written, or the entry selected or read, to
     /// the terminal's clipboard.
     Copy,

@@ -36,6 +36,10 @@ pub enum Purpose {
     Redact {
         target: crate::domain::ids::EventId,
     },
+    /// An objection to an announced destructive step.
+    Object {
+        step: crate::domain::ids::EventId,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -69,6 +69,11 @@ pub const KEYS: &[KeyHelp] = &[
         "redact",
         "Redact the selected entry (asks for a reason first; cannot be undone)",
     ),
+    k(
+        "O",
+        "object",
+        "Object to the destructive step announced in the banner: it does not run",
+    ),
     k("/", "filter", "Show one kind of timeline entry only"),
     k(
         "o",
@@ -142,6 +147,7 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
         KeyCode::Char('p') => Some(Action::Pin),
         KeyCode::Char('y') => Some(Action::Copy),
         KeyCode::Char('X') => Some(Action::Redact),
+        KeyCode::Char('O') => Some(Action::Object),
         KeyCode::Char('S') => Some(Action::SyncNow),
         KeyCode::Char('o') => Some(Action::ToggleOlderCan),
         KeyCode::Char('?') => Some(Action::Help),

@@ -81,7 +81,7 @@ impl Theme {
             EntryKind::Note(NoteKind::Command) => self.fg(Color::LightYellow),
             EntryKind::Role => self.fg(Color::Blue),
             EntryKind::Update => self.good().add_modifier(Modifier::BOLD),
-            EntryKind::Severity | EntryKind::Declared => self.warn(),
+            EntryKind::Severity | EntryKind::Declared | EntryKind::Objection => self.warn(),
             EntryKind::Impact => self.fg(Color::LightRed),
             EntryKind::Stage => self.fg(Color::Magenta),
             EntryKind::Can => self.fg(Color::LightCyan),

@@ -7,7 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Mode};
 use super::panes::{
-    cadence, can, checklist, detail, footer, header, help, roles, timeline, welcome,
+    banner, cadence, can, checklist, detail, footer, header, help, roles, timeline, welcome,
 };
 
 /// The smallest terminal the console lays out in.
@@ -25,12 +25,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return too_small(frame, area, app);
     }
-    let [top, body, bottom] = Layout::vertical([
+    let [banner_row, top, body, bottom] = Layout::vertical([
+        Constraint::Length(banner::height(app)),
         Constraint::Length(3),
         Constraint::Min(0),
         Constraint::Length(2),
     ])
     .areas(area);
+    banner::draw(frame, banner_row, app);
     header::draw(frame, top, app);
     footer::draw(frame, bottom, app);
     if app.incident.is_none() {

@@ -2,10 +2,11 @@
 
 use super::Incident;
 use super::entry::EntryKind;
+use super::steps::Objection;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::EventId;
 use crate::domain::redaction::REDACTED;
-use crate::domain::text::sanitize;
+use crate::domain::text::{sanitize, single_line};
 
 impl Incident {
     /// Applies one correction (amend, redact, pin, an action item done);
@@ -42,6 +43,21 @@ impl Incident {
                     self.timeline[i].pinned = true;
                 }
             }
+            Some(EventKind::Objected { target, reason }) => {
+                // Its own entry may have been redacted before it found its step.
+                let redacted = at(e.id).is_some_and(|i| self.timeline[i].redacted);
+                if let Some(step) = self.steps.iter_mut().find(|s| s.id == *target) {
+                    step.objections.push(Objection {
+                        id: e.id,
+                        at: e.at,
+                        author: single_line(&e.author),
+                        reason: match redacted {
+                            true => REDACTED.to_string(),
+                            false => single_line(reason),
+                        },
+                    });
+                }
+            }
             Some(EventKind::ActionItemDone { item }) => {
                 if let Some(a) = self.action_items.iter_mut().find(|a| a.id == *item) {
                     a.done_at = Some(a.done_at.map_or(e.at, |d| d.min(e.at)));
@@ -67,6 +83,14 @@ impl Incident {
         }
         if let Some(i) = self.impact.as_mut().filter(|i| i.id == target) {
             i.affected = REDACTED.into();
+        }
+        for s in self.steps.iter_mut() {
+            if s.id == target {
+                s.text = REDACTED.into();
+            }
+            for o in s.objections.iter_mut().filter(|o| o.id == target) {
+                o.reason = REDACTED.into();
+            }
         }
         for l in self.links.iter_mut().filter(|l| l.id == target) {
             l.label = REDACTED.into();

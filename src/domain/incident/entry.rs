@@ -22,6 +22,8 @@ pub enum EntryKind {
     Update,
     /// What became of posting an update to a channel.
     Delivery,
+    /// An objection to an announced destructive step.
+    Objection,
     Link,
     ActionItem,
     Checklist,
@@ -43,6 +45,7 @@ impl EntryKind {
             EntryKind::Can => "can",
             EntryKind::Update => "update",
             EntryKind::Delivery => "delivery",
+            EntryKind::Objection => "objection",
             EntryKind::Link => "link",
             EntryKind::ActionItem => "action-item",
             EntryKind::Checklist => "checklist",
@@ -59,7 +62,7 @@ impl EntryKind {
     }
 
     /// Every kind, in the order filters list them.
-    pub const ALL: [EntryKind; 19] = [
+    pub const ALL: [EntryKind; 20] = [
         EntryKind::Declared,
         EntryKind::Note(NoteKind::Note),
         EntryKind::Note(NoteKind::Decision),
@@ -74,6 +77,7 @@ impl EntryKind {
         EntryKind::Can,
         EntryKind::Update,
         EntryKind::Delivery,
+        EntryKind::Objection,
         EntryKind::Link,
         EntryKind::ActionItem,
         EntryKind::Checklist,

@@ -7,6 +7,7 @@ use super::Incident;
 use super::entry::{Entry, EntryKind, Named};
 use super::projection::Projection;
 use super::records::{ActionItem, CanReport, Change, Delivery, Impact, Link, Tick, Update};
+use super::steps::{Outcome as StepOutcome, Step, objected_phrase};
 use crate::domain::event::{Event, EventKind, NoteKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::playbook::COMMANDER;
@@ -66,6 +67,7 @@ impl Incident {
             links: Vec::new(),
             action_items: Vec::new(),
             ticks: Vec::new(),
+            steps: Vec::new(),
             resolved_at: None,
             reopenings: Vec::new(),
             people: BTreeSet::new(),
@@ -271,10 +273,43 @@ impl Incident {
                 not_started,
                 output,
                 destructive,
+                announced,
                 ..
             } => {
                 let ended = ran_phrase(*exit, *signal, not_started.as_deref(), *duration_ms);
-                let mut text = format!("$ {} → {ended}", single_line(command));
+                let command = single_line(command);
+                let step = announced.and_then(|a| self.steps.iter_mut().find(|s| s.id == a));
+                // An announced run tells the whole story of its step.
+                let mut text = match step {
+                    Some(step) => {
+                        step.outcome = Some(StepOutcome {
+                            at: e.at,
+                            ran: not_started.is_none(),
+                            said: match not_started {
+                                None => ended.clone(),
+                                Some(why) => single_line(why),
+                            },
+                        });
+                        let heard = match (step.objection(), not_started) {
+                            (Some(o), None) => objected_phrase(&o.author, &o.reason),
+                            (None, None) => "no objection".to_string(),
+                            (_, Some(_)) => String::new(),
+                        };
+                        let announced = match heard.is_empty() {
+                            true => format!("announced ({} s to object)", step.countdown_s),
+                            false => {
+                                format!("announced ({} s to object; {heard})", step.countdown_s)
+                            }
+                        };
+                        match not_started {
+                            None => format!("$ {command} → {announced}, ran: {ended}"),
+                            Some(why) => {
+                                format!("$ {command} → {announced}, not run: {}", single_line(why))
+                            }
+                        }
+                    }
+                    None => format!("$ {command} → {ended}"),
+                };
                 if !output.is_empty() {
                     text.push('\n');
                     text.push_str(&sanitize(output));
@@ -285,6 +320,41 @@ impl Incident {
                     NoteKind::Command
                 };
                 (EntryKind::Note(kind), text)
+            }
+            EventKind::StepAnnounced {
+                text,
+                countdown_s,
+                run,
+            } => {
+                let step = Step {
+                    id: e.id,
+                    at: e.at,
+                    author: author.clone(),
+                    text: single_line(text),
+                    countdown_s: *countdown_s,
+                    run: *run,
+                    objections: Vec::new(),
+                    outcome: None,
+                };
+                let text = match run {
+                    true => format!(
+                        "Announced: $ {} (runs after {} s unless someone objects)",
+                        step.text, countdown_s
+                    ),
+                    false => step.text.clone(),
+                };
+                self.steps.push(step);
+                (EntryKind::Note(NoteKind::Destructive), text)
+            }
+            // It joins its step as a correction does (see `correct`): an
+            // objection from a teammate whose clock is behind may sort
+            // before the announcement, and must still hold the step.
+            EventKind::Objected { target, reason } => {
+                let text = match single_line(reason) {
+                    r if r.is_empty() => format!("Objected to #{}", target.short()),
+                    r => format!("Objected to #{}: {r}", target.short()),
+                };
+                (EntryKind::Objection, text)
             }
             EventKind::UpdateDelivery {
                 update,

@@ -10,6 +10,7 @@ mod projection;
 mod queries;
 mod records;
 mod roles;
+mod steps;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +30,7 @@ pub use records::{
     ActionItem, CanReport, Change, Delivery, Holder, Impact, Link, RoleSpan, Tick, Update,
     delivery_line, impact_line,
 };
+pub use steps::{Objection, Outcome as StepOutcome, Step, StepState, objected_phrase};
 
 /// The state of one incident.
 ///
@@ -61,6 +63,9 @@ pub struct Incident {
     pub links: Vec<Link>,
     pub action_items: Vec<ActionItem>,
     pub ticks: Vec<Tick>,
+    /// Destructive steps announced, with their objections and outcomes.
+    #[serde(default)]
+    pub steps: Vec<Step>,
     pub resolved_at: Option<DateTime<Utc>>,
     /// When the incident was reopened, in the agreed order (so by time):
     /// the comms cadence restarts at each, and a console asks for it every

@@ -116,11 +116,17 @@ impl Projection {
     /// Whether `e` may be folded after events that sort after it, giving
     /// the state the whole log gives: a note, or a command run (dated when
     /// it started, so often before what was recorded while it ran), only
-    /// adds.
+    /// adds. A run that settles an announced step changes the step.
     pub fn folds_out_of_order(e: &Event) -> bool {
         matches!(
             e.known(),
-            Some(EventKind::Note { .. } | EventKind::CommandRan { .. })
+            Some(
+                EventKind::Note { .. }
+                    | EventKind::CommandRan {
+                        announced: None,
+                        ..
+                    }
+            )
         )
     }
 

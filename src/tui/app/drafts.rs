@@ -32,7 +32,7 @@ impl Ask {
 }
 
 /// Where a form's draft is kept: by what it records and for which
-/// incident. A redaction's reason is not worth keeping.
+/// incident. A redaction's or an objection's reason is not worth keeping.
 fn draft_key(form: &Form, incident: Option<&str>) -> Option<String> {
     let what = match form.purpose {
         Purpose::Declare => return Some("declare".to_string()),
@@ -44,7 +44,7 @@ fn draft_key(form: &Form, incident: Option<&str>) -> Option<String> {
         Purpose::ActionItem => "action-item",
         Purpose::Resolve => "resolve",
         Purpose::Reopen => "reopen",
-        Purpose::Redact { .. } => return None,
+        Purpose::Redact { .. } | Purpose::Object { .. } => return None,
     };
     incident.map(|id| format!("{what}:{id}"))
 }

@@ -302,6 +302,7 @@ impl App {
             Action::Scroll(s) => self.scroll(s),
             Action::Pin => self.pin(),
             Action::Redact => self.ask_redact(),
+            Action::Object => self.ask_object(),
             Action::Copy => self.copy(),
             Action::ToggleOlderCan => self.older_can = !self.older_can,
             Action::Select(s) => self.select(s),
@@ -540,6 +541,35 @@ impl App {
                 super::form::Field::line("reason", "Reason", "")
                     .hint("optional, e.g. a pasted secret"),
             ],
+        )
+        .with_note(note);
+        self.mode = Mode::Form(form);
+        self.form_opened();
+    }
+
+    /// An objection to the step the banner shows (the newest waiting),
+    /// with a reason, once the door says it could be made.
+    fn ask_object(&mut self) {
+        let Some(inc) = &self.incident else {
+            return self.no_incident();
+        };
+        let Some(step) = inc.waiting_steps(self.now).first().copied() else {
+            return self.error("No destructive step is waiting: there is nothing to object to.");
+        };
+        let (id, step_id) = (inc.id, step.id);
+        let object = Command::Object {
+            step: step_id.to_string(),
+            reason: String::new(),
+        };
+        if let Err(e) = self.ctx.check(Some(id), &object) {
+            return self.error(e.to_string());
+        }
+        let shown = crate::domain::text::truncate(&step.text, 60);
+        let note = format!("{} announced: {shown}", step.author);
+        let form = Form::new(
+            format!("Object to step #{}? It will not run", step_id.short()),
+            super::form::Purpose::Object { step: step_id },
+            vec![super::form::Field::line("reason", "Why", "").hint("optional, a few words")],
         )
         .with_note(note);
         self.mode = Mode::Form(form);

@@ -172,6 +172,10 @@ impl App {
                 entry: target.to_string(),
                 reason: value("reason"),
             },
+            FormPurpose::Object { step } => Command::Object {
+                step: step.to_string(),
+                reason: value("reason"),
+            },
         }
     }
 }

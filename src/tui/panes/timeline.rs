@@ -35,6 +35,7 @@ pub fn marker(kind: EntryKind) -> &'static str {
         EntryKind::Can => "≡",
         EntryKind::Update => "✉",
         EntryKind::Delivery => "→",
+        EntryKind::Objection => "⊘",
         EntryKind::Link => "↗",
         EntryKind::ActionItem => "☐",
         EntryKind::Checklist => "✓",

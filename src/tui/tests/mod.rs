@@ -10,6 +10,7 @@ mod long;
 mod paste;
 mod render;
 mod secrets;
+mod steps;
 mod traps;
 
 use std::sync::{Arc, Mutex};
