@@ -437,15 +437,19 @@ fn set_impact(
         Some(c) => parse_count(c)?,
         None => held.and_then(|i| i.count),
     };
+    let held_category = held.and_then(|i| i.category.clone());
     let category = match category.as_deref().map(optional) {
         // Nothing typed, or `none`, clears it.
         Some(None) => None,
         Some(Some(c)) if c.eq_ignore_ascii_case("none") => None,
+        // The one held stays, even where this playbook lacks it (set by a
+        // replica with another version of it).
+        Some(Some(c)) if held_category.as_deref() == Some(c.as_str()) => held_category,
         Some(Some(_)) if pb.categories.is_empty() => {
             return Err(Refusal::NoCategories(pb.name.clone()));
         }
         Some(Some(c)) => Some(pb.find_category(&c)?.id.clone()),
-        None => held.and_then(|i| i.category.clone()),
+        None => held_category,
     };
     if affected.is_empty() && count.is_none() && category.is_none() {
         return Err(Refusal::NoImpact);
@@ -736,6 +740,19 @@ mod tests {
         assert_eq!(
             impact_after(&held, set_impact(None, None, Some("deploy"))),
             Err(Refusal::SameImpact)
+        );
+        let retired = [(
+            1,
+            EventKind::ImpactSet {
+                affected: "EU shoppers".into(),
+                count: None,
+                category: Some("capacity".into()),
+            },
+        )];
+        assert_eq!(
+            impact_after(&retired, set_impact(None, Some("40"), Some("capacity"))),
+            Ok(("EU shoppers".into(), Some(40), Some("capacity".into()))),
+            "a category this playbook lacks is kept, not refused"
         );
     }
 

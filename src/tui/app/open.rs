@@ -222,6 +222,12 @@ impl App {
                             .map(|c| Choice::new(format!("{} — {}", c.name, c.description), &c.id)),
                     );
                     let category = held.and_then(|i| i.category.as_deref()).unwrap_or_default();
+                    if !category.is_empty() && pb.category(category).is_none() {
+                        choices.push(Choice::new(
+                            format!("{category} (not in this playbook)"),
+                            category,
+                        ));
+                    }
                     fields.push(Field::choice("category", "Category", choices, category));
                 }
                 Mode::Form(
