@@ -182,3 +182,35 @@ fn after_resolving_the_impact_is_set_on_the_incident_named_as_a_note_is() {
     let status = s.ok(&["--incident", &r, "status"]);
     assert!(status.contains("Impact:   shoppers (about 40)"), "{status}");
 }
+
+#[test]
+fn redacting_the_impact_removes_who_was_affected_everywhere_but_keeps_the_count() {
+    let s = declared();
+    s.ok(&["impact", "--who", "customers of acme-corp", "--count", "12"]);
+    let refs = s.ok(&["print", "--refs"]);
+    let line = refs
+        .lines()
+        .find(|l| l.contains("acme-corp"))
+        .expect("the entry");
+    let r = line.split_whitespace().next().unwrap();
+    s.ok(&["redact", r]);
+    let status = s.ok(&["status"]);
+    assert!(
+        status.contains("Impact:   [redacted] (about 12)"),
+        "{status}"
+    );
+    for out in [
+        s.ok(&["print"]),
+        s.ok(&["print", "--format", "json"]),
+        s.ok(&["status", "--json"]),
+        s.ok(&["print", "--format", "markdown"]),
+    ] {
+        assert!(!out.contains("acme"), "{out}");
+    }
+    assert_eq!(impacts(&s)[0]["count"], 12);
+    let db = std::fs::read(s.db()).unwrap();
+    assert!(
+        !db.windows(9).any(|w| w == b"acme-corp"),
+        "the words are gone from the database file"
+    );
+}
