@@ -24,6 +24,7 @@ pub mod refusal;
 pub mod roster;
 pub mod seal;
 pub mod secrets;
+pub mod shift;
 pub mod text;
 pub mod verification;
 pub mod when;
