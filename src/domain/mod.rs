@@ -27,4 +27,5 @@ pub mod secrets;
 pub mod shift;
 pub mod text;
 pub mod verification;
+pub mod wellbeing;
 pub mod when;

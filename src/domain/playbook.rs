@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::channel::{ChannelSpec, RawChannels, parse_channels};
 use super::text::{is_printable, single_line};
+use super::wellbeing::{RawWellbeing, Wellbeing, parse_wellbeing};
 
 /// A validated playbook.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,6 +24,8 @@ pub struct Playbook {
     /// The team's webhook channels for stakeholder updates; a user's config
     /// file may add to them or replace one by name.
     pub channels: Vec<ChannelSpec>,
+    /// When a continuous shift calls for a break.
+    pub wellbeing: Wellbeing,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -151,6 +154,8 @@ struct RawPlaybook {
     update_template: RawUpdateTemplate,
     #[serde(default)]
     channels: RawChannels,
+    #[serde(default)]
+    wellbeing: Option<RawWellbeing>,
 }
 
 #[derive(Deserialize)]
@@ -343,8 +348,10 @@ impl Playbook {
             }
         }
         let channels = parse_channels(raw.channels, text)?;
+        let wellbeing = parse_wellbeing(raw.wellbeing, text)?;
         Ok(Playbook {
             channels,
+            wellbeing,
             name: raw.name.into_inner(),
             description: text_of(raw.description),
             severities: raw
@@ -781,6 +788,20 @@ action = ""
         let e = Playbook::parse(&text).unwrap_err();
         assert!(e.message.contains("url_envv"), "{e}");
         assert_eq!((e.line, e.column), (28, 1), "{e}");
+    }
+
+    #[test]
+    fn a_playbook_may_set_break_thresholds_and_a_typo_is_refused_at_its_line() {
+        let text = format!("{MINIMAL}[wellbeing]\nbreak_after_minutes = 60\n");
+        let p = Playbook::parse(&text).unwrap();
+        assert_eq!(p.wellbeing.break_after_minutes, 60);
+        assert_eq!(
+            p.wellbeing.night_break_after_minutes, 30,
+            "the default stays"
+        );
+        let e = Playbook::parse(&text.replace("break_after_minutes", "break_after")).unwrap_err();
+        assert!(e.message.contains("break_after"), "{e}");
+        assert_eq!((e.line, e.column), (27, 1), "{e}");
     }
 
     #[test]
