@@ -2,6 +2,7 @@
 //! cadence. No I/O, no SQLite, no terminal.
 
 pub mod admission;
+pub mod breaks;
 pub mod cadence;
 pub mod channel;
 pub mod clock;

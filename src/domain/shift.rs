@@ -66,14 +66,14 @@ pub struct Holding {
 pub struct Shift {
     pub person: String,
     /// The length of the current continuous stretch, or the last one.
-    #[serde(serialize_with = "as_minutes")]
+    #[serde(rename = "continuous_minutes", serialize_with = "as_minutes")]
     pub continuous: Duration,
     /// When that stretch began.
     pub since: DateTime<Utc>,
     /// Whether that stretch reaches now: still on shift.
     pub on_now: bool,
     /// Time on shift since local midnight.
-    #[serde(serialize_with = "as_minutes")]
+    #[serde(rename = "today_minutes", serialize_with = "as_minutes")]
     pub today: Duration,
     pub roles: Vec<Holding>,
 }
@@ -97,6 +97,9 @@ impl Shift {
     }
 }
 
+/// A time on shift: from, to.
+type Stretch = (DateTime<Utc>, DateTime<Utc>);
+
 /// Local midnight of `now`'s day in `offset`, as a moment.
 pub fn day_start(now: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
     let local = now.with_timezone(&offset).date_naive();
@@ -114,7 +117,7 @@ pub fn shifts(
     offset: FixedOffset,
 ) -> BTreeMap<String, Shift> {
     let midnight = day_start(now, offset);
-    let mut stretches: BTreeMap<&str, Vec<(DateTime<Utc>, DateTime<Utc>)>> = BTreeMap::new();
+    let mut stretches: BTreeMap<&str, Vec<Stretch>> = BTreeMap::new();
     let mut roles: BTreeMap<&str, Vec<Holding>> = BTreeMap::new();
     for w in worked {
         let inc = w.incident;
@@ -173,9 +176,9 @@ pub fn shifts(
 }
 
 /// The stretches joined where they overlap or touch, in time order.
-fn merge(list: &mut [(DateTime<Utc>, DateTime<Utc>)]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn merge(list: &mut [Stretch]) -> Vec<Stretch> {
     list.sort();
-    let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    let mut merged: Vec<Stretch> = Vec::new();
     for &(from, to) in list.iter() {
         match merged.last_mut() {
             Some(last) if from <= last.1 => last.1 = last.1.max(to),
