@@ -1,6 +1,7 @@
 //! The panes of the console, each drawn from the app state into its area.
 //! Whatever does not fit is cut with `…`, never silently.
 
+pub mod break_prompt;
 pub mod cadence;
 pub mod can;
 pub mod checklist;
