@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use super::incident::Incident;
 use super::milestones::mitigated_at;
 use super::playbook::Playbook;
+use super::roster::role_rows;
 use super::shift::{Shift, day_start, shift_length};
 
 /// The least break the team takes once the impact has stopped: long enough
@@ -33,28 +34,29 @@ pub struct HandOver {
     pub on_shift: Duration,
 }
 
-/// Each role of `incident` whose holder is on shift past `limit`, in role
-/// order.
+/// Each role of `incident` whose holder is on shift past `limit`, in the
+/// playbook's order of roles.
 pub fn hand_overs(
     shifts: &BTreeMap<String, Shift>,
     incident: &Incident,
+    pb: &Playbook,
     limit: Duration,
     now: DateTime<Utc>,
 ) -> Vec<HandOver> {
     if incident.is_resolved() {
         return Vec::new();
     }
-    incident
-        .roles
-        .iter()
-        .filter_map(|(role, h)| {
-            let shift = shifts.get(&h.person).filter(|s| s.past(limit))?;
+    role_rows(incident, pb)
+        .into_iter()
+        .filter_map(|row| {
+            let (person, since) = (row.holder?, row.since?);
+            let shift = shifts.get(&person).filter(|s| s.past(limit))?;
             Some(HandOver {
-                person: h.person.clone(),
-                role: role.clone(),
-                since: h.since,
-                held_for: (now - h.since.min(now)).max(Duration::zero()),
+                held_for: (now - since.min(now)).max(Duration::zero()),
                 on_shift: shift.continuous,
+                person,
+                role: row.role,
+                since,
             })
         })
         .collect()
@@ -121,7 +123,7 @@ pub fn reminders(
     offset: FixedOffset,
 ) -> Vec<String> {
     let limit = break_limit(pb, now, offset);
-    let mut out: Vec<String> = hand_overs(shifts, incident, limit, now)
+    let mut out: Vec<String> = hand_overs(shifts, incident, pb, limit, now)
         .iter()
         .map(|h| h.reminder(pb))
         .collect();
@@ -164,7 +166,7 @@ mod tests {
             utc(),
         );
         let pb = playbook();
-        let due = hand_overs(&s, &inc, Duration::minutes(90), now);
+        let due = hand_overs(&s, &inc, &pb, Duration::minutes(90), now);
         let names: Vec<&str> = due.iter().map(|h| h.person.as_str()).collect();
         assert_eq!(names, ["ana", "devi"]);
         assert_eq!(
@@ -179,6 +181,6 @@ mod tests {
             due[1].reminder(&pb),
             "Hand over Technical lead: devi on shift 2h10"
         );
-        assert!(hand_overs(&s, &inc, Duration::minutes(150), now).is_empty());
+        assert!(hand_overs(&s, &inc, &pb, Duration::minutes(150), now).is_empty());
     }
 }

@@ -88,7 +88,13 @@ impl App {
         if inc.commander() != Some(self.me().as_str()) {
             return;
         }
-        let due = hand_overs(&self.wellbeing.shifts, inc, self.break_limit(), self.now);
+        let due = hand_overs(
+            &self.wellbeing.shifts,
+            inc,
+            &self.playbook,
+            self.break_limit(),
+            self.now,
+        );
         let asked = &mut self.wellbeing.asked;
         if let Some(h) = due
             .into_iter()
