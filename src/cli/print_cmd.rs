@@ -105,6 +105,12 @@ fn print(
             ctx.playbook_or_default(&read.incident),
             &options,
         );
+        // The timeline read holds no notes: who carried the incident is
+        // counted from every event's author.
+        let authored = ctx
+            .store
+            .authored_since(read.incident.id, DateTime::<Utc>::MIN_UTC)?;
+        printout.review.carried_by(&read.incident, &authored);
         // The review states whether the log it tells of verified.
         if matches!(args.format, PrintFormat::Markdown | PrintFormat::Html) {
             let found = ctx.store.verify(Some(read.incident.id))?;

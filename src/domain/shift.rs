@@ -117,26 +117,8 @@ pub fn shifts(
     offset: FixedOffset,
 ) -> BTreeMap<String, Shift> {
     let midnight = day_start(now, offset);
-    let mut stretches: BTreeMap<&str, Vec<Stretch>> = BTreeMap::new();
     let mut roles: BTreeMap<&str, Vec<Holding>> = BTreeMap::new();
-    for w in worked {
-        let inc = w.incident;
-        let ended = inc.resolved_at.map_or(now, |r| r.min(now));
-        for span in &inc.role_spans {
-            let from = span.from.min(now);
-            let to = span.to.map_or(ended, |t| t.min(ended)).max(from);
-            stretches
-                .entry(&span.person)
-                .or_default()
-                .push((from, (to + STAY).min(now)));
-        }
-        for a in w.authored {
-            let at = a.at.min(now);
-            stretches
-                .entry(&a.person)
-                .or_default()
-                .push((at, (at + STAY).min(now)));
-        }
+    for inc in worked.iter().map(|w| w.incident) {
         if inc.resolved_at.is_none() {
             for (role, h) in &inc.roles {
                 roles.entry(&h.person).or_default().push(Holding {
@@ -148,8 +130,7 @@ pub fn shifts(
         }
     }
     let mut out = BTreeMap::new();
-    for (person, mut list) in stretches {
-        let merged = merge(&mut list);
+    for (person, merged) in stretches(worked, now) {
         let today: Duration = merged
             .iter()
             .map(|&(from, to)| (to - from.max(midnight)).max(Duration::zero()))
@@ -172,6 +153,69 @@ pub fn shifts(
             },
         );
     }
+    out
+}
+
+/// Each person's time on shift in `worked` up to `now`, the stretches
+/// merged, in time order.
+fn stretches<'a>(worked: &[Worked<'a>], now: DateTime<Utc>) -> BTreeMap<&'a str, Vec<Stretch>> {
+    let mut all: BTreeMap<&str, Vec<Stretch>> = BTreeMap::new();
+    for w in worked {
+        let inc = w.incident;
+        let ended = inc.resolved_at.map_or(now, |r| r.min(now));
+        for span in &inc.role_spans {
+            let from = span.from.min(now);
+            let to = span.to.map_or(ended, |t| t.min(ended)).max(from);
+            all.entry(&span.person)
+                .or_default()
+                .push((from, (to + STAY).min(now)));
+        }
+        for a in w.authored {
+            let at = a.at.min(now);
+            all.entry(&a.person)
+                .or_default()
+                .push((at, (at + STAY).min(now)));
+        }
+    }
+    all.into_iter()
+        .map(|(person, mut list)| (person, merge(&mut list)))
+        .collect()
+}
+
+/// One person's part in an incident, for its review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Carried {
+    pub person: String,
+    /// The roles they held, by id, in the order they first took them.
+    pub roles: Vec<String>,
+    /// Their time on shift on this incident (see the module's rule).
+    #[serde(rename = "time_minutes", serialize_with = "as_minutes")]
+    pub time: Duration,
+}
+
+/// Who carried an incident up to `end`: everyone who held a role or
+/// recorded an event in it, with the roles they held and their time on
+/// it, by the same rule as a shift. In alphabetical order, never by time:
+/// a review thanks people, it does not rank them.
+pub fn carried(incident: &Incident, authored: &[Authored], end: DateTime<Utc>) -> Vec<Carried> {
+    let worked = [Worked { incident, authored }];
+    let mut out: Vec<Carried> = stretches(&worked, end)
+        .into_iter()
+        .map(|(person, merged)| {
+            let mut roles: Vec<String> = Vec::new();
+            for span in incident.role_spans.iter().filter(|s| s.person == person) {
+                if !roles.contains(&span.role) {
+                    roles.push(span.role.clone());
+                }
+            }
+            Carried {
+                person: person.to_string(),
+                roles,
+                time: merged.iter().map(|&(from, to)| to - from).sum(),
+            }
+        })
+        .collect();
+    out.sort_by_cached_key(|c| (c.person.to_lowercase(), c.person.clone()));
     out
 }
 
@@ -464,6 +508,34 @@ mod tests {
             s["ana"].past(Duration::minutes(90)),
             "ana has held command two hours"
         );
+    }
+
+    #[test]
+    fn who_carried_an_incident_is_listed_by_name_with_roles_and_time() {
+        let inc = incident(
+            1,
+            &[
+                (at(10, 0), "ana", declared("P1")),
+                (at(10, 0), "ana", assign("tech", "Zoe")),
+                (at(11, 0), "ana", assign("tech", "bo")),
+                (
+                    at(12, 0),
+                    "ana",
+                    EventKind::Resolved {
+                        summary: String::new(),
+                    },
+                ),
+            ],
+        );
+        let notes = authored(&[(at(10, 5), "cy"), (at(13, 0), "cy")]);
+        let c = carried(&inc, &notes, at(12, 0));
+        let names: Vec<&str> = c.iter().map(|c| c.person.as_str()).collect();
+        assert_eq!(names, ["ana", "bo", "cy", "Zoe"], "by name, not by time");
+        assert_eq!(c[0].roles, ["commander"]);
+        assert_eq!(minutes(c[0].time), 120, "until the resolution");
+        assert_eq!(minutes(c[1].time), 60);
+        assert_eq!(minutes(c[2].time), 30, "a note after the end adds nothing");
+        assert_eq!(minutes(c[3].time), 90, "an hour held, half an hour after");
     }
 
     #[test]
