@@ -183,4 +183,30 @@ mod tests {
         );
         assert!(hand_overs(&s, &inc, &pb, Duration::minutes(150), now).is_empty());
     }
+
+    #[test]
+    fn the_team_is_told_to_take_a_break_once_the_impact_stopped_that_day() {
+        let stage = |s: &str| EventKind::StageChanged { stage: s.into() };
+        let pb = playbook();
+        let mitigating = incident(&[(0, declared("P1")), (10, stage("mitigate"))]);
+        assert!(
+            !team_break_due(&mitigating, &pb, t(30), utc()),
+            "still bleeding"
+        );
+        let repaired = incident(&[
+            (0, declared("P1")),
+            (10, stage("mitigate")),
+            (40, stage("repair")),
+        ]);
+        assert!(team_break_due(&repaired, &pb, t(50), utc()));
+        let s = BTreeMap::new();
+        assert_eq!(
+            reminders(&s, &repaired, &pb, t(50), utc()),
+            [team_break_line()]
+        );
+        assert!(
+            !team_break_due(&repaired, &pb, t(50) + Duration::days(1), utc()),
+            "the next day the follow-up work is under way"
+        );
+    }
 }
