@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
 use super::{AppError, Context};
+use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 use crate::domain::shift::{Authored, Shift, Worked, day_start, shifts};
+use crate::domain::text::single_line;
 
 /// How far before midnight events are read: a night shift that began the
 /// evening before still shows its whole length, while a history of
@@ -45,6 +47,15 @@ impl Context {
 }
 
 impl WorkingDay {
+    /// Counts an event just recorded here, without reading the day again:
+    /// a console saves often, and the day's log may be long.
+    pub fn saw(&mut self, e: &Event) {
+        self.authored.entry(e.incident).or_default().push(Authored {
+            person: single_line(&e.author),
+            at: e.at,
+        });
+    }
+
     /// Everyone's time on shift as of `now`, with `shown` (as the screen
     /// holds it, perhaps newer than when the day was read) in place of the
     /// day's copy of it.

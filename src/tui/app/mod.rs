@@ -448,6 +448,8 @@ impl App {
             Ok(inc) => self.show(inc),
             Err(e) => self.error(e.to_string()),
         }
+        // Someone else wrote: perhaps in another of the day's incidents.
+        self.read_day();
     }
 
     /// Loads the entries the first frame left out, if any: the event loop
@@ -459,7 +461,8 @@ impl App {
     }
 
     fn show(&mut self, incident: Option<Incident>) {
-        if incident.as_ref().map(|i| i.id) != self.incident.as_ref().map(|i| i.id) {
+        let other = incident.as_ref().map(|i| i.id) != self.incident.as_ref().map(|i| i.id);
+        if other {
             self.selected = None;
             self.filter = None;
         }
@@ -468,7 +471,11 @@ impl App {
         self.playbook = playbook_for(&self.ctx, incident.as_ref());
         self.incident = incident;
         self.check_bell();
-        self.read_day();
+        if other {
+            self.read_day();
+        } else {
+            self.measure_shifts();
+        }
     }
 
     fn check_bell(&mut self) {
@@ -585,6 +592,7 @@ impl App {
         let on = self.incident.as_ref().map(|i| i.id);
         let outcome = self.ctx.execute(on, command, None, secrets)?;
         self.now = self.ctx.store.now();
+        self.wellbeing.saw(&outcome.event);
         let shown = match self.fold_own(&outcome.event) {
             Some(folded) => Some(folded),
             None => self.ctx.store.incident(outcome.incident)?,

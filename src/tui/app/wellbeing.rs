@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use super::{App, Mode};
 use crate::app::WorkingDay;
 use crate::domain::breaks::{self, HandOver, hand_overs};
+use crate::domain::event::Event;
 use crate::domain::shift::{Shift, day_start};
 
 /// What the console knows of the day's shifts.
@@ -25,6 +26,13 @@ pub struct Wellbeing {
     /// only, so a console started again asks again, which is right for a
     /// commander who may have missed it.
     asked: HashSet<(String, String, DateTime<Utc>)>,
+}
+
+impl Wellbeing {
+    /// Counts an event this console just recorded (see [`WorkingDay::saw`]).
+    pub(super) fn saw(&mut self, e: &Event) {
+        self.day.saw(e);
+    }
 }
 
 impl App {
