@@ -209,4 +209,30 @@ mod tests {
             "the next day the follow-up work is under way"
         );
     }
+
+    #[test]
+    fn the_night_limit_goes_by_local_time_across_midnight() {
+        use chrono::TimeZone;
+        let pb = playbook();
+        let paris = FixedOffset::east_opt(3600).unwrap();
+        let utc_at = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 30, 0).unwrap();
+        // 21:30 UTC is 22:30 in UTC+01:00: night there, not in UTC.
+        assert_eq!(
+            break_limit(&pb, utc_at(23, 21), paris),
+            Duration::minutes(30)
+        );
+        assert_eq!(
+            break_limit(&pb, utc_at(23, 21), utc()),
+            Duration::minutes(90)
+        );
+        // 04:30 the next morning is still night; 05:30 UTC is 06:30 there.
+        assert_eq!(
+            break_limit(&pb, utc_at(24, 3), paris),
+            Duration::minutes(30)
+        );
+        assert_eq!(
+            break_limit(&pb, utc_at(24, 5), paris),
+            Duration::minutes(90)
+        );
+    }
 }

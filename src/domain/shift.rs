@@ -284,6 +284,18 @@ mod tests {
             .collect()
     }
 
+    /// Shifts over one incident, the day read in UTC+01:00.
+    fn one(inc: &Incident, authored: &[Authored], now: DateTime<Utc>) -> BTreeMap<String, Shift> {
+        shifts(
+            &[Worked {
+                incident: inc,
+                authored,
+            }],
+            now,
+            plus_one(),
+        )
+    }
+
     fn assign(role: &str, person: &str) -> EventKind {
         EventKind::RoleAssigned {
             role: role.into(),
@@ -307,14 +319,7 @@ mod tests {
             ],
         );
         let now = at(12, 0);
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &[],
-            }],
-            now,
-            plus_one(),
-        );
+        let s = one(&inc, &[], now);
         let devi = &s["devi"];
         assert_eq!(
             minutes(devi.continuous),
@@ -380,14 +385,7 @@ mod tests {
         let inc = incident(1, &[(at(8, 0), "ana", declared("P1"))]);
         // sam writes at 08:00 and 08:20 (on until 08:50), then at 09:30.
         let notes = authored(&[(at(8, 0), "sam"), (at(8, 20), "sam"), (at(9, 30), "sam")]);
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &notes,
-            }],
-            at(9, 45),
-            plus_one(),
-        );
+        let s = one(&inc, &notes, at(9, 45));
         let sam = &s["sam"];
         assert_eq!(sam.since, at(9, 30), "the break ended the first shift");
         assert_eq!(minutes(sam.continuous), 15);
@@ -403,14 +401,7 @@ mod tests {
             (at(22, 30) - Duration::days(1), "lee"),
             (at(8, 0), "lee"),
         ]);
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &notes,
-            }],
-            at(8, 10),
-            plus_one(),
-        );
+        let s = one(&inc, &notes, at(8, 10));
         assert!(!s.contains_key("sam"), "sam only worked yesterday");
         // lee's 22:30 UTC note kept them on until 23:00 UTC: local midnight.
         assert_eq!(minutes(s["lee"].today), 10);
@@ -428,14 +419,7 @@ mod tests {
             ],
         );
         // 23:00 UTC is local midnight; now is 00:30 local.
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &[],
-            }],
-            yesterday(23, 30),
-            plus_one(),
-        );
+        let s = one(&inc, &[], yesterday(23, 30));
         assert_eq!(minutes(s["devi"].continuous), 90);
         assert_eq!(minutes(s["devi"].today), 30);
     }
@@ -444,14 +428,7 @@ mod tests {
     fn an_event_dated_ahead_of_now_adds_no_time() {
         let inc = incident(1, &[(at(10, 0), "ana", declared("P1"))]);
         let notes = authored(&[(at(10, 0), "sam"), (at(15, 0), "sam")]);
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &notes,
-            }],
-            at(10, 20),
-            plus_one(),
-        );
+        let s = one(&inc, &notes, at(10, 20));
         assert_eq!(minutes(s["sam"].continuous), 20);
         assert_eq!(minutes(s["sam"].today), 20);
         assert!(s["sam"].on_now);
@@ -472,14 +449,7 @@ mod tests {
                 ),
             ],
         );
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &[],
-            }],
-            at(14, 0),
-            plus_one(),
-        );
+        let s = one(&inc, &[], at(14, 0));
         assert_eq!(minutes(s["ana"].continuous), 90);
         assert!(!s["ana"].on_now);
         assert!(
@@ -492,14 +462,7 @@ mod tests {
     fn only_a_stretch_reaching_now_is_past_a_limit() {
         let inc = incident(1, &[(at(8, 0), "ana", declared("P1"))]);
         let notes = authored(&[(at(6, 0), "sam"), (at(6, 30), "sam"), (at(7, 0), "sam")]);
-        let s = shifts(
-            &[Worked {
-                incident: &inc,
-                authored: &notes,
-            }],
-            at(10, 0),
-            plus_one(),
-        );
+        let s = one(&inc, &notes, at(10, 0));
         assert!(
             !s["sam"].past(Duration::minutes(60)),
             "sam went home at 07:30"
