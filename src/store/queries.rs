@@ -235,11 +235,12 @@ impl Store {
         incident: IncidentId,
         since: DateTime<Utc>,
     ) -> Result<Vec<Authored>, StoreError> {
+        // Through `event_log`, which a database too old to migrate here
+        // also shows (see `read_only`).
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.author, e.at_ms FROM events e
-             JOIN incident_ids i ON i.key = e.incident
-             WHERE i.id = ?1 AND e.at_ms >= ?2
-             ORDER BY e.at_ms",
+            "SELECT author, at_ms FROM event_log
+             WHERE incident = ?1 AND at_ms >= ?2
+             ORDER BY at_ms",
         )?;
         let rows = stmt.query_map(
             rusqlite::params![incident.to_string(), since.timestamp_millis()],
