@@ -182,6 +182,34 @@ fn stretches<'a>(worked: &[Worked<'a>], now: DateTime<Utc>) -> BTreeMap<&'a str,
         .collect()
 }
 
+/// The same events, fewer of them: those that change nobody's time on
+/// shift are left out, so a long day costs little to measure every
+/// second. An event between two of the same person's no more than
+/// [`STAY`] apart adds nothing their stretches do not already cover (and
+/// still does not when times are clamped to now, which keeps order).
+pub fn compact(authored: Vec<Authored>) -> Vec<Authored> {
+    let mut by_person: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
+    for a in authored {
+        by_person.entry(a.person).or_default().push(a.at);
+    }
+    let mut out = Vec::new();
+    for (person, mut times) in by_person {
+        times.sort();
+        let mut kept: Vec<DateTime<Utc>> = Vec::new();
+        for at in times {
+            match kept.as_slice() {
+                [.., before, _] if at - *before <= STAY => *kept.last_mut().expect("two") = at,
+                _ => kept.push(at),
+            }
+        }
+        out.extend(kept.into_iter().map(|at| Authored {
+            person: person.clone(),
+            at,
+        }));
+    }
+    out
+}
+
 /// One person's part in an incident, for its review.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Carried {
@@ -499,6 +527,26 @@ mod tests {
         assert_eq!(minutes(c[1].time), 60);
         assert_eq!(minutes(c[2].time), 30, "a note after the end adds nothing");
         assert_eq!(minutes(c[3].time), 90, "an hour held, half an hour after");
+    }
+
+    #[test]
+    fn a_busy_day_compacted_gives_the_same_shifts() {
+        let inc = incident(1, &[(at(8, 0), "ana", declared("P1"))]);
+        // Every 2 minutes for ten hours, with a break at noon, and some
+        // dated past now.
+        let mut busy = Vec::new();
+        for i in 0..300 {
+            let t = at(8, 0) + Duration::minutes(2 * i);
+            if !(at(12, 0)..at(13, 0)).contains(&t) {
+                busy.push((t, if i % 3 == 0 { "sam" } else { "lee" }));
+            }
+        }
+        let all = authored(&busy);
+        let few = compact(all.clone());
+        assert!(few.len() * 5 < all.len(), "{} of {}", few.len(), all.len());
+        for now in [at(11, 0), at(12, 40), at(14, 3), at(23, 0)] {
+            assert_eq!(one(&inc, &few, now), one(&inc, &all, now), "at {now}");
+        }
     }
 
     #[test]
