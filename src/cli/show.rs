@@ -1,11 +1,11 @@
 //! Commands that read: list, status.
 
+use std::collections::BTreeMap;
+
 use chrono::Utc;
 use serde::Serialize;
 
 use crate::app::{AppError, Context};
-use std::collections::BTreeMap;
-
 use crate::domain::breaks::{break_limit, reminders};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::incident::{Incident, Summary};
