@@ -88,13 +88,6 @@ impl Shift {
     pub fn past(&self, limit: Duration) -> bool {
         self.on_now && self.continuous > limit
     }
-
-    /// The role `role` of incident `incident`, if they hold it now.
-    pub fn holding(&self, incident: IncidentId, role: &str) -> Option<&Holding> {
-        self.roles
-            .iter()
-            .find(|h| h.incident == incident && h.role == role)
-    }
 }
 
 /// A time on shift: from, to.
