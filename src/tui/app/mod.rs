@@ -461,8 +461,7 @@ impl App {
     }
 
     fn show(&mut self, incident: Option<Incident>) {
-        let other = incident.as_ref().map(|i| i.id) != self.incident.as_ref().map(|i| i.id);
-        if other {
+        if incident.as_ref().map(|i| i.id) != self.incident.as_ref().map(|i| i.id) {
             self.selected = None;
             self.filter = None;
         }
@@ -471,11 +470,10 @@ impl App {
         self.playbook = playbook_for(&self.ctx, incident.as_ref());
         self.incident = incident;
         self.check_bell();
-        if other {
-            self.read_day();
-        } else {
-            self.measure_shifts();
-        }
+        // The day read holds every incident active today, and this
+        // console's own writes are counted as made: the shown incident
+        // in place of its copy is all that changed.
+        self.measure_shifts();
     }
 
     fn check_bell(&mut self) {
