@@ -1,6 +1,7 @@
 //! Roles: every role of the playbook, who holds it, for how long and how
-//! long they have been on shift; an unfilled required role stands out. A role whose name does not fit goes
-//! by its id (`comms`, `sme:database`), which tells two experts apart.
+//! long they have been on shift; an unfilled required role stands out. A
+//! role whose name does not fit goes by its id (`comms`, `sme:database`),
+//! which tells two experts apart.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -76,8 +77,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|h| h.iter().map(Span::width).sum::<usize>())
         .max()
         .unwrap_or(0);
-    // The holder keeps its room; a long name gives way to the role.
-    let room = inner.saturating_sub(holder_w + 1).max(inner / 2);
+    // The holder keeps its room; a long name gives way to the role's id
+    // (a third of the pane is room for any id of the default playbook).
+    let room = inner.saturating_sub(holder_w + 1).max(inner / 3);
     let labels = labels(&rows, room);
     let name_w = labels.iter().map(|l| width(l)).max().unwrap_or(0);
     let mut lines: Vec<Line> = rows

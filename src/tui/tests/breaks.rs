@@ -154,3 +154,44 @@ fn only_the_commanders_console_asks() {
         "the checklist still says it on every console"
     );
 }
+
+#[test]
+fn the_roles_pane_shows_a_shift_longer_than_the_holding() {
+    // devi wrote from 14:01, took Technical lead at 14:21.
+    let mut f = Fixture::with(
+        "P2",
+        vec![(
+            "devi",
+            EventKind::Note {
+                note: crate::domain::event::NoteKind::Finding,
+                text: "Error rate up since the deploy".into(),
+            },
+        )],
+    );
+    f.advance(Duration::minutes(20));
+    let id = f.id.unwrap();
+    f.write(
+        id,
+        "ana",
+        EventKind::RoleAssigned {
+            role: "tech".into(),
+            person: "devi".into(),
+        },
+    );
+    f.advance(Duration::minutes(60));
+    let buf = f.draw(120, 40);
+    assert!(
+        find(&buf, "devi 1h00 · on 1h20").is_some(),
+        "{}",
+        text(&buf)
+    );
+    let buf = f.draw(80, 24);
+    let screen = text(&buf).replace(&id.short(), "inc000");
+    insta::assert_snapshot!("shift_longer_than_holding_80x24", screen);
+    let (x, y) = find(&buf, "devi 1h00 · on 1h").expect("whole at 80x24");
+    assert_ne!(
+        buf[(x + 10, y)].fg,
+        Color::Yellow,
+        "not past 90 minutes yet"
+    );
+}
