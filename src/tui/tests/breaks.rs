@@ -13,16 +13,14 @@ use crate::tui::app::Mode;
 /// ana declared at 14:00 and is commander (this console is hers); devi
 /// took Technical lead at 14:01.
 fn devi_is_tech() -> Fixture {
-    Fixture::with(
-        "P1",
-        vec![(
-            "ana",
-            EventKind::RoleAssigned {
-                role: "tech".into(),
-                person: "devi".into(),
-            },
-        )],
-    )
+    Fixture::with("P1", vec![("ana", assign("tech", "devi"))])
+}
+
+fn assign(role: &str, person: &str) -> EventKind {
+    EventKind::RoleAssigned {
+        role: role.into(),
+        person: person.into(),
+    }
 }
 
 fn prompt(f: &Fixture) -> Option<String> {
@@ -136,16 +134,7 @@ fn the_checklist_reminds_of_a_hand_over_while_it_is_due() {
 
 #[test]
 fn only_the_commanders_console_asks() {
-    let mut f = Fixture::with(
-        "P1",
-        vec![(
-            "ana",
-            EventKind::RoleAssigned {
-                role: "commander".into(),
-                person: "maria".into(),
-            },
-        )],
-    );
+    let mut f = Fixture::with("P1", vec![("ana", assign("commander", "maria"))]);
     f.advance(Duration::minutes(100));
     assert_eq!(prompt(&f), None, "ana handed command to maria");
     assert_eq!(
@@ -170,14 +159,7 @@ fn the_roles_pane_shows_a_shift_longer_than_the_holding() {
     );
     f.advance(Duration::minutes(20));
     let id = f.id.unwrap();
-    f.write(
-        id,
-        "ana",
-        EventKind::RoleAssigned {
-            role: "tech".into(),
-            person: "devi".into(),
-        },
-    );
+    f.write(id, "ana", assign("tech", "devi"));
     f.advance(Duration::minutes(60));
     let buf = f.draw(120, 40);
     assert!(
