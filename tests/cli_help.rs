@@ -139,6 +139,7 @@ fn playbook_show_lists_the_severities_roles_and_stages() {
         "detect",
         "3 items",
         "action-items  Action items  2 items",
+        "due after 90 min on shift without one; 30 at night (22:00-06:00)",
     ] {
         assert!(out.contains(shown), "{shown:?} in:\n{out}");
     }
@@ -152,6 +153,7 @@ fn playbook_show_lists_the_severities_roles_and_stages() {
     assert_eq!(doc["roles"][4]["assign_as"], "sme:<area>");
     assert_eq!(doc["stages"][0]["id"], "detect");
     assert_eq!(doc["stages"][0]["checklist_items"], 3);
+    assert_eq!(doc["wellbeing"]["break_after_minutes"], 90);
     let e = s.fails(&["playbook", "show", "nope"]);
     assert!(
         e.contains("no playbook named 'nope'; available: default"),

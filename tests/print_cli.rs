@@ -396,6 +396,39 @@ fn markdown_draft_has_key_times_roles_and_punctuality() {
 }
 
 #[test]
+fn the_postmortem_says_who_carried_it_by_name_not_by_time() {
+    let log = incident();
+    let md = log.print(&["--format", "markdown", "--utc"]);
+    let section = &md[md.find("## Who carried it").expect("the section")..];
+    let section = &section[..section.find("## Timeline").unwrap()];
+    let people: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Person") && !l.starts_with("| ---"))
+        .map(|l| l[2..].split(" |").next().unwrap())
+        .collect();
+    let mut sorted = people.clone();
+    sorted.sort_by_key(|p| p.to_lowercase());
+    assert_eq!(people, sorted, "alphabetical:\n{section}");
+    assert!(
+        people.contains(&"omar"),
+        "a person who only wrote counts too: {people:?}"
+    );
+    assert!(
+        section.contains("| maria | Incident commander | "),
+        "{section}"
+    );
+    assert!(!section.to_lowercase().contains("most"), "{section}");
+    let json = log.json(&[]);
+    let names: Vec<&str> = json["review"]["carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["person"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, people);
+}
+
+#[test]
 fn markdown_escapes_untrusted_text_so_tables_hold() {
     let log = incident();
     let md = log.print(&["--format", "markdown", "--utc"]);

@@ -5,6 +5,7 @@
 
 mod context;
 mod error;
+mod working_day;
 
 pub use crate::domain::command::Command;
 pub use crate::domain::decide::Decision;
@@ -17,6 +18,7 @@ pub use crate::domain::refusal::Refusal;
 pub use crate::domain::secrets::Secrets;
 pub use context::{Context, Options};
 pub use error::AppError;
+pub use working_day::WorkingDay;
 
 /// What a change recorded.
 #[derive(Clone, Debug)]

@@ -121,6 +121,7 @@ fn show_json(p: &Playbook) -> serde_json::Value {
         "stages": stages,
         // Inline URLs masked: see ChannelSpec's Serialize.
         "channels": p.channels,
+        "wellbeing": p.wellbeing,
     })
 }
 
@@ -176,6 +177,14 @@ fn show_text(p: &Playbook) -> String {
         out.push_str(&format!("\n{title}\n"));
         out.push_str(&table(&header, &rows));
     }
+    let w = &p.wellbeing;
+    out.push_str(&format!(
+        "\nBreaks\n  due after {} min on shift without one; {} at night ({}-{})\n",
+        w.break_after_minutes,
+        w.night_break_after_minutes,
+        w.night_from.format("%H:%M"),
+        w.night_to.format("%H:%M")
+    ));
     out
 }
 

@@ -1,12 +1,16 @@
 //! Commands that read: list, status.
 
+use std::collections::BTreeMap;
+
 use chrono::Utc;
 use serde::Serialize;
 
 use crate::app::{AppError, Context};
+use crate::domain::breaks::{break_limit, reminders};
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::incident::{Impact, Incident, Summary};
 use crate::domain::roster::{RoleRow, role_rows};
+use crate::domain::shift::{Shift, shift_length};
 use crate::domain::text::truncate;
 use crate::domain::when::{clock_duration, human_duration};
 use crate::zone::Zone;
@@ -113,6 +117,18 @@ struct StatusDoc<'a> {
     steps: &'a [crate::domain::incident::Step],
     /// Events from other replicas dated too far ahead to let in yet.
     held_back: Option<HeldBack>,
+    wellbeing: WellbeingDoc,
+}
+
+/// Time on shift, as `status --json` gives it.
+#[derive(Serialize)]
+struct WellbeingDoc {
+    /// The continuous shift a break is due after, by the time of day now.
+    break_after_minutes: i64,
+    /// Everyone on shift today, across the day's incidents, by name.
+    shifts: Vec<Shift>,
+    /// The reminders the checklist shows.
+    reminders: Vec<String>,
 }
 
 /// The impact as set, with its category's name for people.
@@ -138,6 +154,10 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
     let end = inc.resolved_at.unwrap_or(now);
     let roles = role_rows(&inc, pb);
     let held = ctx.store.held()?;
+    let offset = *Zone::Local.at(now).offset();
+    let shifts = ctx.working_day(now, offset)?.shifts(&inc, now, offset);
+    let limit = break_limit(pb, now, offset);
+    let reminders = reminders(&shifts, &inc, pb, now, offset);
     if json {
         let doc = StatusDoc {
             id: inc.id.to_string(),
@@ -176,6 +196,11 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
                 events: h.count,
                 latest: h.latest,
             }),
+            wellbeing: WellbeingDoc {
+                break_after_minutes: limit.num_minutes(),
+                shifts: shifts.into_values().collect(),
+                reminders,
+            },
         };
         println!("{}", crate::report::json::pretty(&doc));
         return Ok(());
@@ -230,10 +255,14 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
     for r in &roles {
         match (&r.holder, r.since) {
             (Some(p), Some(since)) => println!(
-                "  {:<width$}  {:<16} for {}",
+                "  {:<width$}  {:<16} for {}{}",
                 r.name,
                 p,
-                human_duration(now - since)
+                human_duration(now - since),
+                shifts
+                    .get(p)
+                    .map(|s| shift_note(s, limit))
+                    .unwrap_or_default()
             ),
             _ => println!(
                 "  {:<width$}  {}",
@@ -281,7 +310,56 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
             println!("  [{}] {}. {item}", if done { "x" } else { " " }, n + 1);
         }
     }
+    for r in &reminders {
+        println!("  (!) {r}");
+    }
+    print_shifts(&shifts, limit, now, z);
     Ok(())
+}
+
+/// `, on shift 2h10 (break due)`: a role holder's time on shift.
+fn shift_note(s: &Shift, limit: chrono::Duration) -> String {
+    if !s.on_now {
+        return String::new();
+    }
+    let due = if s.past(limit) { " (break due)" } else { "" };
+    format!(", on shift {}{due}", shift_length(s.continuous))
+}
+
+/// Everyone on shift today, by name: no ranking.
+fn print_shifts(
+    shifts: &BTreeMap<String, Shift>,
+    limit: chrono::Duration,
+    now: chrono::DateTime<Utc>,
+    z: Zone,
+) {
+    if shifts.is_empty() {
+        return;
+    }
+    println!(
+        "\nOn shift today (a break is due after {} without one)",
+        shift_length(limit)
+    );
+    let width = shifts.keys().map(|p| p.chars().count()).max().unwrap_or(0);
+    for (person, s) in shifts {
+        let now_or_then = if s.on_now {
+            format!(
+                "on shift {} since {}",
+                shift_length(s.continuous),
+                z.hm(s.since)
+            )
+        } else {
+            format!(
+                "off shift for {}",
+                human_duration(now - (s.since + s.continuous))
+            )
+        };
+        let due = if s.past(limit) { "; break due" } else { "" };
+        println!(
+            "  {person:<width$}  {now_or_then}; today {}{due}",
+            shift_length(s.today)
+        );
+    }
 }
 
 /// Writes the status page to `path`, replacing it whole (a temporary file

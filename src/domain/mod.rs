@@ -2,6 +2,7 @@
 //! cadence. No I/O, no SQLite, no terminal.
 
 pub mod admission;
+pub mod breaks;
 pub mod cadence;
 pub mod channel;
 pub mod clock;
@@ -24,6 +25,8 @@ pub mod refusal;
 pub mod roster;
 pub mod seal;
 pub mod secrets;
+pub mod shift;
 pub mod text;
 pub mod verification;
+pub mod wellbeing;
 pub mod when;

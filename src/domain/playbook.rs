@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::channel::{ChannelSpec, RawChannels, parse_channels};
 use super::text::{is_printable, single_line};
+use super::wellbeing::{RawWellbeing, Wellbeing, parse_wellbeing};
 
 /// A validated playbook.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -28,6 +29,8 @@ pub struct Playbook {
     pub channels: Vec<ChannelSpec>,
     /// How long a destructive step is open to objection before it is taken.
     pub countdown_seconds: u32,
+    /// When a continuous shift calls for a break.
+    pub wellbeing: Wellbeing,
 }
 
 /// The countdown of a destructive step where the playbook sets none.
@@ -172,6 +175,8 @@ struct RawPlaybook {
     channels: RawChannels,
     #[serde(default)]
     destructive: Option<RawDestructive>,
+    #[serde(default)]
+    wellbeing: Option<RawWellbeing>,
 }
 
 #[derive(Deserialize)]
@@ -397,9 +402,11 @@ impl Playbook {
             }
             Some(d) => d.countdown_seconds.into_inner(),
         };
+        let wellbeing = parse_wellbeing(raw.wellbeing, text)?;
         Ok(Playbook {
             channels,
             countdown_seconds,
+            wellbeing,
             name: raw.name.into_inner(),
             description: text_of(raw.description),
             severities: raw
@@ -911,6 +918,20 @@ action = ""
         let e = Playbook::parse(&with("id = \"dns\"\nname = \"D\\u001bNS\"\n")).unwrap_err();
         assert_eq!((e.line, e.column), (28, 8), "{e}");
         assert!(e.message.starts_with("the category name holds"), "{e}");
+    }
+
+    #[test]
+    fn a_playbook_may_set_break_thresholds_and_a_typo_is_refused_at_its_line() {
+        let text = format!("{MINIMAL}[wellbeing]\nbreak_after_minutes = 60\n");
+        let p = Playbook::parse(&text).unwrap();
+        assert_eq!(p.wellbeing.break_after_minutes, 60);
+        assert_eq!(
+            p.wellbeing.night_break_after_minutes, 30,
+            "the default stays"
+        );
+        let e = Playbook::parse(&text.replace("break_after_minutes", "break_after")).unwrap_err();
+        assert!(e.message.contains("break_after"), "{e}");
+        assert_eq!((e.line, e.column), (27, 1), "{e}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::review::UpdateCheck;
 use super::{Printout, Timeline};
 use crate::domain::incident::{Entry, EntryKind};
 use crate::domain::playbook::Playbook;
+use crate::domain::shift::STAY_MINUTES;
 use crate::domain::text::thousands;
 use crate::domain::when::human_duration;
 
@@ -28,6 +29,7 @@ pub fn build(p: &Printout) -> Document {
             summary(p),
             key_times(p),
             roles(p),
+            who_carried_it(p),
             timeline(p),
             can_reports(p),
             updates(p),
@@ -210,6 +212,38 @@ fn roles(p: &Printout) -> Section {
         .collect();
     s.push(Block::Table(Table {
         head: vec!["Role", "Person", "From", "To", "Held for"],
+        rows,
+    }));
+    s
+}
+
+/// Everyone who held a role or recorded something, by name: a review
+/// thanks the people who carried an incident and sees who needs rest; it
+/// does not rank them.
+fn who_carried_it(p: &Printout) -> Section {
+    let mut s = Section::new("Who carried it");
+    s.push(Block::Para(format!(
+        "Everyone who held a role or recorded an entry, by name. Time counts while holding a role and for {STAY_MINUTES} minutes after each entry."
+    )));
+    let rows = p
+        .review
+        .carried
+        .iter()
+        .map(|c| {
+            let roles: Vec<String> = c.roles.iter().map(|r| p.playbook.role_name(r)).collect();
+            vec![
+                c.person.clone(),
+                if roles.is_empty() {
+                    "—".to_string()
+                } else {
+                    roles.join(", ")
+                },
+                human_duration(c.time),
+            ]
+        })
+        .collect();
+    s.push(Block::Table(Table {
+        head: vec!["Person", "Roles", "Time on the incident"],
         rows,
     }));
     s

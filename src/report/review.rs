@@ -12,6 +12,7 @@ use crate::domain::ids::EventId;
 use crate::domain::incident::{Delivery, Incident};
 use crate::domain::milestones::{Milestone, key_times};
 use crate::domain::playbook::Playbook;
+use crate::domain::shift::{Authored, Carried, carried};
 
 /// The review of one incident. Durations serialise as whole seconds.
 #[derive(Clone, Debug, Serialize)]
@@ -32,6 +33,8 @@ pub struct Review {
     pub tally: UpdateTally,
     pub can_reports: Vec<CanRow>,
     pub action_items: Vec<ActionRow>,
+    /// Who carried the incident, by name (see [`Review::carried_by`]).
+    pub carried: Vec<Carried>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -374,8 +377,27 @@ impl Review {
             tally,
             can_reports,
             action_items,
+            carried: carried(inc, &authored(inc), end),
         }
     }
+
+    /// Who carried the incident, counted from `authored`: every event of
+    /// its log, for an incident whose timeline was read without its notes
+    /// (a printout streams them).
+    pub fn carried_by(&mut self, inc: &Incident, authored: &[Authored]) {
+        self.carried = carried(inc, authored, self.end);
+    }
+}
+
+/// Who recorded each entry the incident holds, and when.
+fn authored(inc: &Incident) -> Vec<Authored> {
+    inc.timeline
+        .iter()
+        .map(|e| Authored {
+            person: e.author.clone(),
+            at: e.at,
+        })
+        .collect()
 }
 
 mod seconds {

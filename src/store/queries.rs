@@ -1,6 +1,7 @@
 //! Reading: events, incidents as the projection keeps them, and which
 //! incident a reference names.
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::projection::{self, Entries, Kept, SUMMARY_COLUMNS};
@@ -8,6 +9,8 @@ use super::{Held, Store, StoreError, Unreadable, event_row, held};
 use crate::domain::event::Event;
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Incident, Summary};
+use crate::domain::shift::Authored;
+use crate::domain::text::single_line;
 
 impl Store {
     /// Events from other replicas dated too far ahead of this clock, held
@@ -169,16 +172,25 @@ impl Store {
 
     /// Every declared incident, most recently active first.
     pub fn incidents(&self) -> Result<Vec<Summary>, StoreError> {
-        self.reading(|conn| self.summaries(conn, false, None))
+        self.reading(|conn| self.summaries(conn, false, None, None))
     }
 
-    /// Declared incidents (open ones only, if `open_only`), most recently
-    /// active first, `limit` of them at most.
+    /// The declared incidents last active at or after `since`, most
+    /// recently active first: those a day's work touched, however long
+    /// the history before it.
+    pub fn incidents_active_since(&self, since: DateTime<Utc>) -> Result<Vec<Summary>, StoreError> {
+        self.reading(|conn| self.summaries(conn, false, None, Some(since)))
+    }
+
+    /// Declared incidents (open ones only, if `open_only`; active at or
+    /// after `active_since`, if given), most recently active first, `limit`
+    /// of them at most.
     fn summaries(
         &self,
         conn: &Connection,
         open_only: bool,
         limit: Option<usize>,
+        active_since: Option<DateTime<Utc>>,
     ) -> Result<Vec<Summary>, StoreError> {
         let mut all = Vec::new();
         // Those the projection cannot give are folded.
@@ -187,11 +199,13 @@ impl Store {
                 "SELECT {SUMMARY_COLUMNS} FROM incidents
                  WHERE (resolved_ms IS NULL OR NOT ?1)
                    AND incident NOT IN (SELECT incident FROM stale)
+                   AND active_ms >= ?3
                  ORDER BY active_ms DESC, recorded_ms DESC, recorded_c DESC, incident DESC
                  LIMIT ?2"
             ))?;
             let limit = limit.map_or(-1, |n| n as i64);
-            let rows = stmt.query_map(rusqlite::params![open_only, limit], |r| {
+            let since = active_since.map_or(i64::MIN, |t| t.timestamp_millis());
+            let rows = stmt.query_map(rusqlite::params![open_only, limit, since], |r| {
                 Ok(projection::summary(r))
             })?;
             for row in rows {
@@ -204,6 +218,7 @@ impl Store {
         for id in folded {
             if let Some(inc) = self.fold(conn, id)?
                 && !(open_only && inc.is_resolved())
+                && active_since.is_none_or(|t| inc.last_activity >= t)
             {
                 all.push(inc.summary());
             }
@@ -211,6 +226,41 @@ impl Store {
         all.sort_by_key(Summary::recency);
         all.truncate(limit.unwrap_or(usize::MAX));
         Ok(all)
+    }
+
+    /// Who recorded each event of an incident dated at or after `since`,
+    /// and when, in time order: who was at work on it.
+    pub fn authored_since(
+        &self,
+        incident: IncidentId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<Authored>, StoreError> {
+        // Through `event_log`, which a database too old to migrate here
+        // also shows (see `read_only`).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT author, at_ms FROM event_log
+             WHERE incident = ?1 AND at_ms >= ?2
+             ORDER BY at_ms",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![incident.to_string(), since.timestamp_millis()],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person, ms) = row?;
+            // A time out of range is a row mangled by hand: it says nothing
+            // about who was at work.
+            if let Some(at) = DateTime::from_timestamp_millis(ms) {
+                // Named as the fold names authors, so a person's events
+                // and roles meet under one name, clean of controls.
+                out.push(Authored {
+                    person: single_line(&person),
+                    at,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Ids of every incident that has a declaration.
@@ -281,7 +331,7 @@ impl Store {
     /// The most recently active incident (open, if `open_only`): one row of
     /// the projection, however long the history.
     fn latest(&self, open_only: bool) -> Result<Option<IncidentId>, StoreError> {
-        let found = self.reading(|conn| self.summaries(conn, open_only, Some(1)))?;
+        let found = self.reading(|conn| self.summaries(conn, open_only, Some(1), None))?;
         Ok(found.first().map(|s| s.id))
     }
 

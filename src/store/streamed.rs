@@ -16,6 +16,7 @@ use crate::domain::event::Event;
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Entry, Incident};
 use crate::domain::redaction::{amends_hidden, redaction_target};
+use crate::domain::shift::Authored;
 
 /// Where a row of [`Streamed::each_event`] has its entry's columns: after
 /// the event's ([`event_row::COLUMNS`]).
@@ -81,6 +82,36 @@ impl Streamed<'_> {
             f(&projection::entry_from(row, 0)?)?;
         }
         Ok(())
+    }
+
+    /// Who wrote each entry of the timeline, and when: the notes' authors
+    /// too, which the state read leaves out, without their text.
+    pub fn entry_authors(&self) -> Result<Vec<Authored>, StoreError> {
+        let Some(key) = self.key else {
+            return Ok(self
+                .incident
+                .timeline
+                .iter()
+                .map(|e| Authored {
+                    person: e.author.clone(),
+                    at: e.at,
+                })
+                .collect());
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT author, at_ms FROM timeline WHERE incident = ?1")?;
+        let rows = stmt.query_map([key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person, ms) = row?;
+            // Out of range only in a row mangled by hand: it says nothing
+            // about who was there.
+            if let Some(at) = chrono::DateTime::from_timestamp_millis(ms) {
+                out.push(Authored { person, at });
+            }
+        }
+        Ok(out)
     }
 
     /// Each event of the log, in the agreed order (corrections and kinds

@@ -685,3 +685,38 @@ fn a_database_of_schema_6_on_a_disk_that_cannot_be_written_still_shows_its_incid
     assert_eq!(s.unreadable().map(|u| u.count), Some(1));
     assert_eq!(version_of(&s), "6", "left as it was");
 }
+
+#[test]
+fn the_day_s_incidents_and_authors_leave_earlier_days_unread() {
+    let mut s = Store::open_in_memory().unwrap();
+    let day = |d: u32, h: u32| {
+        DateTime::parse_from_rfc3339(&format!("2026-11-{d:02}T{h:02}:00:00Z"))
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    s.set_clock(move || day(22, 9));
+    let yesterday = declare(&mut s);
+    s.set_clock(move || day(23, 9));
+    let today = declare(&mut s);
+    s.append(today, None, "devi\u{1b}[2J", note("here"))
+        .unwrap();
+    let active: Vec<IncidentId> = s
+        .incidents_active_since(day(23, 0))
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(active, [today], "yesterday's incident is not read");
+    assert!(s.authored_since(yesterday, day(23, 0)).unwrap().is_empty());
+    let who: Vec<String> = s
+        .authored_since(today, day(23, 0))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.person)
+        .collect();
+    assert_eq!(
+        who,
+        ["ana", "devi"],
+        "names cleaned as the fold cleans them"
+    );
+}

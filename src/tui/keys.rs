@@ -120,6 +120,18 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
         Mode::Picker(_) => picker(key, ctrl),
         Mode::Form(_) => form(key, ctrl),
         Mode::Detail(_) => detail(key),
+        Mode::BreakPrompt(_) => break_prompt(key),
+    }
+}
+
+/// The break prompt takes Enter (or a, as on the console) to hand the
+/// role over and Esc to dismiss it; other keys do nothing while it is up,
+/// so a key meant for the console behind it does not act unseen.
+fn break_prompt(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Enter | KeyCode::Char('a') => Some(Action::Submit),
+        KeyCode::Esc => Some(Action::Cancel),
+        _ => None,
     }
 }
 

@@ -7,7 +7,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Mode};
 use super::panes::{
-    banner, cadence, can, checklist, detail, footer, header, help, roles, timeline, welcome,
+    banner, break_prompt, cadence, can, checklist, detail, footer, header, help, roles, timeline,
+    welcome,
 };
 
 /// The smallest terminal the console lays out in.
@@ -46,6 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Picker(p) => p.draw(frame, app.theme),
         Mode::Form(f) => f.draw(frame, app.theme),
         Mode::Detail(d) => detail::draw(frame, app, d),
+        Mode::BreakPrompt(h) => break_prompt::draw(frame, app, h),
     }
 }
 

@@ -12,9 +12,11 @@ mod open;
 mod save;
 mod secret_prompt;
 mod shown;
+mod wellbeing;
 
 pub use detail::Detail;
 pub use shown::Visible;
+pub use wellbeing::Wellbeing;
 
 use super::action::{Action, Background, Open, Select};
 use super::background_outbox::OutboxState;
@@ -24,6 +26,7 @@ use super::picker::Picker;
 use super::sync_state::{SyncHealth, SyncState};
 use super::theme::Theme;
 use crate::app::{AppError, Command, Context, Secrets};
+use crate::domain::breaks::HandOver;
 use crate::domain::cadence::{Cadence, next_update};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::{EventId, IncidentId};
@@ -56,6 +59,9 @@ pub enum Mode {
     Form(Form),
     /// One timeline entry read whole.
     Detail(Detail),
+    /// Someone has been on shift past the limit holding a role: hand it
+    /// over? Put to the commander once (see `wellbeing`).
+    BreakPrompt(HandOver),
 }
 
 /// A message in the footer.
@@ -111,6 +117,8 @@ pub struct App {
     pub older_unloaded: usize,
     /// What frames read, worked out once per fold and filter.
     memo: shown::Memo,
+    /// Time on shift across the day's incidents.
+    pub wellbeing: Wellbeing,
 }
 
 impl App {
@@ -155,8 +163,10 @@ impl App {
             folds: 1,
             older_unloaded,
             memo: shown::Memo::default(),
+            wellbeing: Wellbeing::default(),
         };
         app.check_bell();
+        app.read_day();
         if let Some(why) = app.ctx.store.read_only() {
             let said = format!("Showing the log read-only: {why}");
             app.error(said);
@@ -333,7 +343,13 @@ impl App {
                     f.next_field(action == Action::NextField);
                 }
             }
-            Action::Submit => self.submit(),
+            Action::Submit => match &self.mode {
+                Mode::BreakPrompt(h) => {
+                    let h = h.clone();
+                    self.hand_over(&h);
+                }
+                _ => self.submit(),
+            },
             Action::Paste(text) => self.paste(&text),
             Action::Cancel => {
                 if self.leave_form(Ask::Discard) {
@@ -341,6 +357,9 @@ impl App {
                 }
                 if matches!(self.mode, Mode::Form(_) | Mode::Picker(_)) {
                     self.info("Cancelled; nothing recorded.");
+                }
+                if matches!(self.mode, Mode::BreakPrompt(_)) {
+                    self.info("Not asked again; the checklist keeps the reminder.");
                 }
                 self.mode = Mode::Normal;
             }
@@ -411,6 +430,8 @@ impl App {
         }
         self.check_bell();
         self.keep_draft();
+        self.measure_shifts();
+        self.offer_break();
     }
 
     /// Folds the incident again from the store: after our own writes and
@@ -428,6 +449,8 @@ impl App {
             Ok(inc) => self.show(inc),
             Err(e) => self.error(e.to_string()),
         }
+        // Someone else wrote: perhaps in another of the day's incidents.
+        self.read_day();
     }
 
     /// Loads the entries the first frame left out, if any: the event loop
@@ -448,6 +471,10 @@ impl App {
         self.playbook = playbook_for(&self.ctx, incident.as_ref());
         self.incident = incident;
         self.check_bell();
+        // The day read holds every incident active today, and this
+        // console's own writes are counted as made: the shown incident
+        // in place of its copy is all that changed.
+        self.measure_shifts();
     }
 
     fn check_bell(&mut self) {
@@ -593,6 +620,7 @@ impl App {
         let on = self.incident.as_ref().map(|i| i.id);
         let outcome = self.ctx.execute(on, command, None, secrets)?;
         self.now = self.ctx.store.now();
+        self.wellbeing.saw(&outcome.event);
         let shown = match self.fold_own(&outcome.event) {
             Some(folded) => Some(folded),
             None => self.ctx.store.incident(outcome.incident)?,

@@ -82,7 +82,7 @@ impl App {
     }
 
     /// The second step of an assignment: who takes the role picked.
-    fn ask_person(&mut self, role: &str) -> Result<(), String> {
+    pub(super) fn ask_person(&mut self, role: &str) -> Result<(), String> {
         let inc = self.incident.as_ref().ok_or(super::NO_INCIDENT)?;
         let pb = &self.playbook;
         let role = pb.find_role(role).map_err(|e| e.to_string())?;

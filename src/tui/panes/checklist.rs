@@ -1,5 +1,6 @@
 //! The checklist of the current stage, from the playbook, with what has
-//! been ticked.
+//! been ticked, and the reminders the day's shifts call for (a hand-over,
+//! the team's break).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, first_fit, title_room};
+use crate::domain::text::single_line;
 use crate::tui::app::App;
 
 /// Rows the pane needs at this width, borders included.
@@ -26,24 +28,28 @@ fn lines(app: &App) -> Vec<Line<'static>> {
     let Some(stage) = app.playbook.stage(&inc.stage) else {
         return Vec::new();
     };
-    stage
-        .checklist
-        .iter()
-        .enumerate()
-        .map(|(n, item)| {
-            if inc.is_ticked(&stage.id, item) {
-                Line::from(vec![
-                    Span::styled("[x] ", t.good()),
-                    Span::styled(format!("{}. {item}", n + 1), t.dim()),
-                ])
-            } else {
-                Line::from(vec![
-                    Span::raw("[ ] "),
-                    Span::raw(format!("{}. {item}", n + 1)),
-                ])
-            }
-        })
-        .collect()
+    let items = stage.checklist.iter().enumerate().map(|(n, item)| {
+        if inc.is_ticked(&stage.id, item) {
+            Line::from(vec![
+                Span::styled("[x] ", t.good()),
+                Span::styled(format!("{}. {item}", n + 1), t.dim()),
+            ])
+        } else {
+            Line::from(vec![
+                Span::raw("[ ] "),
+                Span::raw(format!("{}. {item}", n + 1)),
+            ])
+        }
+    });
+    // Derived from the day's shifts, not the playbook: nobody ticks them,
+    // they go when the reason does. Names come from the log: cleaned.
+    let reminders = app.reminders().into_iter().map(|r| {
+        Line::from(vec![
+            Span::styled("(!) ", t.warn()),
+            Span::styled(single_line(&r), t.warn()),
+        ])
+    });
+    items.chain(reminders).collect()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {

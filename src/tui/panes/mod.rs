@@ -2,6 +2,7 @@
 //! Whatever does not fit is cut with `…`, never silently.
 
 pub mod banner;
+pub mod break_prompt;
 pub mod cadence;
 pub mod can;
 pub mod checklist;

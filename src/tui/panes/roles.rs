@@ -1,6 +1,7 @@
-//! Roles: every role of the playbook, who holds it and for how long; an
-//! unfilled required role stands out. A role whose name does not fit goes
-//! by its id (`comms`, `sme:database`), which tells two experts apart.
+//! Roles: every role of the playbook, who holds it, for how long and how
+//! long they have been on shift; an unfilled required role stands out. A
+//! role whose name does not fit goes by its id (`comms`, `sme:database`),
+//! which tells two experts apart.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,6 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{block, fit_line, fit_middle};
 use crate::domain::roster::{RoleRow, role_rows};
+use crate::domain::shift::shift_length;
 use crate::domain::text::{single_line, width};
 use crate::domain::when::human_duration;
 use crate::tui::app::App;
@@ -42,13 +44,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // Holding stops counting when the incident is resolved.
     let end = inc.resolved_at.unwrap_or(app.now);
     let inner = area.width.saturating_sub(2) as usize;
+    let limit = app.break_limit();
     let holders: Vec<Vec<Span>> = rows
         .iter()
         .map(|r| match (&r.holder, r.since) {
-            (Some(p), Some(since)) => vec![
-                Span::styled(single_line(p), t.title()),
-                Span::styled(format!(" {}", human_duration(end - since)), t.dim()),
-            ],
+            (Some(p), Some(since)) => {
+                let held = end - since;
+                let shift = app.wellbeing.shifts.get(p).filter(|s| s.on_now);
+                // Past the playbook's limit the time warns.
+                let style = match shift {
+                    Some(s) if s.past(limit) => t.warn(),
+                    _ => t.dim(),
+                };
+                let mut spans = vec![Span::styled(single_line(p), t.title())];
+                match shift.map(|s| shift_length(s.continuous)) {
+                    // On shift longer than they have held the role (another
+                    // incident, work before taking it): both, compactly.
+                    Some(on) if on != shift_length(held) => spans.extend([
+                        Span::styled(format!(" {}", shift_length(held)), t.dim()),
+                        Span::styled(format!(" · on {on}"), style),
+                    ]),
+                    _ => spans.push(Span::styled(format!(" {}", human_duration(held)), style)),
+                }
+                spans
+            }
             _ if r.unfilled() => vec![Span::styled("! UNFILLED", t.alarm())],
             _ => vec![Span::styled("—", t.dim())],
         })
@@ -58,8 +77,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|h| h.iter().map(Span::width).sum::<usize>())
         .max()
         .unwrap_or(0);
-    // The holder keeps its room; a long name gives way to the role.
-    let room = inner.saturating_sub(holder_w + 1).max(inner / 2);
+    // The holder keeps its room; a long name gives way to the role's id
+    // (a third of the pane is room for any id of the default playbook).
+    let room = inner.saturating_sub(holder_w + 1).max(inner / 3);
     let labels = labels(&rows, room);
     let name_w = labels.iter().map(|l| width(l)).max().unwrap_or(0);
     let mut lines: Vec<Line> = rows

@@ -77,6 +77,17 @@ fn the_demo_at_120x40() {
     insta::assert_snapshot!(redacted(&f, 120, 40));
 }
 
+/// Forty minutes on, the commander and the first responders are past the
+/// playbook's 90 minutes: their times warn and the checklist says who to
+/// relieve.
+#[test]
+fn the_demo_forty_minutes_later_at_80x24_and_120x40() {
+    let mut f = demo();
+    f.advance(Duration::minutes(40));
+    insta::assert_snapshot!("demo_later_80x24", redacted(&f, 80, 24));
+    insta::assert_snapshot!("demo_later_120x40", redacted(&f, 120, 40));
+}
+
 #[test]
 fn the_demo_with_an_entry_read_whole_at_80x24() {
     let mut f = demo();

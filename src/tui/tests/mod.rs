@@ -1,6 +1,7 @@
 //! Tests of the console: a real store in a temporary directory, a clock the
 //! test moves, keys typed into the app, frames drawn on a test backend.
 
+mod breaks;
 mod copy;
 mod drafts;
 mod editing;
