@@ -9,7 +9,7 @@ use super::{AppError, Context};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
-use crate::domain::shift::{Authored, Shift, Worked, compact, day_start, shifts};
+use crate::domain::shift::{Authored, Shift, Worked, day_start, shifts};
 use crate::domain::text::single_line;
 
 /// How far before midnight events are read: a night shift that began the
@@ -36,7 +36,7 @@ impl Context {
         let midnight = day_start(now, offset);
         let mut day = WorkingDay::default();
         for summary in self.store.incidents_active_since(midnight)? {
-            let authored = compact(self.store.authored_since(summary.id, midnight - LOOKBACK)?);
+            let authored = self.store.authored_since(summary.id, midnight - LOOKBACK)?;
             day.authored.insert(summary.id, authored);
             if let Some(inc) = self.store.incident_without_notes(summary.id, None)? {
                 day.incidents.push(inc);

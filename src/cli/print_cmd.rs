@@ -13,7 +13,6 @@ use crate::app::{AppError, Context};
 use crate::domain::event::Event;
 use crate::domain::ids::IncidentId;
 use crate::domain::incident::Entry;
-use crate::domain::shift::compact;
 use crate::domain::verification::statement;
 use crate::domain::when::parse_time;
 use crate::report::filter::Filter;
@@ -108,7 +107,7 @@ fn print(
         );
         // The state read holds no notes: who carried the incident is
         // counted from every entry's author, as for an incident held whole.
-        let authored = compact(read.entry_authors()?);
+        let authored = read.entry_authors()?;
         printout.review.carried_by(&read.incident, &authored);
         // The review states whether the log it tells of verified.
         if matches!(args.format, PrintFormat::Markdown | PrintFormat::Html) {

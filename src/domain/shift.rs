@@ -180,27 +180,46 @@ fn stretches<'a>(worked: &[Worked<'a>], now: DateTime<Utc>) -> BTreeMap<&'a str,
 /// second. An event between two of the same person's no more than
 /// [`STAY`] apart adds nothing their stretches do not already cover (and
 /// still does not when times are clamped to now, which keeps order).
-pub fn compact(authored: Vec<Authored>) -> Vec<Authored> {
-    let mut by_person: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
-    for a in authored {
-        by_person.entry(a.person).or_default().push(a.at);
+pub fn compact(mut authored: Vec<Authored>) -> Vec<Authored> {
+    authored.sort_by_key(|a| a.at);
+    let mut kept = Compactor::default();
+    for a in &authored {
+        kept.push(&a.person, a.at);
     }
-    let mut out = Vec::new();
-    for (person, mut times) in by_person {
-        times.sort();
-        let mut kept: Vec<DateTime<Utc>> = Vec::new();
-        for at in times {
-            match kept.as_slice() {
-                [.., before, _] if at - *before <= STAY => *kept.last_mut().expect("two") = at,
-                _ => kept.push(at),
-            }
+    kept.finish()
+}
+
+/// [`compact`] one event at a time, for events read in time order: a
+/// reader of a long log holds the stretches, not the rows.
+#[derive(Default)]
+pub struct Compactor {
+    by_person: BTreeMap<String, Vec<DateTime<Utc>>>,
+}
+
+impl Compactor {
+    /// The next event, no earlier than those pushed before it.
+    pub fn push(&mut self, person: &str, at: DateTime<Utc>) {
+        let kept = match self.by_person.get_mut(person) {
+            Some(kept) => kept,
+            None => self.by_person.entry(person.to_string()).or_default(),
+        };
+        match kept.as_mut_slice() {
+            [.., before, last] if at - *before <= STAY => *last = at,
+            _ => kept.push(at),
         }
-        out.extend(kept.into_iter().map(|at| Authored {
-            person: person.clone(),
-            at,
-        }));
     }
-    out
+
+    pub fn finish(self) -> Vec<Authored> {
+        self.by_person
+            .into_iter()
+            .flat_map(|(person, times)| {
+                times.into_iter().map(move |at| Authored {
+                    person: person.clone(),
+                    at,
+                })
+            })
+            .collect()
+    }
 }
 
 /// One person's part in an incident, for its review.

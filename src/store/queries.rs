@@ -9,7 +9,7 @@ use super::{Held, Store, StoreError, Unreadable, event_row, held};
 use crate::domain::event::Event;
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Incident, Summary};
-use crate::domain::shift::Authored;
+use crate::domain::shift::{Authored, Compactor};
 use crate::domain::text::single_line;
 
 impl Store {
@@ -242,25 +242,24 @@ impl Store {
              WHERE incident = ?1 AND at_ms >= ?2
              ORDER BY at_ms",
         )?;
-        let rows = stmt.query_map(
-            rusqlite::params![incident.to_string(), since.timestamp_millis()],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (person, ms) = row?;
+        let mut rows = stmt.query(rusqlite::params![
+            incident.to_string(),
+            since.timestamp_millis()
+        ])?;
+        // Kept as they are read: a long day costs its stretches of time,
+        // not a row each.
+        let mut kept = Compactor::default();
+        while let Some(row) = rows.next()? {
             // A time out of range is a row mangled by hand: it says nothing
             // about who was at work.
-            if let Some(at) = DateTime::from_timestamp_millis(ms) {
+            let at = DateTime::from_timestamp_millis(row.get::<_, i64>(1)?);
+            if let (Some(at), Ok(person)) = (at, row.get_ref(0)?.as_str()) {
                 // Named as the fold names authors, so a person's events
                 // and roles meet under one name, clean of controls.
-                out.push(Authored {
-                    person: single_line(&person),
-                    at,
-                });
+                kept.push(&single_line(person), at);
             }
         }
-        Ok(out)
+        Ok(kept.finish())
     }
 
     /// Ids of every incident that has a declaration.

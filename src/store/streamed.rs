@@ -16,7 +16,7 @@ use crate::domain::event::Event;
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Entry, Incident};
 use crate::domain::redaction::{amends_hidden, redaction_target};
-use crate::domain::shift::Authored;
+use crate::domain::shift::{Authored, Compactor};
 
 /// Where a row of [`Streamed::each_event`] has its entry's columns: after
 /// the event's ([`event_row::COLUMNS`]).
@@ -84,34 +84,33 @@ impl Streamed<'_> {
         Ok(())
     }
 
-    /// Who wrote each entry of the timeline, and when: the notes' authors
-    /// too, which the state read leaves out, without their text.
+    /// Who wrote the entries of the timeline, and when: the notes' authors
+    /// too, which the state read leaves out, without their text. Kept as
+    /// [`crate::domain::shift::compact`] keeps them, as the rows are read, so a long log costs
+    /// the stretches of time, not a row each.
     pub fn entry_authors(&self) -> Result<Vec<Authored>, StoreError> {
+        let mut kept = Compactor::default();
         let Some(key) = self.key else {
-            return Ok(self
-                .incident
-                .timeline
-                .iter()
-                .map(|e| Authored {
-                    person: e.author.clone(),
-                    at: e.at,
-                })
-                .collect());
+            let mut entries: Vec<_> = self.incident.timeline.iter().collect();
+            entries.sort_by_key(|e| e.at);
+            for e in entries {
+                kept.push(&e.author, e.at);
+            }
+            return Ok(kept.finish());
         };
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT author, at_ms FROM timeline WHERE incident = ?1")?;
-        let rows = stmt.query_map([key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (person, ms) = row?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT author, at_ms FROM timeline WHERE incident = ?1 ORDER BY at_ms",
+        )?;
+        let mut rows = stmt.query([key])?;
+        while let Some(row) = rows.next()? {
             // Out of range only in a row mangled by hand: it says nothing
             // about who was there.
-            if let Some(at) = chrono::DateTime::from_timestamp_millis(ms) {
-                out.push(Authored { person, at });
+            let at = chrono::DateTime::from_timestamp_millis(row.get::<_, i64>(1)?);
+            if let (Some(at), Ok(person)) = (at, row.get_ref(0)?.as_str()) {
+                kept.push(person, at);
             }
         }
-        Ok(out)
+        Ok(kept.finish())
     }
 
     /// Each event of the log, in the agreed order (corrections and kinds
