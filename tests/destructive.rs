@@ -65,27 +65,12 @@ fn finish(mut child: Child, mut err: BufReader<std::process::ChildStderr>) -> (i
     (status.code().unwrap_or(-1), rest)
 }
 
-/// The events of the open incident of one kind, oldest first.
 fn events(s: &Sandbox, kind: &str) -> Vec<serde_json::Value> {
-    let doc = s.json(&["print", "--format", "json"]);
-    doc["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == kind)
-        .cloned()
-        .collect()
+    s.events_of(kind)
 }
 
 fn timeline(s: &Sandbox) -> String {
-    let doc = s.json(&["print", "--format", "json"]);
-    let texts: Vec<&str> = doc["incident"]["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap_or_default())
-        .collect();
-    texts.join("\n")
+    s.timeline_texts()
 }
 
 #[test]

@@ -32,16 +32,8 @@ fn ran(s: &Sandbox) -> Vec<serde_json::Value> {
     s.events_of("command_ran")
 }
 
-/// The timeline's entries' texts, unwrapped, a line each.
 fn timeline(s: &Sandbox) -> String {
-    let doc = s.json(&["print", "--format", "json"]);
-    let texts: Vec<String> = doc["incident"]["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap_or_default().to_string())
-        .collect();
-    texts.join("\n")
+    s.timeline_texts()
 }
 
 #[test]

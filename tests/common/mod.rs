@@ -106,6 +106,20 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// The texts of the open incident's timeline entries, a line each.
+    pub fn timeline_texts(&self) -> String {
+        let doc = self.json(&["print", "--format", "json"]);
+        let texts: Vec<&str> = doc["incident"]["timeline"]
+            .as_array()
+            .expect("a timeline")
+            .iter()
+            .map(|e| e["text"].as_str().unwrap_or_default())
+            .collect();
+        texts.join("\n")
+    }
+}
+
 /// Who holds a role in `status --json`, if anyone.
 pub fn holder(status: &serde_json::Value, role: &str) -> Option<String> {
     status["roles"]
