@@ -100,22 +100,22 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
 pub(super) fn block_to(out: &mut String, block: &Block) {
     match block {
         Block::Para(t) => {
-            let _ = writeln!(out, "<p>{}</p>", escape(t));
+            let _ = writeln!(out, "<p>{}</p>", linked(t));
         }
         Block::Prompt(t) => {
-            let _ = writeln!(out, "<p class=\"prompt\">{}</p>", escape(t));
+            let _ = writeln!(out, "<p class=\"prompt\">{}</p>", linked(t));
         }
         Block::Facts(facts) => {
             out.push_str("<dl>\n");
             for (label, value) in facts {
-                let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(value));
+                let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), linked(value));
             }
             out.push_str("</dl>\n");
         }
         Block::List(items) => {
             out.push_str("<ul>\n");
             for item in items {
-                let _ = writeln!(out, "<li>{}</li>", escape(item));
+                let _ = writeln!(out, "<li>{}</li>", linked(item));
             }
             out.push_str("</ul>\n");
         }
@@ -151,7 +151,7 @@ fn row_to(out: &mut String, row: &[String]) {
     out.push_str("<tr>");
     for cell in row {
         out.push_str("<td>");
-        escape_to(out, cell);
+        linked_to(out, cell);
         out.push_str("</td>");
     }
     out.push_str("</tr>\n");
@@ -174,26 +174,31 @@ fn column_widths(head: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
 }
 
 // Characters across a printed A4 page at the stylesheet's font size.
-const PAGE: usize = 78;
+const PAGE: usize = 95;
 // Longer than this, a column holds sentences.
 const SHORT: usize = 24;
 
 /// Each column's longest value, in characters, as long as it is short:
 /// what [`column_widths`] sizes a table by, gathered a row at a time.
-struct Longest(Vec<usize>);
+struct Longest {
+    longest: Vec<usize>,
+    /// Each heading's length: a column never narrower than its heading.
+    heads: Vec<usize>,
+}
 
 impl Longest {
     fn new(head: &[&str]) -> Longest {
-        // Headings may wrap between their words.
-        Longest(
-            head.iter()
-                .map(|h| h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0))
-                .collect(),
-        )
+        // A heading is never broken, not even between its words: a column
+        // is at least as wide as its heading.
+        let heads: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+        Longest {
+            longest: heads.clone(),
+            heads,
+        }
     }
 
     fn add(&mut self, row: &[String]) {
-        for (w, cell) in self.0.iter_mut().zip(row) {
+        for (w, cell) in self.longest.iter_mut().zip(row) {
             if *w <= SHORT {
                 *w = (*w).max(cell.chars().count());
             }
@@ -204,25 +209,27 @@ impl Longest {
         // A cell's padding and border, in characters.
         const PADDING: usize = 3;
         const NARROWEST: usize = 5;
-        let longest = self.0;
+        let Longest { longest, heads } = self;
         let prose = longest.iter().filter(|w| **w > SHORT).count();
+        let least = |h: usize| (h.max(NARROWEST) + PADDING) * 100 / PAGE;
         let mut pct: Vec<usize> = longest
             .iter()
-            .map(|w| {
-                if *w > SHORT {
-                    0
-                } else {
-                    (w.max(&NARROWEST) + PADDING) * 100 / PAGE
-                }
-            })
+            .map(|w| if *w > SHORT { 0 } else { least(*w) })
             .collect();
         // Each sentence column is promised at least 18% of the page.
         let budget = 100 - (prose * 18).min(70);
         let narrow: usize = pct.iter().sum();
         if narrow > budget {
-            pct.iter_mut().for_each(|p| *p = *p * budget / narrow);
+            for ((p, w), h) in pct.iter_mut().zip(&longest).zip(&heads) {
+                if *w <= SHORT {
+                    *p = (*p * budget / narrow).max(least(*h));
+                }
+            }
         }
-        if let Some(share) = (100 - pct.iter().sum::<usize>()).checked_div(prose) {
+        if let Some(share) = 100usize
+            .saturating_sub(pct.iter().sum::<usize>())
+            .checked_div(prose)
+        {
             for (p, w) in pct.iter_mut().zip(&longest) {
                 if *w > SHORT {
                     *p = share;
@@ -231,6 +238,57 @@ impl Longest {
         }
         pct
     }
+}
+
+/// Text escaped, with its http and https addresses as links a reader can
+/// follow from the page or its PDF. Other schemes stay text: a link is
+/// only ever to a web page.
+fn linked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    linked_to(&mut out, text);
+    out
+}
+
+fn linked_to(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(start) = web_address_start(rest) {
+        escape_to(out, &rest[..start]);
+        let tail = &rest[start..];
+        let len = tail
+            .find(|c: char| c.is_whitespace() || "<>\"'".contains(c))
+            .unwrap_or(tail.len());
+        // Punctuation that ends a sentence is not part of the address.
+        let url = tail[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']']);
+        out.push_str("<a href=\"");
+        escape_to(out, url);
+        out.push_str("\">");
+        escape_to(out, url);
+        out.push_str("</a>");
+        rest = &tail[url.len()..];
+    }
+    escape_to(out, rest);
+}
+
+/// Where the first http or https address in `text` starts, at a word's
+/// start, with something after the scheme.
+fn web_address_start(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("http") {
+        let at = from + i;
+        let word_start = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || "([\"'".contains(c));
+        let after = &text[at..];
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|s| after.len() > s.len() && after[..s.len()].eq_ignore_ascii_case(s));
+        if let (true, Some(_)) = (word_start, scheme) {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
 }
 
 pub fn escape(text: &str) -> String {
@@ -281,5 +339,55 @@ mod tests {
             escape("<img src=x onerror=\"alert('x')\">&\nnext"),
             "&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;&amp;<br>next"
         );
+    }
+
+    #[test]
+    fn web_addresses_become_links_and_nothing_else_does() {
+        assert_eq!(
+            linked("call https://meet.example.com/a?x=1&y=2, then (http://b.example/)."),
+            "call <a href=\"https://meet.example.com/a?x=1&amp;y=2\">https://meet.example.com/a?x=1&amp;y=2</a>, \
+             then (<a href=\"http://b.example/\">http://b.example/</a>)."
+        );
+        for text in [
+            "javascript:alert(1)",
+            "ftp://files.example/x",
+            "file:///etc/passwd",
+            "see xhttps://evil.example",
+            "https://",
+            "\"><img src=x>https",
+        ] {
+            assert!(!linked(text).contains("<a "), "{text}: {}", linked(text));
+        }
+        let hostile = linked("https://x.example/\"onmouseover=\"alert(1)");
+        assert!(
+            hostile.starts_with("<a href=\"https://x.example/\">"),
+            "{hostile}"
+        );
+        assert!(!hostile.contains("\"onmouseover"), "{hostile}");
+    }
+
+    #[test]
+    fn a_column_is_never_narrower_than_its_heading() {
+        let rows = vec![vec![
+            "20:41".to_string(),
+            "sam".to_string(),
+            "P1".to_string(),
+            "20:59".to_string(),
+            "on time".to_string(),
+            "Investigating: card payments failing at checkout.".to_string(),
+            "About 1 in 20 card payments fail; other methods work.".to_string(),
+            "Payments and platform engineers are on the call.".to_string(),
+        ]];
+        let head = [
+            "Sent", "By", "Severity", "Due", "On time?", "Status", "Impact", "Action",
+        ];
+        let w = column_widths(&head, &rows);
+        for (h, pct) in head.iter().zip(&w) {
+            assert!(
+                pct * PAGE / 100 >= h.chars().count(),
+                "{h} gets {pct}%: {w:?}"
+            );
+        }
+        assert!(w[5] >= 15, "a sentence column keeps room: {w:?}");
     }
 }
