@@ -38,7 +38,9 @@ pub fn man(all: Option<&Path>) -> Result<(), AppError> {
             }),
         None => {
             let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
+            // As generate_to does for --all: `fireground help` gets no page
+            // of its own, so the page does not point to one.
+            clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
                 .render(&mut page)
                 .map_err(|e| AppError::Io(format!("cannot render the man page: {e}")))?;
             print_all(&page)
