@@ -4,6 +4,7 @@
 mod announce;
 mod config_cmd;
 pub(crate) mod demo;
+mod generated;
 mod outbox_cmd;
 mod playbook_cmd;
 mod print_cmd;
@@ -414,6 +415,18 @@ pub enum CliCommand {
         )]
         every: String,
     },
+    /// Print the completion script for a shell (static: commands and options, not incident refs or ids)
+    Completions {
+        /// The shell to complete in
+        #[arg(value_parser = generated::ShellParser, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `fireground man | man -l -`
+    Man {
+        /// Write a page for every command into DIR instead (fireground.1, fireground-declare.1…)
+        #[arg(long, value_name = "DIR")]
+        all: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -490,6 +503,13 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
     }
     if let CliCommand::Config(cmd) = &command {
         return config_cmd::run(cmd);
+    }
+    // Installed before any incident exists: no database is opened or made.
+    if let CliCommand::Completions { shell } = &command {
+        return generated::completions(*shell);
+    }
+    if let CliCommand::Man { all } = &command {
+        return generated::man(all.as_deref());
     }
     let reads_only = matches!(
         command,
@@ -580,7 +600,10 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
             Some(update) => outbox_cmd::drop(ctx, &update, channel.as_deref()),
             None => outbox_cmd::run(ctx, retry, json.json),
         },
-        CliCommand::Playbook(_) | CliCommand::Config(_) => unreachable!("handled above"),
+        CliCommand::Playbook(_)
+        | CliCommand::Config(_)
+        | CliCommand::Completions { .. }
+        | CliCommand::Man { .. } => unreachable!("handled above"),
         other => record::run(ctx, other),
     }
 }
