@@ -90,6 +90,26 @@ fn two_responders_share_a_file_and_the_target_is_remembered() {
 }
 
 #[test]
+fn sync_json_says_what_moved_and_whose_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ana, bo, shared) = ana_and_bo(dir.path());
+    ana.run(&["log", "card payments return 500"]);
+    let pushed: serde_json::Value =
+        serde_json::from_str(&ana.run(&["sync", &shared, "--json"])).unwrap();
+    assert_eq!(
+        (pushed["pulled"].as_u64(), pushed["pushed"].as_u64()),
+        (Some(0), Some(2))
+    );
+    let out = bo.run(&["sync", &shared, "--json"]);
+    assert_eq!(out.lines().count(), 1, "one line: {out}");
+    let pulled: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(pulled["pulled"], 2);
+    assert_eq!(pulled["sources"][0]["events"], 2);
+    assert_eq!(pulled["sources"][0]["authors"], serde_json::json!(["ana"]));
+    assert_eq!(pulled["warnings"], serde_json::json!([]));
+}
+
+#[test]
 fn without_a_target_sync_says_how_to_give_one() {
     let dir = tempfile::tempdir().unwrap();
     Responder::new(dir.path(), "ana")

@@ -414,6 +414,9 @@ pub enum CliCommand {
             requires = "watch"
         )]
         every: String,
+        /// Print what moved as JSON (with --watch, one object a line per round shown)
+        #[command(flatten)]
+        json: Json,
     },
     /// Print the completion script for a shell (static: commands and options, not incident refs or ids)
     Completions {
@@ -572,7 +575,8 @@ fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
             target,
             watch,
             every,
-        } => sync_cmd::run(ctx, target.as_deref(), watch, &every),
+            json,
+        } => sync_cmd::run(ctx, target.as_deref(), watch, &every, json.json),
         CliCommand::Run {
             destructive,
             countdown,

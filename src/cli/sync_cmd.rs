@@ -17,6 +17,7 @@ pub fn run(
     target: Option<&str>,
     watch: bool,
     every: &str,
+    json: bool,
 ) -> Result<(), AppError> {
     let target = match target {
         Some(t) => Target::parse(t)?,
@@ -40,7 +41,7 @@ pub fn run(
     if !watch {
         let report = sync(&mut ctx.store, &target)?;
         announce_new(&target);
-        show(&report, None);
+        show(&report, None, json);
         return Ok(());
     }
     announce_new(&target);
@@ -74,7 +75,7 @@ pub fn run(
                     || !report.warnings.is_empty()
                     || !report.quarantined.is_empty();
                 if first || moved || failing.is_some() {
-                    show(&report, Some(&now));
+                    show(&report, Some(&now), json);
                 }
                 failing = None;
             }
@@ -126,7 +127,11 @@ fn keep_status_page(ctx: &Context, page: &Path, failing: &mut Option<String>) {
     }
 }
 
-fn show(report: &SyncReport, time: Option<&str>) {
+fn show(report: &SyncReport, time: Option<&str>, json: bool) {
+    if json {
+        println!("{}", report_json(report));
+        return;
+    }
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -140,6 +145,30 @@ fn show(report: &SyncReport, time: Option<&str>) {
         Some(t) => println!("{t} {report}"),
         None => println!("{report}"),
     }
+}
+
+/// What moved, for scripts: one line of JSON. Warnings are the sentences
+/// the text shows, already cleaned of anything a terminal would act on.
+fn report_json(report: &SyncReport) -> String {
+    let doc = serde_json::json!({
+        "at": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "pulled": report.pulled,
+        "pushed": report.pushed,
+        "retried": report.retried,
+        "sources": report.sources.iter().map(|s| serde_json::json!({
+            "replica": s.replica.to_string(),
+            "events": s.events,
+            "authors": s.authors,
+        })).collect::<Vec<_>>(),
+        "warnings": report.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "held_back": report.held.as_ref().map(|h| serde_json::json!({
+            "events": h.count,
+            "latest": h.latest,
+        })),
+        "quarantined": report.quarantined.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "kept_apart": report.kept_apart,
+    });
+    doc.to_string()
 }
 
 impl From<SyncError> for AppError {
