@@ -35,7 +35,7 @@ pub enum PrintFormat {
 
 #[derive(Debug, Args)]
 pub struct PrintArgs {
-    /// What to print
+    /// What to print; for scripts, `-f json` (where other commands take --json)
     #[arg(long, short, value_enum, default_value = "text")]
     pub format: PrintFormat,
     /// Write to FILE instead of standard output
