@@ -322,10 +322,12 @@ fn text_is_in_the_order_things_happened_with_a_date_line_at_midnight() {
 }
 
 #[test]
-fn long_notes_wrap_under_their_own_indent() {
+fn long_notes_wrap_under_their_own_indent_and_a_long_url_stays_whole() {
     let log = incident();
-    let long = "word ".repeat(40)
-        + "https://example.com/an/extremely/long/path/that/cannot/break/anywhere/else";
+    let url =
+        format!("https://example.com/dashboards/{}", "checkout-".repeat(8)) + "card-payments/p99";
+    assert_eq!(url.len(), 120);
+    let long = "word ".repeat(40) + &url + " then more words";
     log.run("lee", &["log", &long, "--at", "2026-11-10T00:55:00Z"]);
     let text = log.print(&["--utc"]);
     let start = text
@@ -343,13 +345,17 @@ fn long_notes_wrap_under_their_own_indent() {
             l.starts_with(&" ".repeat(32)) && !l[32..].starts_with(' '),
             "{l:?}"
         );
+    }
+    // The URL is on a line of its own, whole, so it can be copied; every
+    // other line fits the page.
+    let on_its_own = format!("{}{url}", " ".repeat(32));
+    assert!(lines.contains(&on_its_own.as_str()), "{lines:#?}");
+    for l in lines.iter().filter(|l| !l.contains(&url)) {
         assert!(unicode_columns(l) <= 80, "{l:?}");
     }
-    let joined: String = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
     assert!(
-        joined
-            .replace(' ', "")
-            .contains("https://example.com/an/extremely/long/path/that/cannot/break/anywhere/else")
+        lines.last().unwrap().ends_with("then more words"),
+        "{lines:#?}"
     );
 }
 
