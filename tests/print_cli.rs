@@ -322,10 +322,12 @@ fn text_is_in_the_order_things_happened_with_a_date_line_at_midnight() {
 }
 
 #[test]
-fn long_notes_wrap_under_their_own_indent() {
+fn long_notes_wrap_under_their_own_indent_and_a_long_url_stays_whole() {
     let log = incident();
-    let long = "word ".repeat(40)
-        + "https://example.com/an/extremely/long/path/that/cannot/break/anywhere/else";
+    let url =
+        format!("https://example.com/dashboards/{}", "checkout-".repeat(8)) + "card-payments/p99";
+    assert_eq!(url.len(), 120);
+    let long = "word ".repeat(40) + &url + " then more words";
     log.run("lee", &["log", &long, "--at", "2026-11-10T00:55:00Z"]);
     let text = log.print(&["--utc"]);
     let start = text
@@ -343,13 +345,141 @@ fn long_notes_wrap_under_their_own_indent() {
             l.starts_with(&" ".repeat(32)) && !l[32..].starts_with(' '),
             "{l:?}"
         );
+    }
+    // The URL is on a line of its own, whole, so it can be copied; every
+    // other line fits the page.
+    let on_its_own = format!("{}{url}", " ".repeat(32));
+    assert!(lines.contains(&on_its_own.as_str()), "{lines:#?}");
+    for l in lines.iter().filter(|l| !l.contains(&url)) {
         assert!(unicode_columns(l) <= 80, "{l:?}");
     }
-    let joined: String = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
     assert!(
-        joined
-            .replace(' ', "")
-            .contains("https://example.com/an/extremely/long/path/that/cannot/break/anywhere/else")
+        lines.last().unwrap().ends_with("then more words"),
+        "{lines:#?}"
+    );
+}
+
+/// A one-day incident with an update, a CAN report and two action items,
+/// none of them amended.
+fn records() -> Log {
+    let log = Log::new();
+    let reference = log.run(
+        "devi",
+        &[
+            "declare",
+            "Checkout down",
+            "--severity",
+            "P1",
+            "--at",
+            "2026-11-09T10:00:00Z",
+        ],
+    );
+    *log.incident.borrow_mut() = Some(reference.trim().to_string());
+    let steps: [&[&str]; 4] = [
+        &[
+            "update",
+            "--status",
+            "Investigating",
+            "--impact",
+            "1 in 20 card payments fail",
+            "--action",
+            "Engineers on the call",
+            "--at",
+            "2026-11-09T10:05:00Z",
+        ],
+        &[
+            "can",
+            "--conditions",
+            "5% time out",
+            "--actions",
+            "Comparing pool settings",
+            "--needs",
+            "A DBA",
+            "--at",
+            "2026-11-09T10:10:00Z",
+        ],
+        &[
+            "action",
+            "add",
+            "Alert on pool saturation",
+            "--owner",
+            "devi",
+            "--due",
+            "2026-12-04",
+            "--at",
+            "2026-11-09T10:20:00Z",
+        ],
+        &[
+            "action",
+            "add",
+            "Write it up",
+            "--at",
+            "2026-11-09T10:21:00Z",
+        ],
+    ];
+    for args in steps {
+        log.run("devi", args);
+    }
+    log
+}
+
+/// The lines of the text print from the entry at `time` to the next one.
+fn entry_lines(text: &str, time: &str) -> Vec<String> {
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!(" {time} ")));
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no entry at {time} in\n{text}"));
+    std::iter::once(first)
+        .chain(lines.take_while(|l| l.starts_with(&" ".repeat(32))))
+        .map(|l| l.trim_end().to_string())
+        .collect()
+}
+
+#[test]
+fn text_shows_an_updates_impact_action_and_next_update_under_it() {
+    let text = records().print(&["--utc"]);
+    let under = " ".repeat(32);
+    assert_eq!(
+        entry_lines(&text, "10:05"),
+        [
+            " 10:05 devi         update      Update sent — Investigating".to_string(),
+            format!("{under}Impact:      1 in 20 card payments fail"),
+            format!("{under}Action:      Engineers on the call"),
+            format!("{under}Next update: 10:35"),
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn text_shows_a_can_report_as_three_labelled_lines() {
+    let text = records().print(&["--utc"]);
+    let under = " ".repeat(32);
+    assert_eq!(
+        entry_lines(&text, "10:10"),
+        [
+            " 10:10 devi         can         CAN report as Incident commander".to_string(),
+            format!("{under}Conditions: 5% time out"),
+            format!("{under}Actions:    Comparing pool settings"),
+            format!("{under}Needs:      A DBA"),
+        ],
+        "{text}"
+    );
+    assert!(!text.contains(" | "), "{text}");
+}
+
+#[test]
+fn text_shows_an_action_items_owner_and_due_date() {
+    let text = records().print(&["--utc"]);
+    let under = " ".repeat(32);
+    let item = entry_lines(&text, "10:20");
+    assert!(item[0].ends_with("Alert on pool saturation"), "{text}");
+    assert_eq!(item[1..], [format!("{under}owner devi, due 2026-12-04")]);
+    assert_eq!(
+        entry_lines(&text, "10:21")[1..],
+        [format!("{under}no owner, no due date")]
     );
 }
 

@@ -3,7 +3,7 @@
 use super::PlaybookCommand;
 use crate::app::AppError;
 use crate::domain::playbook::Playbook;
-use crate::domain::text::{single_line, width};
+use crate::domain::text::{plural, single_line, width};
 use crate::paths;
 use crate::playbooks::{Catalog, Source, load_file};
 use crate::report::json::pretty;
@@ -62,13 +62,14 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), AppError> {
         }
         PlaybookCommand::Check { file } => {
             let p = load_file(file)?;
+            let count = |n: usize, one, many| plural(n as u64, one, many);
             let said = format!(
-                "{}: playbook '{}' is valid: {} severities, {} roles, {} stages",
+                "{}: playbook '{}' is valid: {}, {}, {}",
                 file.display(),
                 p.name,
-                p.severities.len(),
-                p.roles.len(),
-                p.stages.len()
+                count(p.severities.len(), "severity", "severities"),
+                count(p.roles.len(), "role", "roles"),
+                count(p.stages.len(), "stage", "stages")
             );
             println!("{}", single_line(&said));
             Ok(())
@@ -149,10 +150,7 @@ fn show_text(p: &Playbook) -> String {
         .stages
         .iter()
         .map(|s| {
-            let items = match s.checklist.len() {
-                1 => "1 item".to_string(),
-                n => format!("{n} items"),
-            };
+            let items = plural(s.checklist.len() as u64, "item", "items");
             vec![s.id.clone(), s.name.clone(), items]
         })
         .collect();

@@ -1,9 +1,11 @@
 //! The timeline as plain text, for a terminal or a printer: 80 columns, a
 //! header that says which incident and which time zone, a date line
 //! wherever the day changes, one entry per line with long text wrapped
-//! under its own indent.
+//! under its own indent, and under an update, a CAN report or an action
+//! item, what its one line leaves out.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use chrono::Timelike;
@@ -11,6 +13,8 @@ use std::io;
 
 use super::wrap::{each_line, pad, push_padded, truncate, width, wrap};
 use super::{Printout, Sink, Timeline};
+use crate::domain::ids::EventId;
+use crate::domain::incident::{ActionItem, CanReport, Entry, EntryKind, Incident, Update};
 use crate::domain::when::human_duration;
 
 /// The page width the text fits.
@@ -111,6 +115,7 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
     // Marker, time, author and kind columns, each followed by a space.
     let indent = 1 + 5 + 1 + AUTHOR + 1 + KIND + 1 + if refs { 8 } else { 0 };
     let blank = " ".repeat(indent);
+    let records = Records::new(p.incident);
     let mut day = None;
     let (mut shown, mut pinned_shown, mut any_pinned) = (false, false, false);
     entries.each(&mut |e| {
@@ -142,8 +147,15 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
         out.push(' ');
         push_padded(out, e.kind.label(), KIND);
         out.push(' ');
+        let record = records.of(e);
         let text: Cow<str> = if e.amended {
             Cow::Owned(format!("{} (amended)", e.text))
+        } else if let Some(Record::Can(c)) = record {
+            // The three parts are lines of their own below.
+            Cow::Owned(match &c.role {
+                Some(role) => format!("CAN report as {}", p.playbook.role_name(role)),
+                None => "CAN report".to_string(),
+            })
         } else {
             e.text_for(p.playbook)
         };
@@ -156,6 +168,9 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
             out.push_str(line);
             out.push('\n');
         });
+        if let Some(record) = record {
+            details(out, p, &blank, record);
+        }
         out.spill()
     })?;
     if !shown {
@@ -168,4 +183,89 @@ fn timeline(out: &mut Sink, p: &Printout, entries: &mut dyn Timeline) -> io::Res
         let _ = writeln!(out, "\n* pinned: part of the short story of the incident");
     }
     Ok(())
+}
+
+/// The records behind entries whose line says only part of them, by the
+/// event that made both.
+struct Records<'a> {
+    updates: HashMap<EventId, &'a Update>,
+    cans: HashMap<EventId, &'a CanReport>,
+    items: HashMap<EventId, &'a ActionItem>,
+}
+
+#[derive(Clone, Copy)]
+enum Record<'a> {
+    Update(&'a Update),
+    Can(&'a CanReport),
+    Item(&'a ActionItem),
+}
+
+impl<'a> Records<'a> {
+    fn new(inc: &'a Incident) -> Records<'a> {
+        Records {
+            updates: inc.updates.iter().map(|u| (u.id, u)).collect(),
+            cans: inc.can_reports.iter().map(|c| (c.id, c)).collect(),
+            items: inc.action_items.iter().map(|a| (a.id, a)).collect(),
+        }
+    }
+
+    /// The record to show under `e`, if any. None under a redacted entry,
+    /// nor under an amended update or CAN report: the amendment replaced
+    /// its whole text. An amended action item keeps its owner and due
+    /// date, which the amendment does not touch.
+    fn of(&self, e: &Entry) -> Option<Record<'a>> {
+        if e.redacted {
+            return None;
+        }
+        match e.kind {
+            EntryKind::Update if !e.amended => self.updates.get(&e.id).map(|u| Record::Update(u)),
+            EntryKind::Can if !e.amended => self.cans.get(&e.id).map(|c| Record::Can(c)),
+            EntryKind::ActionItem => self.items.get(&e.id).map(|a| Record::Item(a)),
+            _ => None,
+        }
+    }
+}
+
+/// The lines under an entry that its record adds, each under the entry's
+/// text: labelled parts, or an action item's owner and due date.
+fn details(out: &mut String, p: &Printout, blank: &str, record: Record) {
+    let room = WIDTH - blank.len();
+    let parts: Vec<(&str, Cow<str>)> = match record {
+        Record::Update(u) => {
+            let next = u.next_update.map(|t| Cow::Owned(p.stamp(t)));
+            vec![
+                ("Impact:", Cow::Borrowed(u.impact.as_str())),
+                ("Action:", Cow::Borrowed(u.action.as_str())),
+                ("Next update:", next.unwrap_or_default()),
+            ]
+        }
+        Record::Can(c) => vec![
+            ("Conditions:", Cow::Borrowed(c.conditions.as_str())),
+            ("Actions:", Cow::Borrowed(c.actions.as_str())),
+            ("Needs:", Cow::Borrowed(c.needs.as_str())),
+        ],
+        Record::Item(a) => {
+            let owner = match &a.owner {
+                Some(o) => format!("owner {o}"),
+                None => "no owner".to_string(),
+            };
+            let due = match a.due {
+                Some(d) => format!("due {d}"),
+                None => "no due date".to_string(),
+            };
+            for line in wrap(&format!("{owner}, {due}"), room) {
+                let _ = writeln!(out, "{blank}{line}");
+            }
+            return;
+        }
+    };
+    let parts: Vec<_> = parts.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    // The values line up after the widest label.
+    let label = parts.iter().map(|(l, _)| width(l) + 1).max().unwrap_or(0);
+    for (name, value) in parts {
+        for (i, line) in wrap(&value, room - label).iter().enumerate() {
+            let name = if i == 0 { name } else { "" };
+            let _ = writeln!(out, "{blank}{}{line}", pad(name, label));
+        }
+    }
 }

@@ -1,124 +1,78 @@
 //! Word wrapping by display width, for the fixed-width text printout.
+//!
+//! The breaking itself is textwrap's: it measures by display width and,
+//! told not to, never cuts a word, so a URL or a hash wider than the page
+//! stays whole on a line of its own where it can be copied.
 
+use std::borrow::Cow;
+
+use textwrap::core::Word;
+use textwrap::{Options, WordSeparator, WordSplitter, WrapAlgorithm};
 use unicode_width::UnicodeWidthChar;
 
 pub use crate::domain::text::{truncate, width};
 
-/// Lines of at most `max` columns. Paragraphs (split on newlines) stay
-/// apart, spaces between words are where lines break, and a word wider
-/// than a whole line (a URL, a hash) is cut so nothing runs off the page.
+/// Lines of at most `max` columns, save a word wider than that, which has
+/// a line of its own. Paragraphs (split on newlines) stay apart, and
+/// lines break at spaces and after wide (CJK) characters.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines = Vec::new();
     each_line(text, max, |line| lines.push(line.to_string()));
     lines
 }
 
-/// As [`wrap`], handing each line to `f` as it is made, so a long printout
-/// builds no list of lines per entry.
+/// As [`wrap`], handing each line to `f` as it is made.
 pub fn each_line(text: &str, max: usize, mut f: impl FnMut(&str)) {
     let max = max.max(1);
-    if is_plain_ascii(text) {
-        return each_ascii_line(text, max, &mut f);
-    }
-    // Most entries are one short line: no need to look at words.
-    if !text.contains('\n') && text.len() <= max && !text.contains('\t') && width(text) <= max {
-        f(text.trim_matches(' '));
+    // Most entries are one short line, passed on as they are: kept by
+    // hand because textwrap would build a list of lines for each of them,
+    // the bulk of the cost of printing a long log. A byte is at least a
+    // column's worth, so a text of no more bytes than columns fits.
+    if text.len() <= max && !text.contains(['\n', '\t']) {
+        f(text.trim_end_matches(' '));
         return;
     }
-    for paragraph in text.split('\n') {
-        if is_plain_ascii(paragraph) {
-            each_ascii_line(paragraph, max, &mut f);
-        } else {
-            each_line_of_words(paragraph, max, &mut f);
-        }
+    // A tab would jump out of the column the text is indented to.
+    let text: Cow<str> = if text.contains('\t') {
+        text.replace('\t', " ").into()
+    } else {
+        text.into()
+    };
+    let options = Options::new(max)
+        .break_words(false)
+        .word_separator(WordSeparator::Custom(words))
+        // Hyphens are part of names (payments-api) and URLs.
+        .word_splitter(WordSplitter::NoHyphenation)
+        .wrap_algorithm(WrapAlgorithm::FirstFit);
+    for line in textwrap::wrap(&text, options) {
+        f(&line);
     }
 }
 
-/// Whether `text` is printable ASCII (one paragraph: no line break, no
-/// tab) whose words are apart by single spaces, for [`each_ascii_line`].
-fn is_plain_ascii(text: &str) -> bool {
-    // Every byte looked at, without stopping early, so the check runs a
-    // vector of bytes at a time.
-    let printable = text
-        .bytes()
-        .fold(true, |ok, b| ok & (0x20..0x7f).contains(&b));
-    printable && !text.contains("  ")
-}
-
-/// The lines of one paragraph: its words (apart by spaces or tabs) joined
-/// by one space, as many as fit.
-fn each_line_of_words(paragraph: &str, max: usize, f: &mut impl FnMut(&str)) {
-    let mut line = String::with_capacity(max * 4);
-    let mut used = 0;
-    for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
-        let w = width(word);
-        if used > 0 && used + 1 + w <= max {
-            line.push(' ');
-            line.push_str(word);
-            used += 1 + w;
-            continue;
-        }
-        if used > 0 {
-            f(&line);
-            line.clear();
-            used = 0;
-        }
-        if w <= max {
-            line.push_str(word);
-            used = w;
-            continue;
-        }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw > max && used > 0 {
-                f(&line);
-                line.clear();
-                used = 0;
+/// The words of a line, each with the spaces after it: a word ends where
+/// spaces do, and after a wide character, as CJK text (which has no
+/// spaces) may break between any two.
+fn words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
+    let mut start = 0;
+    let mut chars = line.char_indices().peekable();
+    Box::new(std::iter::from_fn(move || {
+        while let Some((_, c)) = chars.next() {
+            let Some(&(next_at, next)) = chars.peek() else {
+                break;
+            };
+            let wide = c.width() == Some(2);
+            if next != ' ' && (c == ' ' || wide) {
+                let word = Word::from(&line[start..next_at]);
+                start = next_at;
+                return Some(word);
             }
-            line.push(c);
-            used += cw;
         }
-    }
-    f(&line);
-}
-
-/// As [`each_line_of_words`] for a paragraph of printable ASCII whose words
-/// are apart by single spaces, most of any log: a column a byte, and every
-/// line a piece of the paragraph, handed on without being copied.
-fn each_ascii_line(paragraph: &str, max: usize, f: &mut impl FnMut(&str)) {
-    let bytes = paragraph.as_bytes();
-    // Where the line being filled starts and ends.
-    let mut line: Option<(usize, usize)> = None;
-    let mut at = 0;
-    loop {
-        while at < bytes.len() && bytes[at] == b' ' {
-            at += 1;
-        }
-        let start = at;
-        while at < bytes.len() && bytes[at] != b' ' {
-            at += 1;
-        }
-        if at == start {
-            break;
-        }
-        let w = at - start;
-        if let Some((from, to)) = line {
-            if to - from + 1 + w <= max {
-                line = Some((from, at));
-                continue;
-            }
-            f(&paragraph[from..to]);
-        }
-        // A word wider than a line is cut into lines of its own.
-        let mut from = start;
-        while at - from > max {
-            f(&paragraph[from..from + max]);
-            from += max;
-        }
-        line = Some((from, at));
-    }
-    let (from, to) = line.unwrap_or((0, 0));
-    f(&paragraph[from..to]);
+        (start < line.len()).then(|| {
+            let word = Word::from(&line[start..]);
+            start = line.len();
+            word
+        })
+    }))
 }
 
 /// `s` padded with spaces to `cols` display columns.
@@ -147,25 +101,28 @@ mod tests {
     }
 
     #[test]
-    fn cuts_a_word_longer_than_a_line() {
-        let lines = wrap("see https://example.com/a/very/long/path ok", 10);
-        assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
+    fn keeps_a_word_longer_than_a_line_whole_on_its_own_line() {
+        let url = format!("https://example.com/{}", "a-b/".repeat(25));
+        assert_eq!(url.len(), 120);
         assert_eq!(
-            lines.concat().replace(' ', ""),
-            "seehttps://example.com/a/very/long/pathok"
+            wrap(&format!("see {url} for the graph"), 40),
+            ["see", url.as_str(), "for the graph"]
         );
+        assert_eq!(wrap(&url, 40), [url.as_str()]);
     }
 
     proptest::proptest! {
         #[test]
-        fn plain_ascii_wraps_as_any_text_does(
-            paragraph in " ?[a-z.:/]{1,30}( [a-z.:/]{1,30}){0,12} ?",
+        fn lines_fit_unless_a_word_alone_does_not(
+            paragraph in "[a-z.:/-]{1,30}( {1,2}[a-z.:/-]{1,30}){0,12}",
             max in 1usize..50,
         ) {
-            let (mut ascii, mut any) = (Vec::new(), Vec::new());
-            each_ascii_line(&paragraph, max, &mut |l| ascii.push(l.to_string()));
-            each_line_of_words(&paragraph, max, &mut |l| any.push(l.to_string()));
-            proptest::prop_assert_eq!(ascii, any);
+            let lines = wrap(&paragraph, max);
+            for l in &lines {
+                proptest::prop_assert!(width(l) <= max || !l.contains(' '), "{:?}", lines);
+            }
+            let words = |s: &str| s.split(' ').filter(|w| !w.is_empty()).map(String::from).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(words(&lines.join(" ")), words(&paragraph));
         }
     }
 
@@ -176,7 +133,13 @@ mod tests {
         assert_eq!(truncate("alexandra-the-great", 8), "alexand…");
         assert_eq!(width(&truncate("障害対応障害", 5)), 5);
         assert_eq!(pad("ab", 4), "ab  ");
-        assert_eq!(wrap("  short  ", 20), ["short"]);
+        assert_eq!(
+            wrap("障害対応障害対応障害対応", 10),
+            ["障害対応障", "害対応障害", "対応"]
+        );
+        // Indentation, as of a pasted stack trace, is kept.
+        assert_eq!(wrap("  short  ", 20), ["  short"]);
+        assert_eq!(wrap("tab\tapart", 20), ["tab apart"]);
         assert_eq!(wrap("", 20), [""]);
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{block, first_fit, fit, title_room};
 use crate::domain::event::NoteKind;
 use crate::domain::incident::{Entry, EntryKind};
-use crate::domain::text::{sanitize, single_line};
+use crate::domain::text::{plural, sanitize, single_line};
 use crate::tui::app::App;
 
 /// Below this many columns inside the pane, a row gives its text the room:
@@ -178,7 +178,7 @@ pub fn text_lines(app: &App, e: &Entry, style: Style) -> Vec<Line<'static>> {
 
 /// The pane's title, as full as the width allows.
 fn title(app: &App, n: usize, selected: bool, width: u16) -> String {
-    let count = format!("Timeline · {n} entries");
+    let count = format!("Timeline · {}", plural(n as u64, "entry", "entries"));
     let filter = app
         .filter
         .map(|k| format!(" · only {} (Esc: all)", k.label()))

@@ -79,6 +79,17 @@ fn the_header_shows_sync_failing_in_red_once_told_so() {
 }
 
 #[test]
+fn the_timeline_title_counts_one_entry_in_the_singular() {
+    let mut f = Fixture::p2();
+    let screen = text(&f.draw(120, 40));
+    assert!(screen.contains("Timeline · 1 entry "), "{screen}");
+    f.write(f.id.unwrap(), "bo", note(NoteKind::Finding, "deploy v2.31"));
+    f.advance(Duration::seconds(1));
+    let screen = text(&f.draw(120, 40));
+    assert!(screen.contains("Timeline · 2 entries"), "{screen}");
+}
+
+#[test]
 fn the_timeline_lists_entries_in_order_with_kinds_distinct_and_a_line_per_day() {
     let mut f = Fixture::with(
         "P2",
@@ -154,7 +165,7 @@ fn the_timeline_filters_by_kind_and_the_selected_entry_shows_in_full() {
     f.app.filter = Some(crate::domain::incident::EntryKind::Note(NoteKind::Finding));
     let screen = text(&f.draw(120, 40));
     assert!(
-        screen.contains("Timeline · 1 entries · only finding"),
+        screen.contains("Timeline · 1 entry · only finding"),
         "{screen}"
     );
     assert!(!screen.contains("roll back"), "{screen}");
