@@ -433,6 +433,14 @@ fn playbook_check_names_file_line_and_column() {
     .unwrap();
     let e = s.fails(&["playbook", "check", bad.to_str().unwrap()]);
     assert!(e.contains("bad.toml: line 5, column 8"), "{e}");
+    let checked = s.json(&["playbook", "check", good.to_str().unwrap(), "--json"]);
+    assert_eq!(checked["valid"], true);
+    assert_eq!(checked["playbook"]["stages"].as_array().unwrap().len(), 8);
+    let e = s.fails(&["playbook", "check", bad.to_str().unwrap(), "--json"]);
+    assert!(
+        e.contains("bad.toml: line 5, column 8"),
+        "a mistake is still a sentence: {e}"
+    );
     let json = s.json(&["playbook", "list", "--json"]);
     assert_eq!(json[0]["playbook"]["severities"][0]["update_minutes"], 30);
     let list = s.ok(&["playbook", "list"]);

@@ -477,6 +477,9 @@ pub enum PlaybookCommand {
     Check {
         /// The playbook's TOML file
         file: PathBuf,
+        /// On success, the file and the playbook's ids as JSON; a mistake is still one sentence on stderr, exit 2
+        #[command(flatten)]
+        json: Json,
     },
 }
 

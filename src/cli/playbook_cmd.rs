@@ -60,8 +60,18 @@ pub fn run(cmd: &PlaybookCommand) -> Result<(), AppError> {
             }
             Ok(())
         }
-        PlaybookCommand::Check { file } => {
+        PlaybookCommand::Check { file, json } => {
             let p = load_file(file)?;
+            if json.json {
+                // Valid: the file, and what `playbook show --json` gives.
+                let doc = serde_json::json!({
+                    "file": file.display().to_string(),
+                    "valid": true,
+                    "playbook": show_json(&p),
+                });
+                println!("{}", pretty(&doc));
+                return Ok(());
+            }
             let count = |n: usize, one, many| plural(n as u64, one, many);
             let said = format!(
                 "{}: playbook '{}' is valid: {}, {}, {}",
