@@ -33,6 +33,9 @@ pub fn announce_and_wait(
     yes: bool,
     secrets: Secrets,
 ) -> Result<(EventId, Verdict), AppError> {
+    // Caught from before the step is announced: a Ctrl-C as soon as its
+    // ref shows withdraws it rather than ending fireground unrecorded.
+    let interrupted = Interrupted::catch();
     let announce = Command::Announce {
         command: command.to_string(),
         countdown_s: countdown,
@@ -48,7 +51,6 @@ pub fn announce_and_wait(
         "fireground: announced step #{short}: $ {command}\n\
          fireground: anyone may object within {countdown_s} s: fireground object {short} [REASON]"
     );
-    let interrupted = Interrupted::catch();
     let watch = Watch {
         incident: outcome.incident,
         step,
