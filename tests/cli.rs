@@ -436,6 +436,9 @@ fn playbook_check_names_file_line_and_column() {
     let checked = s.json(&["playbook", "check", good.to_str().unwrap(), "--json"]);
     assert_eq!(checked["valid"], true);
     assert_eq!(checked["playbook"]["stages"].as_array().unwrap().len(), 8);
+    assert_eq!(checked["playbook"]["destructive"]["countdown_seconds"], 60);
+    let shown = s.ok(&["playbook", "show"]);
+    assert!(shown.contains("open to objection for 60 s"), "{shown}");
     let e = s.fails(&["playbook", "check", bad.to_str().unwrap(), "--json"]);
     assert!(
         e.contains("bad.toml: line 5, column 8"),

@@ -133,6 +133,7 @@ fn show_json(p: &Playbook) -> serde_json::Value {
         // Inline URLs masked: see ChannelSpec's Serialize.
         "channels": p.channels,
         "wellbeing": p.wellbeing,
+        "destructive": { "countdown_seconds": p.countdown_seconds },
     })
 }
 
@@ -192,6 +193,10 @@ fn show_text(p: &Playbook) -> String {
         w.night_break_after_minutes,
         w.night_from.format("%H:%M"),
         w.night_to.format("%H:%M")
+    ));
+    out.push_str(&format!(
+        "\nDestructive steps\n  open to objection for {} s before they are taken\n",
+        p.countdown_seconds
     ));
     out
 }

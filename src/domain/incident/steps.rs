@@ -74,7 +74,10 @@ impl Step {
         } else if !self.objections.is_empty() {
             StepState::Objected
         } else if now < self.deadline() {
-            StepState::Counting(self.deadline() - now)
+            // Announced from a clock ahead of ours, it still waits no
+            // longer than its countdown.
+            let whole = Duration::seconds(i64::from(self.countdown_s));
+            StepState::Counting((self.deadline() - now).min(whole))
         } else {
             StepState::Clear
         }
@@ -246,5 +249,13 @@ mod tests {
         assert_eq!(s.id, step);
         assert_eq!(s.state(s.at), StepState::Objected);
         assert_eq!(s.objection().unwrap().reason, "backup running");
+    }
+
+    #[test]
+    fn a_step_from_a_clock_ahead_counts_down_no_longer_than_its_countdown() {
+        let s = step(true);
+        // Our clock reads five minutes before the announcer's.
+        let ours = s.at - Duration::minutes(5);
+        assert_eq!(s.state(ours), StepState::Counting(Duration::seconds(60)));
     }
 }
