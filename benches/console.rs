@@ -24,7 +24,7 @@ fn seeded(dir: &std::path::Path) -> Cli {
         "--as",
         "ana",
     ]);
-    let mut ctx = Context::open(&cli.options()).unwrap();
+    let mut ctx = Context::open(&cli.options(&fireground::config::Config::empty())).unwrap();
     let (_, events) = support::incident_events(support::size());
     ctx.store.import(&events).unwrap();
     cli
@@ -37,21 +37,29 @@ fn bench(c: &mut Criterion) {
 
     c.bench_function("console: open 100k events to the first frame", |b| {
         b.iter(|| {
-            let app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
+            let app = App::new(
+                Context::open(&cli.options(&fireground::config::Config::empty())).unwrap(),
+            )
+            .unwrap();
             terminal.draw(|f| view::draw(f, &app)).unwrap();
         })
     });
 
     c.bench_function("console: open 100k events, then the whole timeline", |b| {
         b.iter(|| {
-            let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
+            let mut app = App::new(
+                Context::open(&cli.options(&fireground::config::Config::empty())).unwrap(),
+            )
+            .unwrap();
             terminal.draw(|f| view::draw(f, &app)).unwrap();
             app.load_older();
             terminal.draw(|f| view::draw(f, &app)).unwrap();
         })
     });
 
-    let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
+    let mut app =
+        App::new(Context::open(&cli.options(&fireground::config::Config::empty())).unwrap())
+            .unwrap();
     app.load_older();
     let up = TermEvent::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
     c.bench_function("console: key press and redraw at 100k events", |b| {

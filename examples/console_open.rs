@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 
 use fireground::app::Context;
 use fireground::cli::Cli;
+use fireground::config::Config;
 use fireground::tui::{App, view};
 
 fn main() {
@@ -17,7 +18,8 @@ fn main() {
     let cli = Cli::parse_from(["fireground", "--db", &db, "--as", "ana"]);
     let whole = std::env::args().any(|a| a == "--whole");
     let mut app =
-        App::new(Context::open_for_reading(&cli.options()).expect("opens")).expect("opens");
+        App::new(Context::open_for_reading(&cli.options(&Config::empty())).expect("opens"))
+            .expect("opens");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("a terminal");
     terminal.draw(|f| view::draw(f, &app)).expect("draws");
     if whole {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod deliver;
 pub mod domain;
 pub mod file_kind;
+pub mod keymap;
 pub mod output_file;
 pub mod paths;
 pub mod playbooks;

@@ -5,10 +5,13 @@
 use clap::Parser;
 use fireground::app::{AppError, Context};
 use fireground::cli::{self, Cli};
+use fireground::config::Config;
 use fireground::domain::text::sanitize;
 
 fn console(cli: &Cli) -> Result<(), AppError> {
-    fireground::tui::run(Context::open_for_reading(&cli.options())?)
+    let config = Config::load();
+    let options = cli.options(config.as_ref().unwrap_or(&Config::empty()));
+    fireground::tui::run(Context::open_for_reading(&options)?, config)
 }
 
 /// Rust ignores SIGPIPE, which turns `fireground status | head` into a

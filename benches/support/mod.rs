@@ -166,7 +166,10 @@ pub fn printing(db: &Path, args: &[&str]) -> (Context, PrintArgs) {
     let Some(CliCommand::Print(args)) = cli.command.take() else {
         unreachable!("a print command")
     };
-    (Context::open_for_reading(&cli.options()).unwrap(), args)
+    (
+        Context::open_for_reading(&cli.options(&fireground::config::Config::empty())).unwrap(),
+        args,
+    )
 }
 
 /// `incidents` incidents of `count` events each, every one like

@@ -13,6 +13,7 @@ use crate::domain::playbook::Playbook;
 use crate::paths;
 use crate::playbooks::Catalog;
 use crate::store::{Store, StoreError};
+use crate::zone::Zone;
 
 /// What a front end was told about where and as whom to work; each is
 /// `None` for the default.
@@ -56,13 +57,7 @@ impl Context {
     }
 
     fn with_store(options: &Options, store: Store) -> Result<Context, AppError> {
-        let named = |u: String| Some(u.trim().to_string()).filter(|u| !u.is_empty());
-        let user = options
-            .user
-            .clone()
-            .and_then(named)
-            .or_else(|| std::env::var("USER").ok().and_then(named))
-            .or_else(|| login_name().and_then(named));
+        let user = options.user.clone().and_then(named).or_else(system_user);
         Ok(Context {
             store,
             catalog: Catalog::load(&paths::playbook_dir()),
@@ -188,10 +183,29 @@ impl Context {
         self.playbook(incident).unwrap_or(&self.fallback)
     }
 
-    /// The `default` playbook (the user's, if theirs loads), for a new
-    /// incident or a screen with none.
+    /// The playbook a new incident runs by unless told another: the config
+    /// file's `playbook`, else `default`.
+    pub fn default_playbook_name(&self) -> &str {
+        self.config
+            .settings
+            .playbook
+            .as_deref()
+            .unwrap_or("default")
+    }
+
+    /// The default playbook (the user's, if theirs loads), for a new
+    /// incident or a screen with none. A configured one that does not load
+    /// falls back to `default`: `declare` says why, the screen just shows.
     pub fn default_playbook(&self) -> &Playbook {
-        self.catalog.get("default").unwrap_or(&self.fallback)
+        self.catalog
+            .get(self.default_playbook_name())
+            .or_else(|_| self.catalog.get("default"))
+            .unwrap_or(&self.fallback)
+    }
+
+    /// The zone times are shown in: the config file's, else local time.
+    pub fn zone(&self) -> Zone {
+        self.config.settings.zone.unwrap_or(Zone::Local)
     }
 
     /// This moment by the store's clock, in local time: what the rules
@@ -199,6 +213,19 @@ impl Context {
     pub fn now(&self) -> DateTime<Local> {
         self.store.now().with_timezone(&Local)
     }
+}
+
+/// A name trimmed, if anything is left.
+fn named(name: String) -> Option<String> {
+    Some(name.trim().to_string()).filter(|u| !u.is_empty())
+}
+
+/// Who records when nobody says: `$USER`, else the login name.
+pub fn system_user() -> Option<String> {
+    std::env::var("USER")
+        .ok()
+        .and_then(named)
+        .or_else(|| login_name().and_then(named))
 }
 
 /// The login name of the user running us, from the password database: what

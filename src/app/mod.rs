@@ -16,7 +16,7 @@ use crate::domain::ids::IncidentId;
 use crate::domain::incident::Incident;
 pub use crate::domain::refusal::Refusal;
 pub use crate::domain::secrets::Secrets;
-pub use context::{Context, Options};
+pub use context::{Context, Options, system_user};
 pub use error::AppError;
 pub use working_day::WorkingDay;
 

@@ -1,13 +1,17 @@
-//! `fireground config path|check`.
+//! `fireground config path|check|show`.
 
 use super::ConfigCommand;
-use crate::app::AppError;
+use crate::app::{AppError, system_user};
 use crate::config::{Config, ConfigError, resolve_url};
 use crate::domain::channel::{ChannelSpec, mask_url};
 use crate::domain::text::single_line;
+use crate::keymap::ConsoleCommand;
 use crate::report::json::pretty;
+use crate::zone::Zone;
 
-pub fn run(cmd: &ConfigCommand) -> Result<(), AppError> {
+/// Runs a `config` command; `user` is what `--as` or FIREGROUND_USER
+/// gave, which `show` says wins over the file.
+pub fn run(cmd: &ConfigCommand, user: Option<&str>) -> Result<(), AppError> {
     match cmd {
         ConfigCommand::Path => {
             println!("{}", single_line(&Config::path().display().to_string()));
@@ -22,7 +26,148 @@ pub fn run(cmd: &ConfigCommand) -> Result<(), AppError> {
             }
             Ok(())
         }
+        ConfigCommand::Show { json } => {
+            let config = Config::load()?;
+            let shown = shown(&config, user);
+            if json.json {
+                println!("{}", pretty(&show_json(&config, &shown)));
+            } else {
+                print!("{}", show_text(&config, &shown));
+            }
+            Ok(())
+        }
     }
+}
+
+/// One setting as it is in force: its name, its value and where that
+/// comes from.
+struct Shown {
+    name: &'static str,
+    value: String,
+    from: String,
+}
+
+/// Every setting in force with `config`, `--as` having given `user`.
+fn shown(config: &Config, user: Option<&str>) -> Vec<Shown> {
+    let s = &config.settings;
+    let file = "config file";
+    let from = |set: bool, otherwise: &str| if set { file } else { otherwise }.to_string();
+    let user_named = user.map(str::trim).filter(|u| !u.is_empty());
+    let (who, who_from) = match (user_named, &s.user) {
+        (Some(u), _) => (u.to_string(), "--as or FIREGROUND_USER".to_string()),
+        (None, Some(u)) => (u.clone(), file.to_string()),
+        (None, None) => (
+            system_user().unwrap_or_else(|| "(nobody: pass --as)".into()),
+            "$USER".to_string(),
+        ),
+    };
+    let zone = match s.zone.unwrap_or(Zone::Local) {
+        Zone::Local => "local",
+        Zone::Utc => "utc",
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme_from = match (s.contrast != Default::default(), no_color) {
+        (set, true) => format!("{}; NO_COLOR is set, so no colour", from(set, "built in")),
+        (set, false) => from(set, "built in"),
+    };
+    let moved = s.keys.moved();
+    let keys = if moved.is_empty() {
+        "as built in (? lists them)".to_string()
+    } else {
+        let each: Vec<String> = moved
+            .iter()
+            .map(|(c, k)| format!("{} {k}", c.name()))
+            .collect();
+        each.join(", ")
+    };
+    vec![
+        Shown {
+            name: "as",
+            value: who,
+            from: who_from,
+        },
+        Shown {
+            name: "time_zone",
+            value: zone.to_string(),
+            from: from(s.zone.is_some(), "built in"),
+        },
+        Shown {
+            name: "playbook",
+            value: s.playbook.clone().unwrap_or_else(|| "default".into()),
+            from: from(s.playbook.is_some(), "built in"),
+        },
+        Shown {
+            name: "sync",
+            value: s
+                .sync
+                .clone()
+                .unwrap_or_else(|| "the last target synced with".into()),
+            from: from(s.sync.is_some(), "each database"),
+        },
+        Shown {
+            name: "theme",
+            value: s.contrast.name().to_string(),
+            from: theme_from,
+        },
+        Shown {
+            name: "keys",
+            value: keys,
+            from: from(!moved.is_empty(), "built in"),
+        },
+    ]
+}
+
+fn show_text(config: &Config, shown: &[Shown]) -> String {
+    let file = config.path.display().to_string();
+    let head = if config.found {
+        format!("{file}:")
+    } else {
+        format!("{file}: no config file, so the built-in settings:")
+    };
+    let mut out = single_line(&head) + "\n";
+    let width = shown
+        .iter()
+        .map(|s| s.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    for s in shown {
+        let line = format!(
+            "  {:<9}  {:<width$}  ({})",
+            s.name,
+            single_line(&s.value),
+            s.from
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn show_json(config: &Config, shown: &[Shown]) -> serde_json::Value {
+    let settings: serde_json::Map<String, serde_json::Value> = shown
+        .iter()
+        .filter(|s| s.name != "keys")
+        .map(|s| {
+            (
+                s.name.to_string(),
+                serde_json::json!({ "value": s.value, "from": s.from }),
+            )
+        })
+        .collect();
+    let keys: serde_json::Map<String, serde_json::Value> = ConsoleCommand::all()
+        .map(|c| {
+            (
+                c.name().to_string(),
+                config.settings.keys.key(c).to_string().into(),
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "path": config.path.display().to_string(),
+        "found": config.found,
+        "settings": settings,
+        "keys": keys,
+    })
 }
 
 /// A channel's URL as it may be shown, or why it cannot be found. A URL

@@ -71,11 +71,12 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// Where and as whom to work, as the application takes it.
-    pub fn options(&self) -> Options {
+    /// Where and as whom to work, as the application takes it: `--as` (or
+    /// FIREGROUND_USER) before the config file's `as`.
+    pub fn options(&self, config: &Config) -> Options {
         Options {
             db: self.db.clone(),
-            user: self.user.clone(),
+            user: self.user.clone().or_else(|| config.settings.user.clone()),
             incident: self.incident.clone(),
         }
     }
@@ -133,9 +134,9 @@ pub enum CliCommand {
         /// Who holds the incident commander role [default: you]
         #[arg(long)]
         commander: Option<String>,
-        /// The playbook the incident runs by (`fireground playbook list`)
-        #[arg(long, default_value = "default")]
-        playbook: String,
+        /// The playbook the incident runs by (`fireground playbook list`) [default: the config file's playbook, else default]
+        #[arg(long)]
+        playbook: Option<String>,
         #[command(flatten)]
         when: When,
         #[command(flatten)]
@@ -352,7 +353,7 @@ pub enum CliCommand {
     /// Playbooks: list them, show one's ids, or check a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
-    /// The config file: webhook channels for stakeholder updates, the status page
+    /// The config file: your settings, webhook channels for stakeholder updates, the status page
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Check every event's signature and chain, and list what sync kept apart
@@ -401,7 +402,7 @@ pub enum CliCommand {
     },
     /// Merge logs with other responders over a shared file or a git repository
     Sync {
-        /// A shared file's path, or a git repository (URL or path) [default: the last one used]
+        /// A shared file's path, or a git repository (URL or path) [default: the config file's sync, else the last one used]
         target: Option<String>,
         /// Keep syncing until interrupted; each round also posts the updates due to their channels and rewrites the config file's status_page
         #[arg(long)]
@@ -492,6 +493,11 @@ pub enum ConfigCommand {
         #[command(flatten)]
         json: Json,
     },
+    /// Show the settings in force (who you record as, time zone, playbook, sync target, theme, keys) and where each comes from
+    Show {
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 /// A note's sub-kind, as `--kind` takes it.
@@ -508,7 +514,7 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
         return playbook_cmd::run(cmd);
     }
     if let CliCommand::Config(cmd) = &command {
-        return config_cmd::run(cmd);
+        return config_cmd::run(cmd, cli.user.as_deref());
     }
     // Installed before any incident exists: no database is opened or made.
     if let CliCommand::Completions { shell } = &command {
@@ -526,40 +532,32 @@ pub fn run(cli: Cli, command: CliCommand) -> Result<(), AppError> {
             | CliCommand::Verify
             | CliCommand::Keys
     );
-    let mut ctx = if reads_only {
-        Context::open_for_reading(&cli.options())?
-    } else {
-        Context::open(&cli.options())?
+    // A config file with a mistake refuses every command that records,
+    // before anything is: its `as` or its channels would otherwise be
+    // quietly left out. What only reads goes on without it, as the console
+    // does, and says so.
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(e) if reads_only => {
+            eprintln!(
+                "warning: {}; going on without the config file",
+                crate::domain::text::single_line(&e.to_string())
+            );
+            Config::empty()
+        }
+        Err(e) => return Err(e.into()),
     };
-    if posts_updates(&command) {
-        ctx.set_config(Config::load()?);
-    }
+    let mut ctx = if reads_only {
+        Context::open_for_reading(&cli.options(&config))?
+    } else {
+        Context::open(&cli.options(&config))?
+    };
+    ctx.set_config(config);
     let result = dispatch(&mut ctx, command);
     if let Some(unreadable) = ctx.store.unreadable() {
         eprintln!("warning: {unreadable}");
     }
     result
-}
-
-/// Whether the command may post stakeholder updates, and so reads the
-/// config file's channels: a config file with a mistake refuses these
-/// (before anything is recorded), not every command.
-fn posts_updates(command: &CliCommand) -> bool {
-    match command {
-        CliCommand::Outbox { .. } => true,
-        // Watching posts what is due each round and keeps the status page.
-        CliCommand::Sync { watch, .. } => *watch,
-        CliCommand::Update {
-            print: false,
-            copy: false,
-            status,
-            impact,
-            action,
-            next,
-            ..
-        } => status.is_some() || impact.is_some() || action.is_some() || next.is_some(),
-        _ => false,
-    }
 }
 
 fn dispatch(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {

@@ -8,7 +8,6 @@ use crate::domain::text::{plural, single_line};
 use crate::domain::when::human_duration;
 use crate::report::json::pretty;
 use crate::store::Pending;
-use crate::zone::Zone;
 
 /// Lists the outbox; with `retry`, first tries everything in it.
 pub fn run(ctx: &mut Context, retry: bool, json: bool) -> Result<(), AppError> {
@@ -60,7 +59,7 @@ pub fn run(ctx: &mut Context, retry: bool, json: bool) -> Result<(), AppError> {
             p.update.short(),
             single_line(&p.channel),
             p.incident.short(),
-            Zone::Local.date_hm(p.queued_at),
+            ctx.zone().date_hm(p.queued_at),
         );
     }
     println!("Send them now with `fireground outbox --retry`.");

@@ -86,7 +86,7 @@ fn print(
     args: &PrintArgs,
     write: impl FnOnce(&mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
-    let zone = if args.utc { Zone::Utc } else { Zone::Local };
+    let zone = if args.utc { Zone::Utc } else { ctx.zone() };
     let filter = Filter::new(
         when(args.since.as_deref(), zone)?,
         when(args.until.as_deref(), zone)?,

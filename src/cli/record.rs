@@ -33,7 +33,7 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
         return print_draft(ctx, json.json);
     }
     let secrets = secrets_of(&command);
-    let (command, when) = into_command(command);
+    let (command, when) = into_command(command, ctx.default_playbook_name());
     let outcome = ctx.execute(None, command, when.at.as_deref(), secrets)?;
     if let Some(EventKind::Declared { .. }) = outcome.event.known() {
         // The ref alone on stdout, for scripts: `id=$(fireground declare …)`.
@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Context, command: CliCommand) -> Result<(), AppError> {
     } = outcome;
     let said = match (overruled, event.known()) {
         (Some(why), _) => format!("recorded at the time given, but {why}"),
-        (None, Some(EventKind::UpdateSent { .. })) => update_said(&said, event.known()),
+        (None, Some(EventKind::UpdateSent { .. })) => update_said(&said, event.known(), ctx.zone()),
         (None, Some(EventKind::StepAnnounced { countdown_s, .. })) => format!(
             "Announced step #{r}; anyone may object within {countdown_s} s: fireground object {r} [REASON]",
             r = event.id.short()
@@ -90,7 +90,9 @@ fn secrets_of(command: &CliCommand) -> Secrets {
 }
 
 /// The subcommand's arguments as the door takes them, and when.
-fn into_command(command: CliCommand) -> (Command, When) {
+/// `playbook` is the one a declaration runs by unless it names another.
+fn into_command(command: CliCommand, playbook: &str) -> (Command, When) {
+    let default_playbook = playbook;
     match command {
         CliCommand::Declare {
             title,
@@ -106,7 +108,7 @@ fn into_command(command: CliCommand) -> (Command, When) {
                 severity,
                 summary,
                 commander,
-                playbook,
+                playbook: playbook.unwrap_or_else(|| default_playbook.to_string()),
             },
             when,
         ),
@@ -203,7 +205,7 @@ fn into_command(command: CliCommand) -> (Command, When) {
 }
 
 /// An update as sent, for the person to check against what went out.
-fn update_said(said: &str, kind: Option<&EventKind>) -> String {
+fn update_said(said: &str, kind: Option<&EventKind>, zone: Zone) -> String {
     let Some(EventKind::UpdateSent {
         status,
         impact,
@@ -214,11 +216,7 @@ fn update_said(said: &str, kind: Option<&EventKind>) -> String {
         return said.to_string();
     };
     let next = match next_update {
-        Some(t) => format!(
-            "next one due at {} {}",
-            Zone::Local.hm(*t),
-            Zone::Local.label(*t)
-        ),
+        Some(t) => format!("next one due at {} {}", zone.hm(*t), zone.label(*t)),
         None => "no fixed cadence at this severity".to_string(),
     };
     format!("{said}: {status}\n  Impact: {impact}\n  Action: {action}\n  {next}")
@@ -239,12 +237,12 @@ fn plain_update(ctx: &Context, command: CliCommand) -> Result<(), AppError> {
         ));
     }
     let secrets = secrets_of(&command);
-    let (command, _) = into_command(command);
+    let (command, _) = into_command(command, ctx.default_playbook_name());
     let decision = ctx.check_with(None, &command, secrets)?;
     let Some((draft, next)) = Draft::sent(&decision.kind) else {
         return Err(AppError::Input("only an update can be printed".into()));
     };
-    let text = draft.plain_text(next, &Zone::Local.at(ctx.store.now()));
+    let text = draft.plain_text(next, &ctx.zone().at(ctx.store.now()));
     let mut out = std::io::stdout().lock();
     let written = if copy {
         let osc = crate::clipboard::osc52(&text);
@@ -269,7 +267,7 @@ fn print_draft(ctx: &Context, json: bool) -> Result<(), AppError> {
     let inc = ctx.incident_without_notes()?;
     let playbook = ctx.playbook(&inc)?;
     let now = ctx.store.now();
-    let draft = update_draft(&inc, playbook, &Zone::Local.at(now));
+    let draft = update_draft(&inc, playbook, &ctx.zone().at(now));
     if json {
         let doc = serde_json::json!({
             "status": draft.status,
@@ -279,12 +277,24 @@ fn print_draft(ctx: &Context, json: bool) -> Result<(), AppError> {
         });
         println!("{}", crate::report::json::pretty(&doc));
     } else {
-        print_draft_text(&inc, &draft, &next_update(&inc, playbook, now), now);
+        print_draft_text(
+            &inc,
+            &draft,
+            &next_update(&inc, playbook, now),
+            now,
+            ctx.zone(),
+        );
     }
     Ok(())
 }
 
-fn print_draft_text(inc: &Incident, draft: &Draft, cadence: &Cadence, now: DateTime<Utc>) {
+fn print_draft_text(
+    inc: &Incident,
+    draft: &Draft,
+    cadence: &Cadence,
+    now: DateTime<Utc>,
+    zone: Zone,
+) {
     println!(
         "Stakeholder update draft for {} {}",
         inc.id.short(),
@@ -298,8 +308,8 @@ fn print_draft_text(inc: &Incident, draft: &Draft, cadence: &Cadence, now: DateT
         let next = now + Duration::minutes(i64::from(*every));
         println!(
             "Next update: {} {} (every {every} min at {})",
-            Zone::Local.hm(next),
-            Zone::Local.label(next),
+            zone.hm(next),
+            zone.label(next),
             inc.severity
         );
     }

@@ -7,7 +7,6 @@ use clap::{Args, ValueEnum};
 use crate::app::{AppError, Context};
 use crate::domain::incident::{EntryKind, Incident};
 use crate::domain::metrics::{self, Report, Since, Subject};
-use crate::zone::Zone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -50,7 +49,7 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<(), AppError> {
         }));
     }
     let report = Report::from_rows(rows, since, now);
-    let zone = Zone::Local;
+    let zone = ctx.zone();
     match args.format {
         ReportFormat::Json => println!("{}", crate::report::json::pretty(&report)),
         ReportFormat::Text => print!("{}", crate::report::metrics::text(&report, zone)),

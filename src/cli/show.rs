@@ -61,7 +61,7 @@ pub fn list(ctx: &Context, all: bool, json: bool) -> Result<(), AppError> {
         return Ok(());
     }
     let now = Utc::now();
-    let z = Zone::Local;
+    let z = ctx.zone();
     println!("Times in {}", z.label(now));
     println!(
         "{:<7} {:<4} {:<12} {:<16} {:<12} {:<16} TITLE",
@@ -154,7 +154,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
     let end = inc.resolved_at.unwrap_or(now);
     let roles = role_rows(&inc, pb);
     let held = ctx.store.held()?;
-    let offset = *Zone::Local.at(now).offset();
+    let offset = *ctx.zone().at(now).offset();
     let shifts = ctx.working_day(now, offset)?.shifts(&inc, now, offset);
     let limit = break_limit(pb, now, offset);
     let reminders = reminders(&shifts, &inc, pb, now, offset);
@@ -208,7 +208,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
     if let Some(held) = &held {
         eprintln!("warning: {held}");
     }
-    let z = Zone::Local;
+    let z = ctx.zone();
     let sev_name = pb.severity(&inc.severity).map_or("", |s| s.name.as_str());
     let stage_name = pb
         .stage(&inc.stage)
@@ -241,7 +241,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<(), AppError> {
         z.label(inc.declared_at),
         inc.declared_by
     );
-    println!("Updates:  {}", cadence_line(&inc, &cadence));
+    println!("Updates:  {}", cadence_line(&inc, &cadence, ctx.zone()));
     for step in inc.waiting_steps(now) {
         let how = format!(" (fireground object {})", step.id.short());
         println!("Step:     {}", step.says(now, &how));
@@ -377,13 +377,12 @@ pub fn status_page(ctx: &Context, path: &std::path::Path) -> Result<(), AppError
 pub fn write_status_page(ctx: &Context, path: &std::path::Path) -> Result<(), AppError> {
     let inc = ctx.incident_to_show_without_notes()?;
     let pb = ctx.playbook_or_default(&inc);
-    let page = crate::report::status_page::render(&inc, pb, Utc::now(), Zone::Local);
+    let page = crate::report::status_page::render(&inc, pb, Utc::now(), ctx.zone());
     super::print_cmd::write_file(path, &mut |out| out.write_all(page.as_bytes()))
 }
 
 /// "due in 12:31 (P1: every 30 min); last sent 14:40 by sam".
-fn cadence_line(inc: &Incident, cadence: &Cadence) -> String {
-    let z = Zone::Local;
+fn cadence_line(inc: &Incident, cadence: &Cadence, z: Zone) -> String {
     let last = inc
         .updates
         .last()

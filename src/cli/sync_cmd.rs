@@ -9,8 +9,7 @@ use super::{outbox_cmd, show};
 use crate::app::{AppError, Context};
 use crate::deliver::{self, Which};
 use crate::domain::when::{human_duration, parse_duration};
-use crate::sync::{SyncError, SyncReport, Target, remembered_target, sync};
-use crate::zone::Zone;
+use crate::sync::{SyncError, SyncReport, Target, default_target, sync};
 
 pub fn run(
     ctx: &mut Context,
@@ -21,7 +20,8 @@ pub fn run(
 ) -> Result<(), AppError> {
     let target = match target {
         Some(t) => Target::parse(t)?,
-        None => remembered_target(&ctx.store)?.ok_or(SyncError::NoTarget)?,
+        None => default_target(&ctx.store, ctx.config().settings.sync.as_deref())?
+            .ok_or(SyncError::NoTarget)?,
     };
     // A typo in a path makes a new, empty file that nobody else reads: say
     // so, loudly, the first time.
@@ -66,7 +66,7 @@ pub fn run(
     // ones: the page follows the log, whatever wrote it.
     let mut events = None;
     loop {
-        let now = Zone::Local.hms(Utc::now());
+        let now = ctx.zone().hms(Utc::now());
         let mut changed = first;
         match sync(&mut ctx.store, &target) {
             Ok(report) => {

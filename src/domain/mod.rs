@@ -26,6 +26,7 @@ pub mod roster;
 pub mod seal;
 pub mod secrets;
 pub mod shift;
+pub mod suggest;
 pub mod text;
 pub mod verification;
 pub mod wellbeing;

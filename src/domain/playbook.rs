@@ -257,6 +257,13 @@ pub(crate) fn error_at(
     }
 }
 
+/// A TOML or schema mistake in `text`, where it is, with the name meant
+/// where a misspelt key has a close one.
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> PlaybookError {
+    let span = e.span().unwrap_or(0..0);
+    error_at(text, span, super::suggest::did_you_mean(e.message().trim()))
+}
+
 /// Refuses a character a terminal would act on. Playbooks are shared
 /// files whose names and checklists reach every screen and printout, so a
 /// hostile one is stopped at the door, pointing at the text that holds it.
@@ -344,10 +351,7 @@ fn check_ids<'a>(
 impl Playbook {
     /// Parses and validates playbook TOML.
     pub fn parse(text: &str) -> Result<Playbook, PlaybookError> {
-        let raw: RawPlaybook = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            error_at(text, span, e.message().trim().to_string())
-        })?;
+        let raw: RawPlaybook = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         for (what, value) in raw.texts() {
             check_plain(text, what, value)?;
         }

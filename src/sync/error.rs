@@ -7,7 +7,7 @@ use crate::store::StoreError;
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(
-        "no sync target yet; run `fireground sync PATH_OR_GIT_URL` once (a shared file or a git repository) and it will be remembered"
+        "no sync target yet; run `fireground sync PATH_OR_GIT_URL` once (a shared file or a git repository) and it will be remembered, or set sync in the config file"
     )]
     NoTarget,
 

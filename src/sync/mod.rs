@@ -87,6 +87,18 @@ pub fn redaction_caveat(store: &Store) -> Option<&'static str> {
     }
 }
 
+/// The target a sync given none uses: `configured` (the config file's)
+/// if set, else the one this database synced with last.
+pub fn default_target(
+    store: &Store,
+    configured: Option<&str>,
+) -> Result<Option<Target>, SyncError> {
+    match configured {
+        Some(t) => Target::parse(t).map(Some),
+        None => remembered_target(store),
+    }
+}
+
 /// The target this database synced with last, if any.
 pub fn remembered_target(store: &Store) -> Result<Option<Target>, SyncError> {
     Ok(store.sync_target()?.as_deref().and_then(Target::from_key))

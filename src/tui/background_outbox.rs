@@ -21,7 +21,6 @@ use crate::domain::ids::IncidentId;
 use crate::domain::text::single_line;
 use crate::output_file::write_file;
 use crate::report::status_page;
-use crate::zone::Zone;
 
 /// How often the worker looks for retries come due and a changed log.
 pub const LOOK_EVERY: Duration = Duration::from_secs(2);
@@ -203,8 +202,7 @@ impl Page {
             .incident_without_notes(id, None)
             .map_err(|e| not_written(&e))?
             .ok_or_else(|| not_written(&"the incident has no declaration"))?;
-        let page =
-            status_page::render(&inc, ctx.playbook_or_default(&inc), Utc::now(), Zone::Local);
+        let page = status_page::render(&inc, ctx.playbook_or_default(&inc), Utc::now(), ctx.zone());
         write_file(path, &mut |out| out.write_all(page.as_bytes())).map_err(|e| not_written(&e))?;
         self.written = Some((Instant::now(), version));
         Ok(())

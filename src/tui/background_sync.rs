@@ -25,13 +25,16 @@ pub struct SyncWorker {
 impl SyncWorker {
     /// Starts the worker on the database at `db`; it reports every outcome
     /// on `report`.
+    /// Syncs `db` every `every` with `configured` (the config file's
+    /// target), else the target it synced with last.
     pub fn spawn(
         db: PathBuf,
+        configured: Option<String>,
         every: Duration,
         report: mpsc::UnboundedSender<Background>,
     ) -> SyncWorker {
         let (wake, requests) = std_mpsc::channel();
-        std::thread::spawn(move || work(db, every, requests, report));
+        std::thread::spawn(move || work(db, configured, every, requests, report));
         SyncWorker { wake }
     }
 
@@ -43,6 +46,7 @@ impl SyncWorker {
 
 fn work(
     db: PathBuf,
+    configured: Option<String>,
     every: Duration,
     requests: std_mpsc::Receiver<()>,
     report: mpsc::UnboundedSender<Background>,
@@ -57,7 +61,7 @@ fn work(
         }
     };
     loop {
-        match sync::remembered_target(&store) {
+        match sync::default_target(&store, configured.as_deref()) {
             Ok(None) => state.health = SyncHealth::NotConfigured,
             Ok(Some(target)) => match sync::sync(&mut store, &target) {
                 Ok(done) => {
@@ -103,7 +107,7 @@ mod tests {
         let db = dir.path().join("a.db");
         let shared = dir.path().join("shared.jsonl");
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let worker = SyncWorker::spawn(db.clone(), Duration::from_secs(3600), tx);
+        let worker = SyncWorker::spawn(db.clone(), None, Duration::from_secs(3600), tx);
         assert_eq!(next_state(&mut rx).health, SyncHealth::NotConfigured);
 
         // Another responder's log, already on the shared file.
@@ -160,7 +164,7 @@ mod tests {
         let _ = sync::sync(&mut store, &target);
         store.set_sync_target(&target.key()).unwrap();
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let _worker = SyncWorker::spawn(db, Duration::from_secs(3600), tx);
+        let _worker = SyncWorker::spawn(db, None, Duration::from_secs(3600), tx);
         match next_state(&mut rx).health {
             SyncHealth::Failing(why) => assert!(!why.is_empty()),
             other => panic!("expected failing, got {other:?}"),

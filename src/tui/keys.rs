@@ -1,112 +1,160 @@
 //! Keys become actions. Which action a key means depends only on what is on
-//! screen: the console itself, the help, a picker or a form.
+//! screen (the console itself, the help, a picker or a form) and on the
+//! keys the config file gives the console's commands.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, Open, Select};
 use super::app::Mode;
 use super::text_input::Edit;
+use crate::keymap::{ConsoleCommand, KeyMap};
+
+/// A key of the console as the help names it: a command's (which the
+/// config file may move) or one that stays put.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Command(ConsoleCommand),
+    Fixed(&'static str),
+}
 
 /// One key of the console, as the footer and the help show it.
 pub struct KeyHelp {
-    pub key: &'static str,
+    pub key: Key,
     /// A word or two for the footer.
     pub short: &'static str,
     /// A sentence for the help overlay.
     pub long: &'static str,
 }
 
-const fn k(key: &'static str, short: &'static str, long: &'static str) -> KeyHelp {
-    KeyHelp { key, short, long }
+impl KeyHelp {
+    /// The key as pressed with `map`: `a`, `N`, `↑↓`.
+    pub fn label(&self, map: &KeyMap) -> String {
+        match self.key {
+            Key::Command(c) => map.key(c).to_string(),
+            Key::Fixed(label) => label.to_string(),
+        }
+    }
+
+    pub fn is(&self, command: ConsoleCommand) -> bool {
+        self.key == Key::Command(command)
+    }
 }
+
+const fn k(command: ConsoleCommand, short: &'static str, long: &'static str) -> KeyHelp {
+    KeyHelp {
+        key: Key::Command(command),
+        short,
+        long,
+    }
+}
+
+const fn fixed(key: &'static str, short: &'static str, long: &'static str) -> KeyHelp {
+    KeyHelp {
+        key: Key::Fixed(key),
+        short,
+        long,
+    }
+}
+
+use ConsoleCommand as C;
 
 /// Every key of the console, most used first (the footer shows as many as
 /// fit, always ending with help and quit).
 pub const KEYS: &[KeyHelp] = &[
     k(
-        "a",
+        C::Assign,
         "assign",
         "Assign or hand over a role: pick the role, then the person",
     ),
-    k("r", "release", "Release a role"),
+    k(C::Release, "release", "Release a role"),
     k(
-        "n",
+        C::Note,
         "note",
         "Add a note, decision, finding, action, command or destructive action",
     ),
-    k("c", "CAN", "File a CAN report: Conditions, Actions, Needs"),
     k(
-        "u",
+        C::Can,
+        "CAN",
+        "File a CAN report: Conditions, Actions, Needs",
+    ),
+    k(
+        C::Update,
         "update",
         "Send a stakeholder update (pre-filled; resets the timer)",
     ),
-    k("v", "severity", "Change the severity"),
-    k("s", "stage", "Move to another stage"),
+    k(C::Severity, "severity", "Change the severity"),
+    k(C::Stage, "stage", "Move to another stage"),
     k(
-        "I",
+        C::Impact,
         "impact",
         "Set the impact: who is affected, how many, and the category",
     ),
-    k("x", "tick", "Tick an item of the current stage's checklist"),
     k(
-        "l",
+        C::Tick,
+        "tick",
+        "Tick an item of the current stage's checklist",
+    ),
+    k(
+        C::Link,
         "link",
         "Add a command-center link (call, channel, document)",
     ),
-    k("t", "action item", "Add a follow-up action item"),
+    k(C::ActionItem, "action item", "Add a follow-up action item"),
     k(
-        "p",
+        C::Pin,
         "pin",
         "Pin the selected timeline entry to the short story",
     ),
     k(
-        "y",
+        C::Copy,
         "copy",
         "Copy the selected entry to the clipboard (an update whole); Ctrl-O in the update form",
     ),
     k(
-        "X",
+        C::Redact,
         "redact",
         "Redact the selected entry (asks for a reason first; cannot be undone)",
     ),
     k(
-        "O",
+        C::Object,
         "object",
         "Object to the destructive step announced in the banner: it does not run",
     ),
-    k("/", "filter", "Show one kind of timeline entry only"),
+    k(C::Filter, "filter", "Show one kind of timeline entry only"),
     k(
-        "o",
+        C::OlderCan,
         "older CAN",
         "Show every CAN report, not only the latest of each",
     ),
     k(
-        "R",
+        C::Resolve,
         "resolve",
         "Resolve the incident (or reopen a resolved one)",
     ),
-    k("i", "incidents", "Switch to another incident"),
+    k(C::Incidents, "incidents", "Switch to another incident"),
     k(
-        "S",
+        C::Sync,
         "sync",
         "Sync now with the target of `fireground sync` (also every 30 s)",
     ),
-    k("D", "declare", "Declare a new incident"),
-    k(
+    k(C::Declare, "declare", "Declare a new incident"),
+    fixed(
         "↑↓",
         "select",
         "Select a timeline entry, PgUp/PgDn by ten; End follows the newest",
     ),
-    k(
+    fixed(
         "Enter",
         "read",
         "Read the selected entry whole (the newest if none is): ↑↓ PgUp PgDn scroll, Esc closes",
     ),
-    k("?", "help", "Show or hide this help"),
-    k("q", "quit", "Quit (Ctrl-C too)"),
+    k(C::Help, "help", "Show or hide this help"),
+    k(C::Quit, "quit", "Quit (Ctrl-C too)"),
 ];
 
-pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
+/// The action `key` stands for on the screen `mode` shows, with the
+/// console's commands on the keys `map` gives them.
+pub fn action(mode: &Mode, key: KeyEvent, map: &KeyMap) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -115,55 +163,68 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match mode {
-        Mode::Normal => normal(key, ctrl),
+        Mode::Normal => normal(key, ctrl, map),
         Mode::Help => Some(Action::Help),
         Mode::Picker(_) => picker(key, ctrl),
         Mode::Form(_) => form(key, ctrl),
-        Mode::Detail(_) => detail(key),
-        Mode::BreakPrompt(_) => break_prompt(key),
+        Mode::Detail(_) => detail(key, map),
+        Mode::BreakPrompt(_) => break_prompt(key, map),
     }
 }
 
-/// The break prompt takes Enter (or a, as on the console) to hand the
-/// role over and Esc to dismiss it; other keys do nothing while it is up,
-/// so a key meant for the console behind it does not act unseen.
-fn break_prompt(key: KeyEvent) -> Option<Action> {
+/// The break prompt takes Enter (or the assign key, as on the console) to
+/// hand the role over and Esc to dismiss it; other keys do nothing while
+/// it is up, so a key meant for the console behind it does not act unseen.
+fn break_prompt(key: KeyEvent, map: &KeyMap) -> Option<Action> {
     match key.code {
-        KeyCode::Enter | KeyCode::Char('a') => Some(Action::Submit),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Char(c) if c == map.key(C::Assign) => Some(Action::Submit),
         KeyCode::Esc => Some(Action::Cancel),
         _ => None,
     }
 }
 
-fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
+/// What a console command does when its key is pressed.
+fn command(c: ConsoleCommand) -> Action {
+    match c {
+        C::Assign => Action::Open(Open::Assign),
+        C::Release => Action::Open(Open::Release),
+        C::Note => Action::Open(Open::Note),
+        C::Can => Action::Open(Open::Can),
+        C::Update => Action::Open(Open::Update),
+        C::Severity => Action::Open(Open::Severity),
+        C::Stage => Action::Open(Open::Stage),
+        C::Impact => Action::Open(Open::Impact),
+        C::Link => Action::Open(Open::Link),
+        C::ActionItem => Action::Open(Open::ActionItem),
+        C::Tick => Action::Open(Open::Checklist),
+        C::Resolve => Action::Open(Open::Resolve),
+        C::Incidents => Action::Open(Open::Switch),
+        C::Declare => Action::Open(Open::Declare),
+        C::Filter => Action::Open(Open::Filter),
+        C::Pin => Action::Pin,
+        C::Copy => Action::Copy,
+        C::Redact => Action::Redact,
+        C::Object => Action::Object,
+        C::Sync => Action::SyncNow,
+        C::OlderCan => Action::ToggleOlderCan,
+        C::Help => Action::Help,
+        C::Quit => Action::Quit,
+    }
+}
+
+fn normal(key: KeyEvent, ctrl: bool, map: &KeyMap) -> Option<Action> {
     if ctrl {
         return None;
     }
-    let open = |o| Some(Action::Open(o));
+    // A command's key first: one bound to j, k, g or G takes it from the
+    // selection, which the arrows, Home and End still move.
+    if let KeyCode::Char(c) = key.code
+        && let Some(bound) = map.command(c)
+    {
+        return Some(command(bound));
+    }
     match key.code {
-        KeyCode::Char('a') => open(Open::Assign),
-        KeyCode::Char('r') => open(Open::Release),
-        KeyCode::Char('n') => open(Open::Note),
-        KeyCode::Char('c') => open(Open::Can),
-        KeyCode::Char('u') => open(Open::Update),
-        KeyCode::Char('v') => open(Open::Severity),
-        KeyCode::Char('s') => open(Open::Stage),
-        KeyCode::Char('I') => open(Open::Impact),
-        KeyCode::Char('l') => open(Open::Link),
-        KeyCode::Char('t') => open(Open::ActionItem),
-        KeyCode::Char('x') => open(Open::Checklist),
-        KeyCode::Char('R') => open(Open::Resolve),
-        KeyCode::Char('i') => open(Open::Switch),
-        KeyCode::Char('D') => open(Open::Declare),
-        KeyCode::Char('/') => open(Open::Filter),
-        KeyCode::Char('p') => Some(Action::Pin),
-        KeyCode::Char('y') => Some(Action::Copy),
-        KeyCode::Char('X') => Some(Action::Redact),
-        KeyCode::Char('O') => Some(Action::Object),
-        KeyCode::Char('S') => Some(Action::SyncNow),
-        KeyCode::Char('o') => Some(Action::ToggleOlderCan),
-        KeyCode::Char('?') => Some(Action::Help),
-        KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Select(Select::Up)),
         KeyCode::Down | KeyCode::Char('j') => Some(Action::Select(Select::Down)),
         KeyCode::PageUp => Some(Action::Select(Select::PageUp)),
@@ -176,12 +237,13 @@ fn normal(key: KeyEvent, ctrl: bool) -> Option<Action> {
     }
 }
 
-/// Reading an entry: scroll, copy it with y, or close with Esc, Enter or q.
-fn detail(key: KeyEvent) -> Option<Action> {
+/// Reading an entry: scroll, copy it with the copy key, or close with
+/// Esc, Enter or q.
+fn detail(key: KeyEvent, map: &KeyMap) -> Option<Action> {
     let scroll = |s| Some(Action::Scroll(s));
     match key.code {
+        KeyCode::Char(c) if c == map.key(C::Copy) => Some(Action::Copy),
         KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Cancel),
-        KeyCode::Char('y') => Some(Action::Copy),
         KeyCode::Up | KeyCode::Char('k') => scroll(Select::Up),
         KeyCode::Down | KeyCode::Char('j') => scroll(Select::Down),
         KeyCode::PageUp => scroll(Select::PageUp),

@@ -24,7 +24,7 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use crate::app::{AppError, Context};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 pub use action::{Action, Background};
 pub use app::App;
 use background_outbox::OutboxWorker;
@@ -42,23 +42,30 @@ pub struct Workers {
     pub outbox: Option<OutboxWorker>,
 }
 
-/// Opens the console, syncing and posting updates in the background;
+/// Opens the console with `config` (the user's config file, or why it
+/// could not be used), syncing and posting updates in the background;
 /// returns when the user quits.
-pub fn run(mut ctx: Context) -> Result<(), AppError> {
+pub fn run(mut ctx: Context, config: Result<Config, ConfigError>) -> Result<(), AppError> {
     // Open the log before touching the terminal, so a bad --incident, an
     // unreadable database or an unknown user is one plain sentence: every
     // save would fail without a name to record under.
     let author = ctx.author()?;
     // A mistake in the config file must not keep the console shut in the
-    // middle of an incident: it opens, and says so.
-    let config = Config::load();
+    // middle of an incident: it opens with the built-in settings, and says
+    // so.
     if let Ok(config) = &config {
         ctx.set_config(config.clone());
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let db = ctx.store.path().to_path_buf();
+    let target = ctx.config().settings.sync.clone();
     let workers = Workers {
-        sync: Some(SyncWorker::spawn(db.clone(), SYNC_EVERY, tx.clone())),
+        sync: Some(SyncWorker::spawn(
+            db.clone(),
+            target,
+            SYNC_EVERY,
+            tx.clone(),
+        )),
         outbox: Some(OutboxWorker::spawn(db, author, ctx.config().clone(), tx)),
     };
     let mut app = App::new(ctx)?;

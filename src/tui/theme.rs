@@ -1,7 +1,11 @@
 //! Colours and emphasis. With NO_COLOR set the console keeps bold, dim and
-//! reverse (which carry no colour) and drops every colour.
+//! reverse (which carry no colour) and drops every colour. The
+//! high-contrast theme (the config file's `theme`) takes the bright shade
+//! of every colour and never dims text.
 
 use ratatui::style::{Color, Modifier, Style};
+
+use crate::config::Contrast;
 
 use crate::domain::cadence::Urgency;
 use crate::domain::event::NoteKind;
@@ -10,26 +14,33 @@ use crate::domain::incident::EntryKind;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
+    pub contrast: Contrast,
 }
 
 impl Theme {
-    /// Colour unless NO_COLOR is set to anything non-empty (no-color.org).
-    pub fn from_env() -> Theme {
+    /// `contrast`'s colours unless NO_COLOR is set to anything non-empty
+    /// (no-color.org): that wins over any theme.
+    pub fn new(contrast: Contrast) -> Theme {
         Theme {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            contrast,
         }
     }
 
     pub fn fg(self, color: Color) -> Style {
-        if self.color {
-            Style::new().fg(color)
-        } else {
-            Style::new()
+        match (self.color, self.contrast) {
+            (false, _) => Style::new(),
+            (true, Contrast::Default) => Style::new().fg(color),
+            (true, Contrast::High) => Style::new().fg(bright(color)),
         }
     }
 
     pub fn dim(self) -> Style {
-        self.fg(Color::DarkGray).add_modifier(Modifier::DIM)
+        match self.contrast {
+            Contrast::Default => self.fg(Color::DarkGray).add_modifier(Modifier::DIM),
+            // Faint text is what a projector or a glaring room loses first.
+            Contrast::High => Style::new(),
+        }
     }
 
     pub fn title(self) -> Style {
@@ -37,7 +48,10 @@ impl Theme {
     }
 
     pub fn selected(self) -> Style {
-        Style::new().add_modifier(Modifier::REVERSED)
+        match self.contrast {
+            Contrast::Default => Style::new().add_modifier(Modifier::REVERSED),
+            Contrast::High => Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+        }
     }
 
     pub fn warn(self) -> Style {
@@ -91,5 +105,20 @@ impl Theme {
             | EntryKind::Checklist
             | EntryKind::Delivery => self.dim(),
         }
+    }
+}
+
+/// The bright shade of a colour: on a dark terminal the plain eight are
+/// the ones hard to read.
+fn bright(color: Color) -> Color {
+    match color {
+        Color::Red => Color::LightRed,
+        Color::Green => Color::LightGreen,
+        Color::Yellow => Color::LightYellow,
+        Color::Blue => Color::LightBlue,
+        Color::Magenta => Color::LightMagenta,
+        Color::Cyan => Color::LightCyan,
+        Color::DarkGray | Color::Gray => Color::White,
+        other => other,
     }
 }

@@ -222,7 +222,7 @@ fn the_console_shows_the_error_when_its_shared_file_became_a_symlink_to_dev_zero
         .unwrap();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let _worker = SyncWorker::spawn(sandbox.db(), Duration::from_secs(3600), tx);
+    let _worker = SyncWorker::spawn(sandbox.db(), None, Duration::from_secs(3600), tx);
     let (first_tx, first) = mpsc::channel();
     std::thread::spawn(move || {
         if let Some(Background::Sync(state)) = rx.blocking_recv() {

@@ -57,7 +57,9 @@ fn a_megabyte_pasted_into_the_note_form_is_cut_at_the_limit_without_freezing() {
         "--as",
         "ana",
     ]);
-    let mut app = App::new(Context::open(&cli.options()).unwrap()).unwrap();
+    let mut app =
+        App::new(Context::open(&cli.options(&fireground::config::Config::empty())).unwrap())
+            .unwrap();
     key(&mut app, 'n');
     let started = Instant::now();
     // Without bracketed paste a paste is one key per character.

@@ -9,6 +9,7 @@ use crate::clipboard::{osc52, said};
 use crate::domain::draft::Draft;
 use crate::domain::ids::EventId;
 use crate::domain::incident::EntryKind;
+use crate::keymap::ConsoleCommand;
 use crate::tui::form::Purpose as FormPurpose;
 
 impl App {
@@ -16,13 +17,19 @@ impl App {
         match &self.mode {
             Mode::Form(f) if f.purpose == FormPurpose::Update => self.copy_update_form(),
             Mode::Form(_) => {
-                self.error("Ctrl-O copies the update form; y copies the selected entry.");
+                let y = self.keys.key(ConsoleCommand::Copy);
+                self.error(format!(
+                    "Ctrl-O copies the update form; {y} copies the selected entry."
+                ));
             }
             Mode::Detail(d) => self.copy_entry(d.entry),
             _ => match self.selected {
                 Some(id) => self.copy_entry(id),
                 None if self.incident.is_none() => self.no_incident(),
-                None => self.error("Select an entry with ↑/↓ first, then press y to copy it."),
+                None => self.error(super::select_first(
+                    self.keys.key(ConsoleCommand::Copy),
+                    "copy",
+                )),
             },
         }
     }

@@ -6,7 +6,6 @@ use crossterm::event::KeyCode;
 
 use super::{App, Mode};
 use crate::tui::form::{Form, Purpose};
-use crate::zone::Zone;
 
 /// A question the console is waiting on, about the open form: the next
 /// key answers it, and a key it does not expect goes back to the form.
@@ -74,7 +73,7 @@ impl App {
             form.restore(&draft.values);
             self.draft_kept = form.values();
         }
-        let at = Zone::Local.hm(draft.saved_at);
+        let at = self.zone.hm(draft.saved_at);
         self.info(format!(
             "Your draft from {at} is back; Esc then y discards it."
         ));

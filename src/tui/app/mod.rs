@@ -32,6 +32,7 @@ use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::incident::{Entry, EntryKind, Incident, Projection};
 use crate::domain::playbook::Playbook;
+use crate::keymap::{ConsoleCommand, KeyMap};
 use crate::store::StoreError;
 use crate::zone::Zone;
 use drafts::Ask;
@@ -43,9 +44,6 @@ const FLASH_FOR: Duration = Duration::seconds(10);
 const FIRST_SCREEN: usize = 500;
 /// How far PgUp/PgDn move the timeline selection.
 const PAGE: usize = 10;
-
-/// What to do when a key needs an incident and none is open.
-const NO_INCIDENT: &str = "No incident is open: press D to declare one, or i to open another.";
 
 /// The message shown while a sync asked for by key runs.
 const SYNCING: &str = "Syncing…";
@@ -80,6 +78,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub zone: Zone,
     pub theme: Theme,
+    /// Which key starts each console command (the config file's `[keys]`).
+    pub keys: KeyMap,
     pub mode: Mode,
     /// The selected timeline entry; `None` follows the newest.
     pub selected: Option<EventId>,
@@ -135,13 +135,17 @@ impl App {
         let playbook = playbook_for(&ctx, incident.as_ref());
         let data_version = ctx.store.data_version()?;
         let now = ctx.store.now();
+        let zone = ctx.zone();
+        let theme = Theme::new(ctx.config().settings.contrast);
+        let keys = ctx.config().settings.keys.clone();
         let mut app = App {
             ctx,
             incident,
             playbook,
             now,
-            zone: Zone::Local,
-            theme: Theme::from_env(),
+            zone,
+            theme,
+            keys,
             mode: Mode::Normal,
             selected: None,
             filter: None,
@@ -243,9 +247,8 @@ impl App {
         let action = match event {
             // Behind "make the terminal bigger" nothing is visible, so only
             // quitting works: no blind writes.
-            TermEvent::Key(key) => {
-                keys::action(&self.mode, key).filter(|a| !self.too_small() || *a == Action::Quit)
-            }
+            TermEvent::Key(key) => keys::action(&self.mode, key, &self.keys)
+                .filter(|a| !self.too_small() || *a == Action::Quit),
             TermEvent::Paste(text) if !self.too_small() => Some(Action::Paste(text)),
             TermEvent::Resize(w, h) => {
                 self.screen = Some((w, h));
@@ -517,16 +520,19 @@ impl App {
     }
 
     /// The incident and the selected timeline entry, or what to do first.
-    fn selected_entry(&self, key: char, to: &str) -> Result<(IncidentId, Entry), String> {
-        let inc = self.incident.as_ref().ok_or(NO_INCIDENT)?;
+    fn selected_entry(&self, key: ConsoleCommand, to: &str) -> Result<(IncidentId, Entry), String> {
+        let inc = self
+            .incident
+            .as_ref()
+            .ok_or_else(|| self.no_incident_said())?;
         self.selected
             .and_then(|id| self.entry(id))
             .map(|e| (inc.id, e.clone()))
-            .ok_or_else(|| format!("Select an entry with ↑/↓ first, then press {key} to {to} it."))
+            .ok_or_else(|| select_first(self.keys.key(key), to))
     }
 
     fn pin(&mut self) {
-        let entry = match self.selected_entry('p', "pin") {
+        let entry = match self.selected_entry(ConsoleCommand::Pin, "pin") {
             Ok((_, entry)) => entry,
             Err(e) => return self.error(e),
         };
@@ -541,7 +547,7 @@ impl App {
     /// A redaction cannot be taken back, so it asks first, with a reason,
     /// once the door says it could be made.
     fn ask_redact(&mut self) {
-        let (id, entry) = match self.selected_entry('X', "redact") {
+        let (id, entry) = match self.selected_entry(ConsoleCommand::Redact, "redact") {
             Ok(found) => found,
             Err(e) => return self.error(e),
         };
@@ -604,7 +610,16 @@ impl App {
     }
 
     fn no_incident(&mut self) {
-        self.error(NO_INCIDENT);
+        self.error(self.no_incident_said());
+    }
+
+    /// What to do with no incident open, on the keys that do it.
+    fn no_incident_said(&self) -> String {
+        format!(
+            "No incident is open: press {} to declare one, or {} to open another.",
+            self.keys.key(ConsoleCommand::Declare),
+            self.keys.key(ConsoleCommand::Incidents)
+        )
     }
 
     /// Hands a command to the door for the incident on screen, then shows
@@ -675,4 +690,9 @@ fn playbook_for(ctx: &Context, incident: Option<&Incident>) -> Playbook {
         None => ctx.default_playbook(),
     }
     .clone()
+}
+
+/// What to do before a key that acts on the selected entry.
+fn select_first(key: char, to: &str) -> String {
+    format!("Select an entry with ↑/↓ first, then press {key} to {to} it.")
 }

@@ -8,6 +8,7 @@ use crate::domain::incident::EntryKind;
 use crate::domain::roster::role_rows;
 use crate::domain::text::thousands;
 use crate::domain::when::human_duration;
+use crate::keymap::ConsoleCommand;
 use crate::tui::action::Open;
 use crate::tui::form::{Field, Form, Purpose as FormPurpose};
 use crate::tui::picker::{Choice, Picker, Purpose as PickPurpose};
@@ -287,15 +288,16 @@ impl App {
         self.form_opened();
     }
 
+    /// A new incident runs by the default playbook (the config file's),
+    /// whichever incident is on screen.
     fn open_declare(&mut self) {
-        let severities = self
-            .playbook
+        let playbook = self.ctx.default_playbook();
+        let severities = playbook
             .severities
             .iter()
             .map(|s| Choice::new(format!("{} {}", s.id, s.name), &s.id))
             .collect();
-        let first = self
-            .playbook
+        let first = playbook
             .severities
             .first()
             .map_or(String::new(), |s| s.id.clone());
@@ -311,7 +313,7 @@ impl App {
                     Field::line("commander", "Incident commander", &me),
                 ],
             )
-            .with_note(format!("Runs by the '{}' playbook.", self.playbook.name)),
+            .with_note(format!("Runs by the '{}' playbook.", playbook.name)),
         );
     }
 
@@ -321,7 +323,10 @@ impl App {
             Err(e) => return self.error(format!("cannot list incidents: {e}")),
         };
         if incidents.is_empty() {
-            return self.error("There are no incidents yet: press D to declare one.");
+            let d = self.keys.key(ConsoleCommand::Declare);
+            return self.error(format!(
+                "There are no incidents yet: press {d} to declare one."
+            ));
         }
         let mut incidents = incidents;
         // Open ones first, each group most recently active first.

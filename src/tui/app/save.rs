@@ -83,7 +83,10 @@ impl App {
 
     /// The second step of an assignment: who takes the role picked.
     pub(super) fn ask_person(&mut self, role: &str) -> Result<(), String> {
-        let inc = self.incident.as_ref().ok_or(super::NO_INCIDENT)?;
+        let inc = self
+            .incident
+            .as_ref()
+            .ok_or_else(|| self.no_incident_said())?;
         let pb = &self.playbook;
         let role = pb.find_role(role).map_err(|e| e.to_string())?;
         let holder = inc.roles.get(&role).map(|h| h.person.clone());
@@ -125,7 +128,7 @@ impl App {
                 severity: Some(value("severity")),
                 summary: value("summary"),
                 commander: Some(value("commander")),
-                playbook: self.playbook.name.clone(),
+                playbook: self.ctx.default_playbook().name.clone(),
             },
             FormPurpose::Note => Command::Note {
                 kind: NoteKind::parse(f.value("kind")).unwrap_or(NoteKind::Note),

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::fit_line;
 use crate::domain::incident::StepState;
+use crate::keymap::ConsoleCommand;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 
@@ -25,7 +26,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some(inc) = &app.incident else { return };
     let waiting = inc.waiting_steps(app.now);
     let Some(step) = waiting.first() else { return };
-    let text = step.says(app.now, " (O)");
+    let key = format!(" ({})", app.keys.key(ConsoleCommand::Object));
+    let text = step.says(app.now, &key);
     let objected = step.state(app.now) == StepState::Objected;
     let more = match waiting.len() {
         1 => String::new(),

@@ -8,17 +8,24 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::timeline::{kind_name, marker};
 use crate::domain::incident::EntryKind;
+use crate::keymap::{ConsoleCommand, KeyMap};
 use crate::tui::app::App;
 use crate::tui::keys::{EDITING, KEYS};
 use crate::tui::popup;
 
 /// How pickers, the timeline and an entry being read are driven (forms:
-/// [`EDITING`]).
-const HINTS: [&str; 3] = [
-    " Pickers: type to filter, edited as a form's field · ↑↓ choose · Enter take · Esc cancel",
-    " Timeline: j/k move · g/G first/last · Esc clears selection, then filter",
-    " Reading (Enter): ↑↓ j/k line · PgUp/PgDn page · g/G top/end · y copy · Esc closes",
-];
+/// [`EDITING`]), with the copy key where `map` puts it.
+fn hints(map: &KeyMap) -> [String; 3] {
+    [
+        " Pickers: type to filter, edited as a form's field · ↑↓ choose · Enter take · Esc cancel"
+            .to_string(),
+        " Timeline: j/k move · g/G first/last · Esc clears selection, then filter".to_string(),
+        format!(
+            " Reading (Enter): ↑↓ j/k line · PgUp/PgDn page · g/G top/end · {} copy · Esc closes",
+            map.key(ConsoleCommand::Copy)
+        ),
+    ]
+}
 
 /// What each kind's marker means, for the narrow timeline: as many to a
 /// row of `width` as fit, never one split over two rows.
@@ -53,18 +60,20 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let width = area.width.saturating_sub(4).min(100);
     let inner = width.saturating_sub(2).max(1) as usize;
+    let map = &app.keys;
     let key_w = KEYS
         .iter()
-        .map(|k| k.key.chars().count())
+        .map(|k| k.label(map).chars().count())
         .max()
         .unwrap_or(1);
     let legend = legend(app, inner);
-    let full = KEYS.len() + EDITING.len() + HINTS.len() + legend.len() + 3 <= area.height as usize;
+    let hints = hints(map);
+    let full = KEYS.len() + EDITING.len() + hints.len() + legend.len() + 3 <= area.height as usize;
     let mut lines: Vec<Line> = if full {
         KEYS.iter()
             .map(|k| {
                 Line::from(vec![
-                    Span::styled(format!(" {:>key_w$}  ", k.key), t.key()),
+                    Span::styled(format!(" {:>key_w$}  ", k.label(map)), t.key()),
                     Span::raw(k.long),
                 ])
             })
@@ -84,7 +93,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
                     row.iter()
                         .flat_map(|k| {
                             [
-                                Span::styled(format!(" {:>key_w$} ", k.key), t.key()),
+                                Span::styled(format!(" {:>key_w$} ", k.label(map)), t.key()),
                                 Span::raw(format!("{:<short_w$} ", k.short)),
                             ]
                         })
@@ -93,7 +102,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             })
             .collect()
     };
-    for &hint in EDITING.iter().chain(&HINTS) {
+    for hint in EDITING.iter().map(|e| e.to_string()).chain(hints) {
         lines.push(Line::from(Span::styled(hint, t.dim())));
     }
     lines.extend(legend);

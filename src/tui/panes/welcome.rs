@@ -6,23 +6,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::block;
+use crate::keymap::ConsoleCommand;
 use crate::tui::app::App;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let t = app.theme;
+    let key = |c: ConsoleCommand| Span::styled(app.keys.key(c).to_string(), t.key());
     let lines = vec![
         Line::from(Span::styled("No incident is open.", t.title())),
         Line::from(""),
         Line::from(vec![
             Span::raw("Press "),
-            Span::styled("D", t.key()),
+            key(ConsoleCommand::Declare),
             Span::raw(" to declare one: a title and a severity are enough."),
         ]),
         Line::from(vec![
             Span::raw("Press "),
-            Span::styled("i", t.key()),
+            key(ConsoleCommand::Incidents),
             Span::raw(" to open an earlier incident, "),
-            Span::styled("q", t.key()),
+            key(ConsoleCommand::Quit),
             Span::raw(" to quit."),
         ]),
         Line::from(""),

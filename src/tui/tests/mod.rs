@@ -70,7 +70,10 @@ impl Fixture {
         let clock = Arc::new(Mutex::new(t0()));
         let mut app = App::new(context(&db, &clock)).unwrap();
         app.zone = Zone::Utc;
-        app.theme = Theme { color: true };
+        app.theme = Theme {
+            color: true,
+            contrast: crate::config::Contrast::Default,
+        };
         Fixture {
             _dir: dir,
             db,

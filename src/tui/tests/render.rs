@@ -446,7 +446,7 @@ fn the_help_lists_every_key() {
     // Tall enough for a sentence a key; a shorter one gets the grid.
     let screen = text(&f.draw(120, 50));
     for k in KEYS {
-        assert!(screen.contains(k.long), "help lacks {}: {screen}", k.key);
+        assert!(screen.contains(k.long), "help lacks {}: {screen}", k.short);
     }
     f.app.update(Action::Help);
     assert!(!text(&f.draw(120, 50)).contains("any key closes"));
@@ -525,7 +525,10 @@ fn a_terminal_below_the_minimum_asks_to_be_bigger_and_all_panes_fit_at_120x40() 
 fn no_color_draws_without_any_colour() {
     let mut f = Fixture::with("P1", vec![("ana", note(NoteKind::Decision, "roll back"))]);
     f.advance(Duration::minutes(40));
-    f.app.theme = Theme { color: false };
+    f.app.theme = Theme {
+        color: false,
+        contrast: crate::config::Contrast::Default,
+    };
     let buf = f.draw(120, 40);
     for cell in buf.content() {
         assert_eq!(cell.fg, Color::Reset, "coloured cell '{}'", cell.symbol());
@@ -572,9 +575,9 @@ fn the_help_lists_every_key_even_at_80x24() {
     let screen = text(&f.draw(80, 24));
     for k in KEYS {
         assert!(
-            screen.contains(&format!("{} {}", k.key, k.short)),
+            screen.contains(&format!("{} {}", k.label(&f.app.keys), k.short)),
             "{} missing:\n{screen}",
-            k.key
+            k.short
         );
     }
     assert!(screen.contains("Timeline: j/k move"), "{screen}");

@@ -1,14 +1,21 @@
-//! The user's config file: webhook channels for stakeholder updates and
-//! where the status page goes. The file is read and its `~` and relative
-//! paths are made whole here; what its channels say is checked by
-//! `domain::channel`, which this shares with playbooks.
+//! The user's config file: their own settings (`settings`), webhook
+//! channels for stakeholder updates and where the status page goes. The
+//! file is read and its `~` and relative paths are made whole here; what
+//! its channels say is checked by `domain::channel`, which this shares with
+//! playbooks.
 
+mod settings;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
+
+pub use settings::{Contrast, Settings};
 
 use crate::domain::channel::{ChannelSpec, RawChannels, UrlSource, check_url, parse_channels};
-use crate::domain::playbook::{Playbook, PlaybookError, Text, error_at};
+use crate::domain::playbook::{Playbook, PlaybookError, Text, error_at, toml_error};
 use crate::paths;
 
 /// The config file as read, or as empty where there is none.
@@ -17,6 +24,7 @@ pub struct Config {
     /// Sorted by name.
     pub channels: Vec<ChannelSpec>,
     pub status_page: Option<PathBuf>,
+    pub settings: Settings,
     /// Where it was looked for.
     pub path: PathBuf,
     pub found: bool,
@@ -40,6 +48,14 @@ pub enum ConfigError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(rename = "as")]
+    user: Option<Text>,
+    time_zone: Option<Text>,
+    playbook: Option<Text>,
+    sync: Option<Text>,
+    theme: Option<Text>,
+    #[serde(default)]
+    keys: BTreeMap<Spanned<String>, Text>,
     status_page: Option<Text>,
     #[serde(default)]
     channels: RawChannels,
@@ -52,6 +68,7 @@ impl Config {
         Config {
             channels: Vec::new(),
             status_page: None,
+            settings: Settings::default(),
             path: PathBuf::new(),
             found: false,
         }
@@ -76,10 +93,8 @@ impl Config {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&text, &file),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config {
-                channels: Vec::new(),
-                status_page: None,
                 path: path.to_path_buf(),
-                found: false,
+                ..Config::empty()
             }),
             Err(source) => Err(ConfigError::Read { file, source }),
         }
@@ -92,10 +107,21 @@ impl Config {
             file: file.to_string(),
             error,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            invalid(error_at(text, span, e.message().trim().to_string()))
-        })?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| invalid(toml_error(text, &e)))?;
+        let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+        let settings = settings::settings(
+            settings::RawSettings {
+                user: raw.user,
+                time_zone: raw.time_zone,
+                playbook: raw.playbook,
+                sync: raw.sync,
+                theme: raw.theme,
+                keys: raw.keys,
+            },
+            text,
+            dir,
+        )
+        .map_err(invalid)?;
         let status_page = match raw.status_page {
             None => None,
             Some(p) if p.get_ref().trim().is_empty() => {
@@ -105,14 +131,12 @@ impl Config {
                     "status_page must be a path; leave it out for none",
                 )));
             }
-            Some(p) => {
-                let dir = Path::new(file).parent().unwrap_or(Path::new(""));
-                Some(dir.join(expand_home(p.get_ref())))
-            }
+            Some(p) => Some(dir.join(expand_home(p.get_ref()))),
         };
         Ok(Config {
             channels: parse_channels(raw.channels, text).map_err(invalid)?,
             status_page,
+            settings,
             path: PathBuf::from(file),
             found: true,
         })
@@ -283,6 +307,7 @@ mod tests {
                 channel("alpha", UrlSource::Env("A".into())),
             ],
             status_page: None,
+            settings: Settings::default(),
             path: PathBuf::new(),
             found: true,
         };
