@@ -249,3 +249,192 @@ fn a_playbook_with_a_broken_channel_is_refused_at_its_line_and_column() {
         "{err}"
     );
 }
+
+/// `fireground ARGS` with no `--as` and no FIREGROUND_USER: the name
+/// comes from the config file or $USER.
+fn unnamed(s: &Sandbox, args: &[&str]) -> std::process::Output {
+    let mut cmd = s.cmd();
+    cmd.env_remove("FIREGROUND_USER")
+        .env("USER", "login-name")
+        .args(args);
+    cmd.output().expect("runs")
+}
+
+#[test]
+fn the_config_file_s_name_records_and_as_still_wins_over_it() {
+    let s = Sandbox::new();
+    write_config(&s, "as = \"Devi Rao\"\n");
+    assert!(
+        unnamed(&s, &["declare", "Checkout failing"])
+            .status
+            .success()
+    );
+    assert!(
+        unnamed(&s, &["--as", "bo", "log", "paged"])
+            .status
+            .success()
+    );
+    let json = s.json(&["status", "--json"]);
+    assert_eq!(json["roles"][0]["holder"], "Devi Rao", "{json}");
+    let authors: Vec<String> = s
+        .events_of("note")
+        .iter()
+        .map(|e| e["author"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(authors, ["bo"]);
+    std::fs::remove_file(default_path(&s)).unwrap();
+    assert!(unnamed(&s, &["log", "mine"]).status.success());
+    let last = s.events_of("note").pop().unwrap();
+    assert_eq!(
+        last["author"], "login-name",
+        "$USER once the file says nothing"
+    );
+}
+
+#[test]
+fn time_zone_utc_shows_utc_where_the_machine_is_elsewhere() {
+    let s = Sandbox::new();
+    s.ok(&[
+        "declare",
+        "Checkout failing",
+        "--at",
+        "2026-11-23T14:00:00Z",
+    ]);
+    // Five hours east of UTC, as POSIX writes it (no zone files needed).
+    let status = |s: &Sandbox| {
+        let out = s
+            .cmd()
+            .env("TZ", "<+05>-5")
+            .args(["status"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        status(&s).contains("2026-11-23 19:00 UTC+05:00"),
+        "{}",
+        status(&s)
+    );
+    write_config(&s, "time_zone = \"utc\"\n");
+    assert!(
+        status(&s).contains("2026-11-23 14:00 UTC"),
+        "{}",
+        status(&s)
+    );
+}
+
+#[test]
+fn declare_runs_by_the_config_file_s_playbook_unless_told_another() {
+    let s = Sandbox::new();
+    let dir = s.dir.path().join("xdg-config/fireground/playbooks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let team =
+        include_str!("../playbooks/default.toml").replace("name = \"default\"", "name = \"team\"");
+    std::fs::write(dir.join("team.toml"), team).unwrap();
+    write_config(&s, "playbook = \"team\"\n");
+    let first = s.ok(&["declare", "Checkout failing"]);
+    let second = s.ok(&["declare", "Search slow", "--playbook", "default"]);
+    let playbook = |r: &str| {
+        s.json(&["--incident", r.trim(), "print", "--format", "json"])["events"][0]["playbook"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(playbook(&first), "team");
+    assert_eq!(playbook(&second), "default");
+    write_config(&s, "playbook = \"nope\"\n");
+    let err = s.fails(&["declare", "Queue stuck"]);
+    assert!(err.contains("nope"), "{err}");
+}
+
+#[test]
+fn sync_with_no_target_uses_the_config_file_s_beside_it() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "Checkout failing"]);
+    let err = s.fails(&["sync"]);
+    assert!(err.contains("set sync in the config file"), "{err}");
+    write_config(&s, "sync = \"shared/incidents.jsonl\"\n");
+    std::fs::create_dir_all(s.dir.path().join("xdg-config/fireground/shared")).unwrap();
+    s.ok(&["sync"]);
+    let shared = s
+        .dir
+        .path()
+        .join("xdg-config/fireground/shared/incidents.jsonl");
+    let text = std::fs::read_to_string(&shared).unwrap();
+    assert!(text.contains("Checkout failing"), "{text}");
+}
+
+#[test]
+fn a_config_with_a_mistake_refuses_a_note_but_status_still_shows_the_incident() {
+    let s = Sandbox::new();
+    s.ok(&["declare", "Checkout failing"]);
+    let path = write_config(&s, "as = \"Devi\"\ntim_zone = \"utc\"\n");
+    let out = s.cmd().args(["log", "rolled back"]).output().unwrap();
+    let err = refused_at(out, &path, "line 2, column 1: unknown field `tim_zone`");
+    assert!(err.contains("did you mean `time_zone`?"), "{err}");
+    assert!(s.events_of("note").is_empty(), "nothing recorded");
+    let out = s.cmd().args(["status"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Checkout failing"));
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains("line 2, column 1")
+            && warning.contains("going on without the config file"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn a_key_bound_twice_or_to_an_unknown_command_is_refused_where_it_is() {
+    let s = Sandbox::new();
+    let path = write_config(&s, "[keys]\nnote = \"N\"\npin = \"N\"\n");
+    let err = refused_at(check(&s, &[]), &path, "line 3, column 7:");
+    assert!(err.contains("\"N\" is bound to note too"), "{err}");
+    let path = write_config(&s, "[keys]\nnote = \"a\"\n");
+    let err = refused_at(check(&s, &[]), &path, "line 2, column 8:");
+    assert!(err.contains("bind assign to another key as well"), "{err}");
+    let path = write_config(&s, "[keys]\nnoet = \"N\"\n");
+    let err = refused_at(check(&s, &[]), &path, "line 2, column 1:");
+    assert!(err.contains("did you mean `note`?"), "{err}");
+    let path = write_config(&s, "theme = \"dark\"\n");
+    refused_at(
+        check(&s, &[]),
+        &path,
+        "line 1, column 9: theme must be \"default\" or \"high-contrast\"",
+    );
+}
+
+#[test]
+fn config_show_says_each_setting_and_where_it_comes_from() {
+    let s = Sandbox::new();
+    let out = String::from_utf8(unnamed(&s, &["config", "show"]).stdout).unwrap();
+    assert!(
+        out.contains("no config file, so the built-in settings"),
+        "{out}"
+    );
+    assert!(
+        out.contains("login-name") && out.contains("($USER)"),
+        "{out}"
+    );
+    write_config(
+        &s,
+        "as = \"Devi Rao\"\ntime_zone = \"utc\"\ntheme = \"high-contrast\"\n[keys]\nnote = \"N\"\n",
+    );
+    let out = String::from_utf8(unnamed(&s, &["config", "show"]).stdout).unwrap();
+    for line in [
+        "Devi Rao",
+        "time_zone  utc",
+        "theme      high-contrast",
+        "keys       note N",
+        "(config file)",
+        "(built in)",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    let out = unnamed(&s, &["--as", "bo", "config", "show", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["settings"]["as"]["value"], "bo");
+    assert_eq!(json["settings"]["as"]["from"], "--as or FIREGROUND_USER");
+    assert_eq!(json["keys"]["note"], "N");
+    assert_eq!(json["keys"]["assign"], "a");
+}

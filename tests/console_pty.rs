@@ -217,6 +217,48 @@ fn no_color_is_honoured() {
     assert_eq!(console.wait_exit(), 0);
 }
 
+/// Cells drawn in one of the six plain (dim on most terminals) colours.
+fn plain_coloured_cells(screen: &Screen) -> usize {
+    let parser = screen.lock().unwrap();
+    let s = parser.screen();
+    let (rows, cols) = s.size();
+    (0..rows.get())
+        .flat_map(|row| (0..cols.get()).map(move |col| (row, col)))
+        .filter_map(|(row, col)| s.cell(row, col))
+        .filter(|cell| matches!(cell.fgcolor(), vt100::Color::Idx(1..=6)))
+        .count()
+}
+
+#[test]
+fn the_high_contrast_theme_brightens_every_colour_and_no_color_still_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    cli(dir.path()).arg("demo").assert().success();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Comms cadence");
+    assert!(
+        plain_coloured_cells(&console.screen) > 0,
+        "the default theme"
+    );
+    console.send("\x03");
+    assert_eq!(console.wait_exit(), 0);
+
+    let config = dir.path().join("fireground");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "theme = \"high-contrast\"\n").unwrap();
+    let mut console = Console::start(dir.path(), 120, 40);
+    console.wait_for("Comms cadence");
+    assert!(coloured_cells(&console.screen) > 0);
+    assert_eq!(plain_coloured_cells(&console.screen), 0);
+    console.send("\x03");
+    assert_eq!(console.wait_exit(), 0);
+
+    let mut console = Console::start_with(dir.path(), 120, 40, &[("NO_COLOR", "1")]);
+    console.wait_for("Comms cadence");
+    assert_eq!(coloured_cells(&console.screen), 0);
+    console.send("\x03");
+    assert_eq!(console.wait_exit(), 0);
+}
+
 #[test]
 fn an_unknown_incident_is_one_sentence_before_the_terminal_is_touched() {
     let dir = tempfile::tempdir().unwrap();

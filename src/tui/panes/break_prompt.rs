@@ -6,10 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::domain::breaks::HandOver;
+use crate::keymap::ConsoleCommand;
 use crate::tui::app::App;
 use crate::tui::popup;
-
-const HINT: &str = " Enter/a: choose who takes over · Esc: not now";
 
 pub fn draw(frame: &mut Frame, app: &App, h: &HandOver) {
     let t = app.theme;
@@ -19,7 +18,11 @@ pub fn draw(frame: &mut Frame, app: &App, h: &HandOver) {
         crate::domain::shift::shift_length(app.break_limit())
     );
     let width = frame.area().width.saturating_sub(4).min(64);
-    let inner = popup::open(frame, "Time for a break", (width, 7), HINT, t);
+    let hint = format!(
+        " Enter/{}: choose who takes over · Esc: not now",
+        app.keys.key(ConsoleCommand::Assign)
+    );
+    let inner = popup::open(frame, "Time for a break", (width, 7), &hint, t);
     let lines = vec![
         Line::from(Span::styled(question, t.warn())),
         Line::from(""),

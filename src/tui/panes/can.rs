@@ -12,6 +12,7 @@ use super::{block, first_fit, fit_line, title_room};
 use crate::domain::incident::CanReport;
 use crate::domain::text::single_line;
 use crate::domain::when::human_duration;
+use crate::keymap::ConsoleCommand;
 use crate::tui::app::App;
 
 /// The report's first line: when, who in which role, how long ago. The
@@ -67,10 +68,11 @@ fn rows(lines: &[Line<'static>], width: u16) -> usize {
 /// The pane's titles, fullest first; when not every report fits, how many
 /// do.
 fn title(app: &App, shown: usize, n: usize) -> Vec<String> {
+    let o = app.keys.key(ConsoleCommand::OlderCan);
     let (which, toggle) = if app.older_can {
-        (format!("all {n}"), "o: latest only")
+        (format!("all {n}"), format!("{o}: latest only"))
     } else {
-        ("latest".to_string(), "o: all")
+        ("latest".to_string(), format!("{o}: all"))
     };
     let (which, short) = if shown < n {
         (format!("{which}, {shown} shown"), format!("{shown} of {n}"))
@@ -98,7 +100,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut lines = Vec::new();
     let mut shown = 0;
     if reports.is_empty() {
-        lines.push(Line::from(Span::styled("none yet: c files one", t.dim())));
+        let c = app.keys.key(ConsoleCommand::Can);
+        lines.push(Line::from(Span::styled(
+            format!("none yet: {c} files one"),
+            t.dim(),
+        )));
     }
     for (i, r) in reports.iter().enumerate() {
         let used = rows(&lines, width);

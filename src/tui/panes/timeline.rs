@@ -263,8 +263,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if n == 0 {
         lines.push(Line::from(Span::styled(
             match app.filter {
-                Some(_) => "no entries of this kind",
-                None => "nothing yet: n adds a note",
+                Some(_) => "no entries of this kind".to_string(),
+                None => format!(
+                    "nothing yet: {} adds a note",
+                    app.keys.key(crate::keymap::ConsoleCommand::Note)
+                ),
             },
             t.dim(),
         )));

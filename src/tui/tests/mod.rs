@@ -11,6 +11,7 @@ mod long;
 mod paste;
 mod render;
 mod secrets;
+mod settings;
 mod steps;
 mod traps;
 
@@ -27,6 +28,7 @@ use super::form::Form;
 use super::theme::Theme;
 use super::view;
 use crate::app::{Context, Options};
+use crate::config::Config;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::IncidentId;
 use crate::domain::input::declaration;
@@ -63,17 +65,26 @@ fn context(db: &std::path::Path, clock: &Arc<Mutex<DateTime<Utc>>>) -> Context {
 }
 
 impl Fixture {
-    /// A console on an empty log.
+    /// A console on an empty log, in UTC and in colour.
     fn empty() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("fg.db");
-        let clock = Arc::new(Mutex::new(t0()));
-        let mut app = App::new(context(&db, &clock)).unwrap();
-        app.zone = Zone::Utc;
-        app.theme = Theme {
+        let mut f = Fixture::configured(Config::empty());
+        f.app.zone = Zone::Utc;
+        f.app.theme = Theme {
             color: true,
             contrast: crate::config::Contrast::Default,
         };
+        f
+    }
+
+    /// A console on an empty log, opened with `config` as the user's
+    /// config file.
+    fn configured(config: Config) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("fg.db");
+        let clock = Arc::new(Mutex::new(t0()));
+        let mut ctx = context(&db, &clock);
+        ctx.set_config(config);
+        let app = App::new(ctx).unwrap();
         Fixture {
             _dir: dir,
             db,
@@ -86,7 +97,13 @@ impl Fixture {
     /// A console on a P1 incident ana declared at t0, with `events`
     /// recorded after it, one minute apart, by `author`.
     fn with(severity: &str, events: Vec<(&str, EventKind)>) -> Fixture {
-        let mut f = Fixture::empty();
+        Fixture::empty().declared(severity, events)
+    }
+
+    /// This console with an incident ana declared at `severity` now, and
+    /// `events` after it, one minute apart, by `author`.
+    fn declared(self, severity: &str, events: Vec<(&str, EventKind)>) -> Fixture {
+        let mut f = self;
         let id = IncidentId::generate();
         let pb = f.app.playbook.clone();
         let declared = declaration(&pb, "Checkout failing", Some(severity), "", "ana").unwrap();
