@@ -1,25 +1,29 @@
-//! Where fireground keeps its files, following the XDG base directories.
+//! Where fireground keeps its files: the XDG base directories on Linux and
+//! macOS, the Known Folders on Windows, as `etcetera` finds them.
 
 use std::path::PathBuf;
 
-fn xdg(var: &str, fallback: &str) -> PathBuf {
-    match std::env::var_os(var).filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-            home.join(fallback)
-        }
+use etcetera::BaseStrategy;
+
+/// The user's (config, data) base directories; with no home directory to
+/// be found (a bare container), the current directory stands in for it.
+fn base() -> (PathBuf, PathBuf) {
+    match etcetera::choose_base_strategy() {
+        Ok(strategy) => (strategy.config_dir(), strategy.data_dir()),
+        Err(_) => (PathBuf::from(".config"), PathBuf::from(".local/share")),
     }
 }
 
-/// `$XDG_DATA_HOME/fireground` (default `~/.local/share/fireground`).
+/// `$XDG_DATA_HOME/fireground` (default `~/.local/share/fireground`;
+/// `%APPDATA%\fireground` on Windows).
 pub fn data_dir() -> PathBuf {
-    xdg("XDG_DATA_HOME", ".local/share").join("fireground")
+    base().1.join("fireground")
 }
 
-/// `$XDG_CONFIG_HOME/fireground` (default `~/.config/fireground`).
+/// `$XDG_CONFIG_HOME/fireground` (default `~/.config/fireground`;
+/// `%APPDATA%\fireground` on Windows).
 pub fn config_dir() -> PathBuf {
-    xdg("XDG_CONFIG_HOME", ".config").join("fireground")
+    base().0.join("fireground")
 }
 
 /// The database used when `--db` and `FIREGROUND_DB` are not given.
@@ -33,7 +37,7 @@ pub fn playbook_dir() -> PathBuf {
     config_dir().join("playbooks")
 }
 
-/// The user's config file (channels, the status page) when
+/// The user's config file (settings, channels, the status page) when
 /// `FIREGROUND_CONFIG` is not given.
 pub fn config_file() -> PathBuf {
     config_dir().join("config.toml")

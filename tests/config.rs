@@ -438,3 +438,19 @@ fn config_show_says_each_setting_and_where_it_comes_from() {
     assert_eq!(json["keys"]["note"], "N");
     assert_eq!(json["keys"]["assign"], "a");
 }
+
+#[test]
+fn a_relative_xdg_config_home_is_ignored_as_the_spec_says() {
+    let s = Sandbox::new();
+    let out = s
+        .cmd()
+        .env("XDG_CONFIG_HOME", "relative/dir")
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    let home_config = s.dir.path().join(".config/fireground/config.toml");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        home_config.display().to_string()
+    );
+}
