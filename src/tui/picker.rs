@@ -6,9 +6,27 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher};
+
 use super::popup;
 use super::text_input::{Edit, Full, TextInput};
 use super::theme::Theme;
+
+thread_local! {
+    /// The matcher's scratch space, made once: it is sized for long
+    /// haystacks, and pickers filter on every key.
+    static MATCHER: std::cell::RefCell<Matcher> = std::cell::RefCell::new(Matcher::new(Config::DEFAULT));
+}
+
+/// What a choice is matched on (its label and value), and the choice.
+struct Hay<'a>(String, &'a Choice);
+
+impl AsRef<str> for Hay<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 /// One choice: what is shown and what it stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,21 +115,40 @@ impl Picker {
         self
     }
 
-    /// The choices that contain every typed word, case-insensitively, then
-    /// the typed text itself where the picker takes it and no entry is
-    /// exactly that.
+    /// The choices that match every typed word, best first (ties in the
+    /// list's order), then the typed text itself where the picker takes it
+    /// and no entry is exactly that.
+    ///
+    /// A closed list (roles, stages, severities…) matches fuzzily: "tl"
+    /// finds Technical lead. Where typed text may be taken as new (a
+    /// person), each word must appear whole, so a new name is not shadowed
+    /// by someone whose name merely holds its letters in order.
     pub fn filtered(&self) -> Vec<Choice> {
-        let q = self.query.text().to_lowercase();
-        let words: Vec<&str> = q.split_whitespace().collect();
-        let mut shown: Vec<Choice> = self
+        let kind = match self.typed_as {
+            Some(_) => AtomKind::Substring,
+            None => AtomKind::Fuzzy,
+        };
+        let pattern = Pattern::new(
+            self.query.text(),
+            CaseMatching::Ignore,
+            Normalization::Smart,
+            kind,
+        );
+        let hays = self
             .choices
             .iter()
-            .filter(|c| {
-                let hay = format!("{} {}", c.label, c.value).to_lowercase();
-                words.iter().all(|w| hay.contains(w))
-            })
-            .cloned()
-            .collect();
+            // The trailing space: nucleo-matcher 0.3.1 never tries the last
+            // place a word could start in a non-ASCII haystack, so "comms"
+            // ending "Communications lead — unfilled comms" went unfound
+            // (helix-editor/nucleo#104).
+            .map(|c| Hay(format!("{} {} ", c.label, c.value), c));
+        let mut shown: Vec<Choice> = MATCHER.with_borrow_mut(|matcher| {
+            pattern
+                .match_list(hays, matcher)
+                .into_iter()
+                .map(|(hay, _)| hay.1.clone())
+                .collect()
+        });
         let typed = self.query.text().trim();
         if let Some(what) = self.typed_as
             && !typed.is_empty()
@@ -245,5 +282,72 @@ mod tests {
         let mut closed = Picker::new("Severity", Purpose::Severity, vec![Choice::new("P1", "P1")]);
         closed.edit(Edit::Insert('x')).unwrap();
         assert_eq!(closed.picked(), None);
+    }
+
+    fn roles() -> Picker {
+        Picker::new(
+            "Assign which role?",
+            Purpose::AssignRole,
+            [
+                ("Incident commander", "commander"),
+                ("Communications lead", "comms"),
+                ("Technical lead", "tech"),
+                ("Scribe", "scribe"),
+            ]
+            .iter()
+            .map(|(l, v)| Choice::new(*l, *v))
+            .collect(),
+        )
+    }
+
+    fn typed(mut p: Picker, text: &str) -> Picker {
+        for c in text.chars() {
+            p.edit(Edit::Insert(c)).unwrap();
+        }
+        p
+    }
+
+    #[test]
+    fn a_closed_list_matches_initials_and_puts_the_best_match_first() {
+        assert_eq!(typed(roles(), "tl").picked().as_deref(), Some("tech"));
+        assert_eq!(
+            typed(roles(), "comm lead").picked().as_deref(),
+            Some("comms")
+        );
+        // Both leads match "lead"; the list's order stands between equals.
+        let leads: Vec<String> = typed(roles(), "lead")
+            .filtered()
+            .into_iter()
+            .map(|c| c.value)
+            .collect();
+        assert_eq!(leads.len(), 2);
+        assert!(leads.contains(&"comms".into()) && leads.contains(&"tech".into()));
+        assert_eq!(typed(roles(), "SCRIBE").picked().as_deref(), Some("scribe"));
+    }
+
+    #[test]
+    fn a_new_name_is_not_shadowed_by_someone_holding_its_letters_in_order() {
+        let p = Picker::new(
+            "Who takes Scribe?",
+            Purpose::AssignPerson {
+                role: "scribe".into(),
+            },
+            vec![
+                Choice::new("Sarah Amsel — comms", "Sarah Amsel"),
+                Choice::new("José", "José"),
+            ],
+        )
+        .accepting_typed("new person");
+        assert_eq!(
+            typed(p.clone(), "amsel").picked().as_deref(),
+            Some("Sarah Amsel"),
+            "a word at the end of a non-ASCII label"
+        );
+        assert_eq!(typed(p.clone(), "sam").picked().as_deref(), Some("sam"));
+        assert_eq!(
+            typed(p, "jose").picked().as_deref(),
+            Some("José"),
+            "accents fold"
+        );
     }
 }
