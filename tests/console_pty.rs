@@ -200,23 +200,6 @@ fn coloured_cells(screen: &Screen) -> usize {
     n
 }
 
-#[test]
-fn no_color_is_honoured() {
-    let dir = tempfile::tempdir().unwrap();
-    cli(dir.path()).arg("demo").assert().success();
-    let mut console = Console::start(dir.path(), 120, 40);
-    console.wait_for("Comms cadence");
-    assert!(coloured_cells(&console.screen) > 0, "colour by default");
-    console.send("q");
-    assert_eq!(console.wait_exit(), 0);
-
-    let mut console = Console::start_with(dir.path(), 120, 40, &[("NO_COLOR", "1")]);
-    console.wait_for("Comms cadence");
-    assert_eq!(coloured_cells(&console.screen), 0);
-    console.send("q");
-    assert_eq!(console.wait_exit(), 0);
-}
-
 /// Cells drawn in one of the six plain (dim on most terminals) colours.
 fn plain_coloured_cells(screen: &Screen) -> usize {
     let parser = screen.lock().unwrap();
@@ -230,7 +213,7 @@ fn plain_coloured_cells(screen: &Screen) -> usize {
 }
 
 #[test]
-fn the_high_contrast_theme_brightens_every_colour_and_no_color_still_wins() {
+fn no_color_is_honoured_over_any_theme_and_high_contrast_brightens_every_colour() {
     let dir = tempfile::tempdir().unwrap();
     cli(dir.path()).arg("demo").assert().success();
     let mut console = Console::start(dir.path(), 120, 40);
