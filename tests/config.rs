@@ -345,6 +345,11 @@ fn declare_runs_by_the_config_file_s_playbook_unless_told_another() {
     write_config(&s, "playbook = \"nope\"\n");
     let err = s.fails(&["declare", "Queue stuck"]);
     assert!(err.contains("nope"), "{err}");
+    let checked = s.ok(&["config", "check"]);
+    assert!(
+        checked.contains("playbook: NOT FOUND: no playbook named 'nope'"),
+        "{checked}"
+    );
 }
 
 #[test]

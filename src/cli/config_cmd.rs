@@ -211,7 +211,19 @@ fn check_text(config: &Config) -> String {
     if let Some(page) = &config.status_page {
         out.push_str(&(single_line(&format!("  status page: {}", page.display())) + "\n"));
     }
+    if let Some(Err(why)) = playbook_found(config) {
+        out.push_str(&(single_line(&format!("  playbook: NOT FOUND: {why}")) + "\n"));
+    }
     out
+}
+
+/// Whether the playbook the file names loads, if it names one: a file
+/// that names a missing one is valid (it may be installed later), but
+/// `declare` would refuse, so `check` says so.
+fn playbook_found(config: &Config) -> Option<Result<(), String>> {
+    let name = config.settings.playbook.as_deref()?;
+    let catalog = crate::playbooks::Catalog::load(&crate::paths::playbook_dir());
+    Some(catalog.get(name).map(|_| ()).map_err(|e| e.to_string()))
 }
 
 fn check_json(config: &Config) -> serde_json::Value {
@@ -236,5 +248,6 @@ fn check_json(config: &Config) -> serde_json::Value {
         "found": config.found,
         "status_page": config.status_page.as_ref().map(|p| p.display().to_string()),
         "channels": channels,
+        "playbook_error": playbook_found(config).and_then(Result::err),
     })
 }
