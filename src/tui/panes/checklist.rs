@@ -59,7 +59,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let titles = [
-        format!("Checklist · {} (x ticks)", stage.name),
+        format!(
+            "Checklist · {} ({} ticks)",
+            stage.name,
+            app.keys.key(crate::keymap::ConsoleCommand::Tick)
+        ),
         format!("Checklist · {}", stage.name),
     ];
     let title = first_fit(&titles, title_room(area.width));

@@ -103,7 +103,7 @@ fn the_config_file_s_time_zone_and_high_contrast_theme_reach_the_console() {
 #[test]
 fn the_declare_form_says_the_config_file_s_playbook_and_hints_follow_moved_keys() {
     let mut f = Fixture::configured(config(
-        "playbook = \"default\"\n[keys]\ndeclare = \"N\"\ncan = \"C\"\nincidents = \"I\"\nimpact = \"J\"\n",
+        "playbook = \"default\"\n[keys]\ndeclare = \"N\"\ncan = \"C\"\ntick = \"T\"\nincidents = \"I\"\nimpact = \"J\"\n",
     ));
     let welcome = text(&f.draw(100, 30));
     assert!(
@@ -121,4 +121,6 @@ fn the_declare_form_says_the_config_file_s_playbook_and_hints_follow_moved_keys(
     let f = f.declared("P2", vec![]);
     let screen = text(&f.draw(100, 30));
     assert!(screen.contains("none yet: C files one"), "{screen}");
+    let wide = text(&f.draw(200, 50));
+    assert!(wide.contains("(T ticks)"), "{wide}");
 }
