@@ -525,6 +525,16 @@ fn a_channel_url_from_an_unset_variable_queues_the_update_and_says_why() {
     );
 }
 
+/// `fireground sync SHARED --watch --every 1s`, its stderr to `stderr`.
+fn watch(s: &Sandbox, shared: &std::path::Path, stderr: Stdio) -> std::process::Child {
+    s.process("ana")
+        .args(["sync", shared.to_str().unwrap(), "--watch", "--every", "1s"])
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 /// Waits up to 30 s for `done`, killing the watcher if it never comes.
 fn wait_until(child: &mut std::process::Child, what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -562,13 +572,7 @@ fn sync_watch_writes_the_status_page_and_retries_a_due_update() {
     hook.reply(Reply::Status(200));
 
     let shared = s.dir.path().join("shared.fgsync");
-    let mut watcher = s
-        .process("ana")
-        .args(["sync", shared.to_str().unwrap(), "--watch", "--every", "1s"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut watcher = watch(&s, &shared, Stdio::piped());
     wait_until(&mut watcher, "the status page", || page.exists());
     wait_until(&mut watcher, "the retry", || hook.requests().len() == 2);
     wait_until(&mut watcher, "the outbox to empty", || {
@@ -617,13 +621,7 @@ fn sync_watch_warns_of_a_status_page_it_cannot_write_and_writes_it_once_it_can()
     let page = folder.join("status.html");
     write_config(&s, &format!("status_page = \"{}\"\n", page.display()));
     let shared = s.dir.path().join("shared.fgsync");
-    let mut watcher = s
-        .process("ana")
-        .args(["sync", shared.to_str().unwrap(), "--watch", "--every", "1s"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut watcher = watch(&s, &shared, Stdio::piped());
     wait_until(&mut watcher, "the first round", || shared.exists());
     std::thread::sleep(Duration::from_secs(2));
     assert!(
@@ -653,13 +651,7 @@ fn sync_watch_rewrites_the_status_page_after_an_update_recorded_in_another_termi
     let page = s.dir.path().join("status.html");
     write_config(&s, &format!("status_page = \"{}\"\n", page.display()));
     let shared = s.dir.path().join("shared.fgsync");
-    let mut watcher = s
-        .process("ana")
-        .args(["sync", shared.to_str().unwrap(), "--watch", "--every", "1s"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut watcher = watch(&s, &shared, Stdio::null());
     let shows = |words: &str| std::fs::read_to_string(&page).is_ok_and(|h| h.contains(words));
     wait_until(&mut watcher, "the first page", || {
         shows("Investigating the card errors")
