@@ -313,7 +313,10 @@ impl App {
                     Field::line("commander", "Incident commander", &me),
                 ],
             )
-            .with_note(format!("Runs by the '{}' playbook.", playbook.name)),
+            .with_note(declare_note(
+                &playbook.name,
+                self.ctx.default_playbook_name(),
+            )),
         );
     }
 
@@ -365,5 +368,19 @@ impl Mode {
             }
             other => other,
         }
+    }
+}
+
+/// Which playbook a new incident runs by, and, where the config file names
+/// one that does not load, that it is not the one named: `declare` on the
+/// command line refuses there, the console must not switch unsaid.
+fn declare_note(runs_by: &str, configured: &str) -> String {
+    if runs_by == configured {
+        format!("Runs by the '{runs_by}' playbook.")
+    } else {
+        format!(
+            "Runs by the '{runs_by}' playbook: the config file's '{}' is not one here.",
+            crate::domain::text::single_line(configured)
+        )
     }
 }

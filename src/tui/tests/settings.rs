@@ -124,3 +124,13 @@ fn the_declare_form_says_the_config_file_s_playbook_and_hints_follow_moved_keys(
     let wide = text(&f.draw(200, 50));
     assert!(wide.contains("(T ticks)"), "{wide}");
 }
+
+#[test]
+fn a_configured_playbook_that_is_not_there_is_said_in_the_declare_form() {
+    let mut f = Fixture::configured(config("playbook = \"payments\"\n"));
+    f.key(KeyCode::Char('D'));
+    assert_eq!(
+        form(&f).note.as_deref(),
+        Some("Runs by the 'default' playbook: the config file's 'payments' is not one here.")
+    );
+}
